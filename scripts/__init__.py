@@ -1,0 +1,1 @@
+"""Build tooling for the Mindful Alliance site: bibliography, citations, exports and checks."""

@@ -1,0 +1,124 @@
+"""Command-line entry points: ``python -m scripts <command>``.
+
+Each command returns an exit status instead of raising, so it works the same from make, a
+pre-commit hook or a test: 0 when all is well, 1 when a check failed, 2 for bad usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from scripts.errors import BibliographyError
+from scripts.reference_exports import write_downloads
+from scripts.site_bibliography import check_site, load_site_bibliography
+
+DEFAULT_BIB = Path("bib/references.bib")
+DEFAULT_DOCS = Path("docs")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Parse the arguments and run one command."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    status: int = args.run(args)
+    return status
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m scripts", description=__doc__)
+    commands = parser.add_subparsers(required=True, metavar="command")
+
+    check = commands.add_parser("check", help="validate the bibliography and every citation")
+    _bibliography_options(check)
+    check.set_defaults(run=_check)
+
+    export = commands.add_parser("export", help="write BibTeX, RIS and CSL-JSON downloads")
+    _bibliography_options(export)
+    export.add_argument("--out", type=Path, default=DEFAULT_DOCS / "downloads")
+    export.set_defaults(run=_export)
+
+    figures = commands.add_parser("figures", help="draw the SVG figures from data/")
+    figures.add_argument("--data", type=Path, default=Path("data/relationship-effects.csv"))
+    figures.add_argument("--out", type=Path, default=DEFAULT_DOCS / "assets/figures")
+    figures.set_defaults(run=_figures)
+
+    links = commands.add_parser("check-links", help="check a built site's links offline")
+    links.add_argument("site", type=Path)
+    links.add_argument("--bib", type=Path, default=DEFAULT_BIB)
+    links.set_defaults(run=_check_links)
+
+    external = commands.add_parser("check-external", help="check external links (network)")
+    external.add_argument("--bib", type=Path, default=DEFAULT_BIB)
+    external.add_argument("--docs", type=Path, default=DEFAULT_DOCS)
+    external.add_argument("--cache", type=Path, default=Path(".cache/external-links.json"))
+    external.add_argument("--report", type=Path, default=Path("external-links-report.md"))
+    external.set_defaults(run=_check_external)
+    return parser
+
+
+def _bibliography_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--bib", type=Path, default=DEFAULT_BIB)
+    parser.add_argument("--docs", type=Path, default=DEFAULT_DOCS)
+    parser.add_argument("--style", default="apa")
+
+
+def _check(args: argparse.Namespace) -> int:
+    started = time.perf_counter()
+    problems = check_site(args.bib, args.docs, args.style)
+    elapsed = time.perf_counter() - started
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if problems:
+        print(f"{len(problems)} problem(s) found in {elapsed:.2f} s", file=sys.stderr)
+        return 1
+    site = load_site_bibliography(args.bib, args.docs, args.style)
+    cited = len(site.index.cited_keys())
+    citations = sum(1 for _ in site.index.sites())
+    print(
+        f"{args.bib}: {len(site.references)} entries, all valid; "
+        f"{citations} citations of {cited} keys on {len(site.index.pages)} pages; "
+        f"checked in {elapsed:.2f} s"
+    )
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    try:
+        site = load_site_bibliography(args.bib, args.docs, args.style)
+    except BibliographyError as error:
+        print(error, file=sys.stderr)
+        return 1
+    written = write_downloads(site.references, args.out)
+    print(f"{len(written)} files written to {args.out}")
+    return 0
+
+
+def _figures(args: argparse.Namespace) -> int:
+    from scripts.figures import write_figures  # noqa: PLC0415 (only this command draws)
+
+    written = write_figures(args.data, args.out)
+    print(f"{len(written)} figure(s) written to {args.out}")
+    return 0
+
+
+def _check_links(args: argparse.Namespace) -> int:
+    from scripts.link_checking import check_built_site  # noqa: PLC0415
+
+    problems = check_built_site(args.site, args.bib)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if problems:
+        print(f"{len(problems)} link problem(s) in {args.site}", file=sys.stderr)
+        return 1
+    print(f"{args.site}: all internal links, anchors and external link forms are valid")
+    return 0
+
+
+def _check_external(args: argparse.Namespace) -> int:
+    from scripts.external_links import run_external_check  # noqa: PLC0415
+
+    return run_external_check(args.bib, args.docs, args.cache, args.report)

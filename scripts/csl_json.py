@@ -1,0 +1,98 @@
+"""Map our ``Reference`` records to CSL-JSON, the data model of every CSL processor.
+
+One mapping serves both the citation style (``reference_styles``) and the CSL-JSON download
+(``reference_exports``), so what readers import is exactly what the site formatted.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Final
+
+from scripts.references import Person, Reference
+
+CSL_TYPES: Final = {
+    "article": "article-journal",
+    "book": "book",
+    "incollection": "chapter",
+    "inbook": "chapter",
+    "inproceedings": "paper-conference",
+    "techreport": "report",
+    "report": "report",
+    "phdthesis": "thesis",
+    "mastersthesis": "thesis",
+    "software": "software",
+    "online": "webpage",
+    "misc": "document",
+}
+
+THESIS_GENRES: Final = {"phdthesis": "Doctoral dissertation", "mastersthesis": "Master's thesis"}
+
+# BibTeX field -> CSL variable, for fields that map one to one.
+_SIMPLE_FIELDS: Final = {
+    "title": "title",
+    "volume": "volume",
+    "number": "issue",
+    "edition": "edition",
+    "address": "publisher-place",
+    "doi": "DOI",
+    "url": "URL",
+    "version": "version",
+    "isbn": "ISBN",
+    "annote": "annote",
+    "chapter": "chapter-number",
+}
+_CONTAINER_FIELDS: Final = ("journal", "booktitle")
+_PUBLISHER_FIELDS: Final = ("publisher", "institution", "school", "organization")
+# Characters the formatter uses as markup; field text must never contain them.
+PRIVATE_USE_RE: Final = re.compile("[\ue000-\uf8ff]")
+
+
+def to_csl_json(reference: Reference) -> dict[str, Any]:
+    """Return the CSL-JSON item for one reference, with clean text in every variable."""
+    item: dict[str, Any] = {"id": reference.key, "type": CSL_TYPES.get(reference.entry_type, "document")}
+    for bibtex_name, csl_name in _SIMPLE_FIELDS.items():
+        if value := reference.get(bibtex_name):
+            item[csl_name] = _clean(value)
+    _set_first(item, "container-title", reference, _CONTAINER_FIELDS)
+    _set_first(item, "publisher", reference, _PUBLISHER_FIELDS)
+    if pages := reference.get("pages"):
+        item["page"] = _clean(pages).replace("--", "–").replace("-", "–")
+    if genre := reference.get("type") or THESIS_GENRES.get(reference.entry_type, ""):
+        item["genre"] = _clean(genre)
+    if reference.authors:
+        item["author"] = [_person(person) for person in reference.authors]
+    if reference.editors:
+        item["editor"] = [_person(person) for person in reference.editors]
+    item.update(_issued(reference.get("year")))
+    return item
+
+
+def _set_first(item: dict[str, Any], name: str, reference: Reference, fields: tuple[str, ...]) -> None:
+    for field in fields:
+        if value := reference.get(field):
+            item[name] = _clean(value)
+            return
+
+
+def _issued(year: str) -> dict[str, Any]:
+    if not year or year.lower() == "n.d.":
+        return {}  # the style prints "n.d." for a work without a date
+    if year.isdigit():
+        return {"issued": {"date-parts": [[int(year)]]}}
+    return {"issued": {"literal": year.lower()}}
+
+
+def _person(person: Person) -> dict[str, str]:
+    if person.literal:
+        return {"literal": _clean(person.literal)}
+    name = {"family": _clean(person.family)}
+    if person.given:
+        name["given"] = _clean(person.given)
+    if person.suffix:
+        name["suffix"] = _clean(person.suffix)
+    return name
+
+
+def _clean(value: str) -> str:
+    return PRIVATE_USE_RE.sub("", value)

@@ -1,0 +1,57 @@
+"""Typed records for bibliography entries: the one shape the rest of the code works on.
+
+Field values here are plain Unicode text (LaTeX already decoded). Nothing in this module
+parses BibTeX or formats citations.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from scripts.errors import SourceLocation
+
+
+@dataclass(frozen=True)
+class Person:
+    """An author or editor: a family name with given names, or one literal corporate name."""
+
+    family: str
+    given: str = ""
+    literal: str = ""
+    suffix: str = ""
+
+    @property
+    def display(self) -> str:
+        """The name as a reader would write it, for messages and exports."""
+        if self.literal:
+            return self.literal
+        return f"{self.given} {self.family}".strip()
+
+
+@dataclass(frozen=True)
+class Reference:
+    """One bibliography entry with decoded fields and the line it came from."""
+
+    key: str
+    entry_type: str
+    fields: dict[str, str]
+    authors: tuple[Person, ...]
+    editors: tuple[Person, ...]
+    location: SourceLocation
+    field_lines: dict[str, int] = field(default_factory=dict)
+    raw_bibtex: str = ""
+
+    def get(self, name: str) -> str:
+        """Return a field's decoded value, or an empty string when the entry lacks it."""
+        return self.fields.get(name, "")
+
+    @property
+    def doi_url(self) -> str:
+        """The DOI as a resolvable https link, or an empty string."""
+        doi = self.get("doi")
+        return f"https://doi.org/{doi}" if doi else ""
+
+    @property
+    def link(self) -> str:
+        """The one link a reader follows to reach the work: its DOI, else its URL."""
+        return self.doi_url or self.get("url")

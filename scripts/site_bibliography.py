@@ -1,0 +1,107 @@
+"""Load, check, format and index the bibliography once per build, not once per page.
+
+Both engines create a new Markdown instance for every page, so the work is cached here at
+module level, keyed on the files' paths and modification times: a ``serve`` session picks up
+an edited ``.bib`` file or page without restarting.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from scripts.bibtex_loading import load_bibliography
+from scripts.citation_index import CitationIndex, scan_docs
+from scripts.errors import BibliographyError, CitationError, Problem
+from scripts.reference_checks import check_references, find_uncited
+from scripts.reference_styles import StyledBibliography, style_references
+from scripts.references import Reference
+
+
+@dataclass(frozen=True)
+class SiteBibliography:
+    """Everything the pages need: checked references, their formatting, and who cites what."""
+
+    references: dict[str, Reference]
+    styled: StyledBibliography
+    index: CitationIndex
+
+    def unknown_key_problems(self) -> list[Problem]:
+        """One problem for each citation of a key the bibliography lacks, with suggestions."""
+        return [
+            Problem(site.location, unknown_key_message(site.key, self.references))
+            for site in self.index.sites()
+            if site.key not in self.references
+        ]
+
+    def uncited_problems(self) -> list[Problem]:
+        """One problem for each entry that no page cites."""
+        return find_uncited(self.references, self.index.cited_keys())
+
+
+def unknown_key_message(key: str, references: dict[str, Reference]) -> str:
+    """Say which key is unknown and which existing keys are nearest ("did you mean")."""
+    nearest = difflib.get_close_matches(key, list(references), n=3, cutoff=0.6)
+    hint = f"; did you mean {', '.join(repr(k) for k in nearest)}?" if nearest else ""
+    return f"unknown citation key '{key}'{hint}"
+
+
+def load_site_bibliography(
+    bib_path: Path, docs_dir: Path, style: str, root: Path | None = None
+) -> SiteBibliography:
+    """Return the build's bibliography, raising once with every problem in the ``.bib`` file."""
+    return _cached(
+        bib_path.resolve(),
+        bib_path.stat().st_mtime_ns,
+        docs_dir.resolve(),
+        _tree_token(docs_dir),
+        style,
+        (root or Path.cwd()).resolve(),
+    )
+
+
+def check_site(bib_path: Path, docs_dir: Path, style: str, root: Path | None = None) -> list[Problem]:
+    """Return every problem in the bibliography and the pages' citations, without raising."""
+    try:
+        site = load_site_bibliography(bib_path, docs_dir, style, root)
+    except BibliographyError as error:
+        return list(error.problems)
+    return [*site.unknown_key_problems(), *site.uncited_problems()]
+
+
+def raise_for_unknown_keys(site: SiteBibliography) -> None:
+    """Raise ``CitationError`` naming every unknown key on every page at once."""
+    problems = site.unknown_key_problems()
+    if problems:
+        raise CitationError(problems)
+
+
+@lru_cache(maxsize=4)
+def _cached(
+    bib_path: Path,
+    bib_mtime_ns: int,
+    docs_dir: Path,
+    docs_token: tuple[tuple[str, int], ...],
+    style: str,
+    root: Path,
+) -> SiteBibliography:
+    loaded = load_bibliography(bib_path, _display(bib_path, root))
+    problems = [*loaded.problems, *check_references(loaded.references)]
+    if problems:
+        raise BibliographyError(problems)
+    styled = style_references(loaded.references, style)
+    return SiteBibliography(loaded.references, styled, scan_docs(docs_dir, root))
+
+
+def _tree_token(docs_dir: Path) -> tuple[tuple[str, int], ...]:
+    """Paths and modification times of the pages: any edit gives a new cache key."""
+    return tuple((str(path), path.stat().st_mtime_ns) for path in sorted(docs_dir.rglob("*.md")))
+
+
+def _display(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()

@@ -1,0 +1,108 @@
+"""Shared fixtures: a Markdown factory for the extension, fixture bibliographies, built sites."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import markdown
+import pytest
+
+from scripts.citation_extension import CitationExtension
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+FIXTURE_BIB = FIXTURES / "bib" / "entry_types.bib"
+FIXTURE_DOCS = FIXTURES / "docs"
+SUBPATH_URL = "https://intranet.example/alliance/"
+
+MarkdownFactory = Callable[..., str]
+
+
+@pytest.fixture
+def render() -> MarkdownFactory:
+    """Render Markdown with the citation extension against the fixture bibliography."""
+
+    def _render(text: str, *, bib: Path = FIXTURE_BIB, docs: Path = FIXTURE_DOCS) -> str:
+        extension = CitationExtension(bibliography=str(bib), docs_dir=str(docs))
+        return markdown.markdown(text, extensions=[extension])
+
+    return _render
+
+
+@pytest.fixture
+def write_bib(tmp_path: Path) -> Callable[[str], Path]:
+    """Write BibTeX text to ``tmp/bib/test.bib`` and return the path."""
+
+    def _write(text: str) -> Path:
+        path = tmp_path / "bib" / "test.bib"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    return _write
+
+
+def run_engine(
+    engine: str, site_dir: Path, *, cwd: Path = ROOT, site_url: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Build the site in ``cwd`` with MkDocs or Zensical into ``site_dir`` (strict)."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    if site_url:
+        env["SITE_URL"] = site_url
+    if engine == "mkdocs":
+        command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)]
+        return subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, check=False)
+    # Zensical writes to the configured site_dir; build in a copy so runs never collide.
+    command = [sys.executable, "-m", "zensical", "build", "--strict", "--clean"]
+    result = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, check=False)
+    if result.returncode == 0:
+        shutil.rmtree(site_dir, ignore_errors=True)
+        shutil.move(str(cwd / "site"), site_dir)
+    return result
+
+
+def _build_or_fail(
+    engine: str, site_dir: Path, *, cwd: Path = ROOT, site_url: str | None = None
+) -> Path:
+    result = run_engine(engine, site_dir, cwd=cwd, site_url=site_url)
+    assert result.returncode == 0, f"{engine} build failed:\n{result.stdout}\n{result.stderr}"
+    return site_dir
+
+
+@pytest.fixture(scope="session")
+def mkdocs_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real site built once by MkDocs, strict, for the default site URL."""
+    return _build_or_fail("mkdocs", tmp_path_factory.mktemp("mkdocs") / "site")
+
+
+@pytest.fixture(scope="session")
+def subpath_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real site built for https://intranet.example/alliance/ (strict)."""
+    site = tmp_path_factory.mktemp("subpath") / "site"
+    return _build_or_fail("mkdocs", site, site_url=SUBPATH_URL)
+
+
+@pytest.fixture(scope="session")
+def zensical_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The real site built once by Zensical, strict, in a copy of the project."""
+    work = tmp_path_factory.mktemp("zensical") / "project"
+    shutil.copytree(
+        ROOT,
+        work,
+        ignore=shutil.ignore_patterns(".venv", ".git", "site", "site-*", "dist", ".*cache*", "benchmarks"),
+    )
+    yield _build_or_fail("zensical", work.parent / "site", cwd=work)
+
+
+def built_pages(site: Path) -> set[str]:
+    """The HTML pages of a built site, relative to its root, without search and assets."""
+    return {
+        path.relative_to(site).as_posix()
+        for path in site.rglob("*.html")
+        if not path.relative_to(site).as_posix().startswith(("assets/", "search/"))
+    }
