@@ -53,9 +53,13 @@ build: prepare ## Build the static site into site/ (set SITE_URL for the deploym
 	$(PY) -m mkdocs build --strict --clean
 
 .PHONY: build-zensical
-build-zensical: prepare ## Build the same site with Zensical into site-zensical/
-	$(PY) -m zensical build --strict --clean --config-file mkdocs.yml
+build-zensical: prepare ## Build the same site with Zensical into site-zensical/ (site/ is kept)
+	@# Zensical has no --site-dir: it writes site/, so an existing MkDocs build is set aside.
+	rm -rf .site-keep && if [ -d site ]; then mv site .site-keep; fi
+	$(PY) -m zensical build --strict --clean --config-file mkdocs.yml || \
+		{ rm -rf site; if [ -d .site-keep ]; then mv .site-keep site; fi; exit 1; }
 	rm -rf site-zensical && mv site site-zensical
+	if [ -d .site-keep ]; then mv .site-keep site; fi
 
 .PHONY: dist
 dist: build ## Pack site/ into dist/mindful-alliance-VERSION.zip for an intranet server

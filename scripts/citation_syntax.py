@@ -18,8 +18,9 @@ KEY_PATTERN: Final = r"[A-Za-z0-9_](?:[\w:.#$%&+?<>~/-]*[A-Za-z0-9_])?"
 # A bracketed group with at least one "@" that is not a link ("[x](url)" or "[x][ref]").
 BRACKETED_RE: Final = re.compile(r"\[(?P<body>[^\[\]\n]*@[^\[\]\n]*)\](?![(\[])")
 
-# "@key" not glued to a word, an e-mail address, a path or URL, or an escaping backslash.
-NARRATIVE_RE: Final = re.compile(rf"(?<![\w@\\/.:=+-])@(?P<key>{KEY_PATTERN})")
+# "@key" not glued to a word, an e-mail address, a path or URL, an escaping backslash, or the
+# opening bracket of link text ("[@key](url)" is a link, as in Pandoc).
+NARRATIVE_RE: Final = re.compile(rf"(?<![\w@\\/.:=+\[-])@(?P<key>{KEY_PATTERN})")
 
 _ITEM_RE: Final = re.compile(
     rf"^(?P<prefix>[^@]*?)\s*(?<![\w\\])(?P<suppress>-)?@(?P<key>{KEY_PATTERN})(?P<suffix>[^@]*)$"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from scripts.bibtex_loading import load_bibliography
@@ -25,8 +25,16 @@ class SiteBibliography:
     """Everything the pages need: checked references, their formatting, and who cites what."""
 
     references: dict[str, Reference]
-    styled: StyledBibliography
     index: CitationIndex
+    style: str = "apa"
+
+    @cached_property
+    def styled(self) -> StyledBibliography:
+        """Every entry formatted by the citation style, once, on first use.
+
+        Checking the bibliography needs no formatting, so ``check`` never pays for it.
+        """
+        return style_references(self.references, self.style)
 
     def unknown_key_problems(self) -> list[Problem]:
         """One problem for each citation of a key the bibliography lacks, with suggestions."""
@@ -91,8 +99,7 @@ def _cached(
     problems = [*loaded.problems, *check_references(loaded.references)]
     if problems:
         raise BibliographyError(problems)
-    styled = style_references(loaded.references, style)
-    return SiteBibliography(loaded.references, styled, scan_docs(docs_dir, root))
+    return SiteBibliography(loaded.references, scan_docs(docs_dir, root), style)
 
 
 def _tree_token(docs_dir: Path) -> tuple[tuple[str, int], ...]:

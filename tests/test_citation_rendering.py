@@ -1,0 +1,99 @@
+"""What the extension renders: in-text links with previews, the page list, the bibliography."""
+
+from __future__ import annotations
+
+from bs4 import BeautifulSoup
+
+from scripts.citation_extension import relative_link
+from tests.conftest import MarkdownFactory
+
+import pytest
+
+
+def _soup(html: str) -> BeautifulSoup:
+    return BeautifulSoup(html, "html.parser")
+
+
+@pytest.mark.parametrize(
+    ("markdown_text", "expected_text"),
+    [
+        pytest.param("[@doe2020alliance]", "(Doe et al., 2020)", id="parenthetical"),
+        pytest.param("[@roe2019book; @doe2020alliance]", "(Roe, 2019; Doe et al., 2020)", id="two_works"),
+        pytest.param("[@doe2020alliance, p. 172]", "(Doe et al., 2020, p. 172)", id="locator"),
+        pytest.param("[see @roe2019book, pp. 1–3]", "(see Roe, 2019, pp. 1–3)", id="prefix"),
+        pytest.param("[-@doe2020alliance]", "(2020)", id="year_only"),
+        pytest.param("@roe2019book", "Roe (2019)", id="narrative"),
+        pytest.param("[@who2021report]", "(World Health Organization, 2021)", id="corporate_author"),
+        pytest.param("[@park2024inpress]", "(Park, in press)", id="in_press"),
+        pytest.param("[@smith2018edited]", "(Smith & Jones, 2018)", id="editors_as_authors"),
+    ],
+)
+def test_in_text_citation_text(
+    render: MarkdownFactory, markdown_text: str, expected_text: str
+) -> None:
+    citation = _soup(render(markdown_text)).select_one("span.citation")
+    assert citation is not None
+    assert citation.get_text() == expected_text
+
+
+def test_each_cited_work_links_to_its_entry_with_a_preview(render: MarkdownFactory) -> None:
+    soup = _soup(render("Text [@roe2019book; @doe2020alliance]."))
+    links = soup.select("span.citation a")
+    assert [link["href"] for link in links] == ["#ref-roe2019book", "#ref-doe2020alliance"]
+    assert links[0]["title"] == "Roe, R. (2019). A book about relationships. Test Press."
+    for link in links:
+        assert soup.find(id=str(link["href"])[1:]) is not None
+
+
+def test_page_ends_with_its_references_sorted_as_apa_sorts(render: MarkdownFactory) -> None:
+    soup = _soup(render("[@roe2019book] then [@doe2020alliance] and @roe2019book again."))
+    heading = soup.find_all("h2")[-1]
+    assert heading.get_text() == "References"
+    items = soup.select("ul.reference-list > li")
+    assert [item["id"] for item in items] == ["ref-doe2020alliance", "ref-roe2019book"]
+
+
+def test_reference_list_entry_links_doi_and_full_entry(render: MarkdownFactory) -> None:
+    soup = _soup(render("[@doe2020alliance]"))
+    item = soup.select_one("li#ref-doe2020alliance")
+    assert item is not None
+    hrefs = [link["href"] for link in item.find_all("a")]
+    assert hrefs == [
+        "https://doi.org/10.1234/jt.2020.12",
+        "references/index.md#ref-doe2020alliance",
+    ]
+    assert [em.get_text() for em in item.find_all("em")] == ["Journal of Testing", "12"]
+
+
+def test_page_without_citations_gets_no_reference_list(render: MarkdownFactory) -> None:
+    assert "reference-list" not in render("No citations here, only jane@example.org.")
+
+
+def test_full_bibliography_replaces_the_marker(render: MarkdownFactory) -> None:
+    soup = _soup(render("# All\n\n[[bibliography]]"))
+    entries = soup.select("ul.reference-list--full > li.reference")
+    assert len(entries) == 9
+    assert soup.find(string="[[bibliography]]") is None
+    entry = soup.select_one("li#ref-doe2020alliance")
+    assert entry is not None
+    cited_on = entry.select_one(".reference__cited-on")
+    assert cited_on is not None
+    assert [(a.get_text(), a["href"]) for a in cited_on.find_all("a")] == [("Fixture home", "index.md")]
+    downloads = [a["href"] for a in entry.select(".reference__actions a")]
+    assert downloads == ["downloads/entries/doe2020alliance.bib", "downloads/entries/doe2020alliance.ris"]
+    assert [b["data-copy"] for b in entry.select("button")] == ["apa", "bibtex"]
+    assert "@article{doe2020alliance," in entry.select_one(".reference__bibtex code").get_text()
+
+
+@pytest.mark.parametrize(
+    ("page", "target", "expected"),
+    [
+        pytest.param("index.md", "references/index.md", "references/index.md", id="from_root"),
+        pytest.param("alliance/page.md", "references/index.md", "../references/index.md", id="from_folder"),
+        pytest.param("a/b/c.md", "a/x.md", "../x.md", id="from_nested"),
+        pytest.param("references/index.md", "references/index.md", "index.md", id="same_page"),
+    ],
+)
+def test_links_are_page_relative_never_rooted(page: str, target: str, expected: str) -> None:
+    assert relative_link(page, target) == expected
+    assert not expected.startswith("/")

@@ -1,0 +1,107 @@
+"""APA 7 output for each entry type the site uses, and the citeproc-py gaps we correct."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from scripts.reference_styles import StyledBibliography, resolve_style
+from scripts.site_bibliography import load_site_bibliography
+from tests.conftest import FIXTURE_BIB, FIXTURE_DOCS
+
+
+@pytest.fixture(scope="module")
+def styled() -> StyledBibliography:
+    return load_site_bibliography(FIXTURE_BIB, FIXTURE_DOCS, "apa").styled
+
+
+@pytest.mark.parametrize(
+    ("key", "expected"),
+    [
+        pytest.param(
+            "doe2020alliance",
+            "Doe, J., Roe, R., & Buttenmüller, V. (2020). A test of the alliance: Tasks, goals and bond. "
+            "Journal of Testing, 12(3), 100–110. https://doi.org/10.1234/jt.2020.12",
+            id="journal_article",
+        ),
+        pytest.param("roe2019book", "Roe, R. (2019). A book about relationships. Test Press.", id="book"),
+        pytest.param(
+            "smith2018edited",
+            "Smith, A., & Jones, B. (Eds.). (2018). An edited volume. Test Press.",
+            id="edited_book",
+        ),
+        pytest.param(
+            "jones2018chapter",
+            "Jones, B. (2018). A chapter in the volume. In A. Smith & B. Jones (Eds.), "
+            "An edited volume (pp. 1–20). Test Press.",
+            id="chapter_in_edited_book",
+        ),
+        pytest.param(
+            "who2021report",
+            "World Health Organization. (2021). A report by a corporate author. "
+            "World Health Organization. https://example.org/report",
+            id="report_by_corporate_author",
+        ),
+        pytest.param(
+            "acme2010software",
+            "Acme Inc. (2010). Stats Package (Version 18) [Computer software]. Acme Inc.",
+            id="software",
+        ),
+        pytest.param(
+            "lee2015thesis",
+            "Lee, K. (2015). A thesis on the working alliance [Doctoral dissertation]. University of Testing.",
+            id="thesis",
+        ),
+        pytest.param(
+            "site2022webpage",
+            "Test Society. (2022). A web page about practice. https://example.org/page",
+            id="web_page",
+        ),
+        pytest.param(
+            "park2024inpress",
+            "Park, M. (in press). A study still in press. Journal of Testing.",
+            id="in_press",
+        ),
+    ],
+)
+def test_apa_reference_text(styled: StyledBibliography, key: str, expected: str) -> None:
+    assert styled[key].text == expected
+
+
+def test_titles_of_books_and_journals_are_italic(styled: StyledBibliography) -> None:
+    italic = [run.text for run in styled["jones2018chapter"].runs if run.italic]
+    assert italic == ["An edited volume"]
+
+
+def test_bibliography_is_sorted_by_author_as_apa_sorts(styled: StyledBibliography) -> None:
+    assert [entry.key for entry in styled.entries] == [
+        "acme2010software",
+        "doe2020alliance",
+        "jones2018chapter",
+        "lee2015thesis",
+        "park2024inpress",
+        "roe2019book",
+        "smith2018edited",
+        "site2022webpage",
+        "who2021report",
+    ]
+
+
+def test_style_is_one_setting() -> None:
+    assert resolve_style("apa").name == "apa.csl"
+    harvard = load_site_bibliography(FIXTURE_BIB, FIXTURE_DOCS, "harvard-cite-them-right").styled
+    assert harvard["roe2019book"].text != load_site_bibliography(FIXTURE_BIB, FIXTURE_DOCS, "apa").styled["roe2019book"].text
+    assert resolve_style("styles/custom.csl") == Path("styles/custom.csl")
+
+
+def test_question_mark_titles_take_no_extra_full_stop(tmp_path: Path) -> None:
+    bib = tmp_path / "q.bib"
+    bib.write_text(
+        "@article{ask2020why,\n author = {Ask, A.},\n title = {Why?},\n journal = {J},\n year = {2020},\n}\n",
+        encoding="utf-8",
+    )
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    styled = load_site_bibliography(bib, docs, "apa").styled
+    assert styled["ask2020why"].text == "Ask, A. (2020). Why? J."
