@@ -88,7 +88,7 @@ typecheck: install ## Type-check scripts/ and tests/ (mypy --strict)
 
 .PHONY: check-links
 check-links: build ## Check every internal link and anchor of the built site
-	$(PY) -m scripts check-links site
+	$(PY) -m scripts check-links site --bib bib/references.bib
 
 .PHONY: test-fast
 test-fast: install prepare ## Quick checks: lint, types, bibliography, unit tests (no browser)

@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
-import bibtexparser
-from bibtexparser.library import Library
+from bibtexparser.entrypoint import parse_string
 from bibtexparser.middlewares import (
     RemoveEnclosingMiddleware,
     ResolveStringReferencesMiddleware,
@@ -35,6 +33,12 @@ from bibtexparser.model import (
 from scripts.errors import Problem, SourceLocation
 from scripts.latex_text import latex_to_text
 from scripts.references import Person, Reference
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from bibtexparser.library import Library
+
 
 # Fields whose text is an identifier, not prose: LaTeX decoding would damage them.
 VERBATIM_FIELDS: Final = frozenset({"doi", "url", "isbn", "issn", "urldate"})
@@ -127,7 +131,7 @@ def load_bibliography(path: Path, display_path: str | None = None) -> LoadedBibl
     """
     shown = display_path or str(path)
     text = path.read_text(encoding="utf-8")
-    library = bibtexparser.parse_string(text, parse_stack=_parse_stack())
+    library = parse_string(text, parse_stack=_parse_stack())
     problems = [_describe_failed_block(block, shown) for block in library.failed_blocks]
     references: dict[str, Reference] = {}
     first_by_folded_key: dict[str, Reference] = {}
@@ -189,7 +193,9 @@ def _to_reference(entry: Entry, path: str) -> tuple[Reference, list[Problem]]:
         except ValueError as error:
             line = field_lines.get(name_field) or location.line
             problems.append(
-                Problem(SourceLocation(path, line), f"entry '{entry.key}': bad {name_field}: {error}")
+                Problem(
+                    SourceLocation(path, line), f"entry '{entry.key}': bad {name_field}: {error}"
+                )
             )
             people[name_field] = ()
     reference = Reference(

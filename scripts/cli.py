@@ -9,12 +9,15 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from scripts.errors import BibliographyError
 from scripts.reference_exports import write_downloads
 from scripts.site_bibliography import check_site, load_site_bibliography
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 DEFAULT_BIB = Path("bib/references.bib")
 DEFAULT_DOCS = Path("docs")
@@ -48,7 +51,8 @@ def _parser() -> argparse.ArgumentParser:
 
     links = commands.add_parser("check-links", help="check a built site's links offline")
     links.add_argument("site", type=Path)
-    links.add_argument("--bib", type=Path, default=DEFAULT_BIB)
+    links.add_argument("--bib", type=Path, default=None, help="also check every DOI is linked")
+    links.add_argument("--base-path", default="/", help="sub-path the site was built for")
     links.set_defaults(run=_check_links)
 
     external = commands.add_parser("check-external", help="check external links (network)")
@@ -98,7 +102,7 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _figures(args: argparse.Namespace) -> int:
-    from scripts.figures import write_figures  # noqa: PLC0415 (only this command draws)
+    from scripts.figures import write_figures
 
     written = write_figures(args.data, args.out)
     print(f"{len(written)} figure(s) written to {args.out}")
@@ -106,9 +110,9 @@ def _figures(args: argparse.Namespace) -> int:
 
 
 def _check_links(args: argparse.Namespace) -> int:
-    from scripts.link_checking import check_built_site  # noqa: PLC0415
+    from scripts.link_checking import check_built_site
 
-    problems = check_built_site(args.site, args.bib)
+    problems = check_built_site(args.site, args.bib, args.base_path)
     for problem in problems:
         print(problem, file=sys.stderr)
     if problems:
@@ -119,6 +123,7 @@ def _check_links(args: argparse.Namespace) -> int:
 
 
 def _check_external(args: argparse.Namespace) -> int:
-    from scripts.external_links import run_external_check  # noqa: PLC0415
+    from scripts.external_links import run_external_check
 
-    return run_external_check(args.bib, args.docs, args.cache, args.report)
+    status: int = run_external_check(args.bib, args.docs, args.cache, args.report)
+    return status

@@ -7,9 +7,10 @@ One mapping serves both the citation style (``reference_styles``) and the CSL-JS
 from __future__ import annotations
 
 import re
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
-from scripts.references import Person, Reference
+if TYPE_CHECKING:
+    from scripts.references import Person, Reference
 
 CSL_TYPES: Final = {
     "article": "article-journal",
@@ -50,7 +51,10 @@ PRIVATE_USE_RE: Final = re.compile("[\ue000-\uf8ff]")
 
 def to_csl_json(reference: Reference) -> dict[str, Any]:
     """Return the CSL-JSON item for one reference, with clean text in every variable."""
-    item: dict[str, Any] = {"id": reference.key, "type": CSL_TYPES.get(reference.entry_type, "document")}
+    item: dict[str, Any] = {
+        "id": reference.key,
+        "type": CSL_TYPES.get(reference.entry_type, "document"),
+    }
     for bibtex_name, csl_name in _SIMPLE_FIELDS.items():
         if value := reference.get(bibtex_name):
             item[csl_name] = _clean(value)
@@ -68,7 +72,9 @@ def to_csl_json(reference: Reference) -> dict[str, Any]:
     return item
 
 
-def _set_first(item: dict[str, Any], name: str, reference: Reference, fields: tuple[str, ...]) -> None:
+def _set_first(
+    item: dict[str, Any], name: str, reference: Reference, fields: tuple[str, ...]
+) -> None:
     for field in fields:
         if value := reference.get(field):
             item[name] = _clean(value)

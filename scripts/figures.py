@@ -10,8 +10,10 @@ from __future__ import annotations
 import csv
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 WIDTH: Final = 720
 ROW_HEIGHT: Final = 44
@@ -89,26 +91,75 @@ def _axis(svg: etree.Element, rows: int) -> None:
     bottom = TOP + ROW_HEIGHT * rows
     for tick in (0.0, 0.1, 0.2, 0.3, 0.4, 0.5):
         x = f"{_x(tick):.1f}"
-        etree.SubElement(svg, "line", {"x1": x, "x2": x, "y1": str(TOP - 16), "y2": str(bottom), "stroke": GRID})
+        etree.SubElement(
+            svg, "line", {"x1": x, "x2": x, "y1": str(TOP - 16), "y2": str(bottom), "stroke": GRID}
+        )
         label = f"{tick:.1f}".lstrip("0") if tick else "0"
-        _text_child(svg, "text", label, x=x, y=str(bottom + 20), fill=INK, **{"font-size": "14", "text-anchor": "middle"})
+        _text_child(
+            svg,
+            "text",
+            label,
+            x=x,
+            y=str(bottom + 20),
+            fill=INK,
+            **{"font-size": "14", "text-anchor": "middle"},
+        )
     _text_child(
-        svg, "text", "Correlation with outcome (r), with 95% confidence interval",
-        x=f"{_x(AXIS_MAX / 2):.1f}", y=str(bottom + 42), fill=INK, **{"font-size": "14", "text-anchor": "middle"},
+        svg,
+        "text",
+        "Correlation with outcome (r), with 95% confidence interval",
+        x=f"{_x(AXIS_MAX / 2):.1f}",
+        y=str(bottom + 42),
+        fill=INK,
+        **{"font-size": "14", "text-anchor": "middle"},
     )
-    _text_child(svg, "text", "Element (studies)", x="12", y=str(TOP - 24), fill=INK, **{"font-size": "14", "font-weight": "bold"})
+    _text_child(
+        svg,
+        "text",
+        "Element (studies)",
+        x="12",
+        y=str(TOP - 24),
+        fill=INK,
+        **{"font-size": "14", "font-weight": "bold"},
+    )
 
 
 def _row(svg: etree.Element, row: int, effect: Effect) -> None:
     y = TOP + ROW_HEIGHT * row + ROW_HEIGHT / 2
     low, high, estimate = float(effect.ci_low), float(effect.ci_high), float(effect.estimate)
-    _text_child(svg, "text", f"{effect.element} (k = {effect.studies})", x="12", y=f"{y + 5:.1f}", fill=INK, **{"font-size": "15"})
-    etree.SubElement(
-        svg, "line",
-        {"x1": f"{_x(low):.1f}", "x2": f"{_x(high):.1f}", "y1": f"{y:.1f}", "y2": f"{y:.1f}", "stroke": ACCENT, "stroke-width": "3"},
+    _text_child(
+        svg,
+        "text",
+        f"{effect.element} (k = {effect.studies})",
+        x="12",
+        y=f"{y + 5:.1f}",
+        fill=INK,
+        **{"font-size": "15"},
     )
-    etree.SubElement(svg, "circle", {"cx": f"{_x(estimate):.1f}", "cy": f"{y:.1f}", "r": "7", "fill": ACCENT})
-    _text_child(svg, "text", effect.estimate, x=f"{_x(high) + 8:.1f}", y=f"{y + 5:.1f}", fill=INK, **{"font-size": "14"})
+    etree.SubElement(
+        svg,
+        "line",
+        {
+            "x1": f"{_x(low):.1f}",
+            "x2": f"{_x(high):.1f}",
+            "y1": f"{y:.1f}",
+            "y2": f"{y:.1f}",
+            "stroke": ACCENT,
+            "stroke-width": "3",
+        },
+    )
+    etree.SubElement(
+        svg, "circle", {"cx": f"{_x(estimate):.1f}", "cy": f"{y:.1f}", "r": "7", "fill": ACCENT}
+    )
+    _text_child(
+        svg,
+        "text",
+        effect.estimate,
+        x=f"{_x(high) + 8:.1f}",
+        y=f"{y + 5:.1f}",
+        fill=INK,
+        **{"font-size": "14"},
+    )
 
 
 def _text_child(parent: etree.Element, tag: str, text: str, **attributes: str) -> etree.Element:

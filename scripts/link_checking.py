@@ -16,16 +16,18 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final
 from urllib.parse import parse_qsl, urlsplit
 
 from bs4 import BeautifulSoup, Tag
 
 from scripts.bibtex_loading import load_bibliography
 from scripts.errors import Problem, SourceLocation
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 DOI_URL_RE: Final = re.compile(r"^https://doi\.org/10\.\d{4,9}/\S+$")
 CSS_URL_RE: Final = re.compile(r"""(?:@import\s+|url\()\s*['"]?(?P<url>[^'")\s]+)""", re.IGNORECASE)
@@ -93,7 +95,9 @@ def run_lychee(site: Path, base_path: str = "/") -> list[Problem]:
         ]
         result = subprocess.run(command, capture_output=True, text=True, check=False)
         if result.returncode not in (0, 2):
-            return [Problem(SourceLocation(str(site), 0), f"lychee failed: {result.stderr.strip()}")]
+            return [
+                Problem(SourceLocation(str(site), 0), f"lychee failed: {result.stderr.strip()}")
+            ]
         report = json.loads(result.stdout)
         return [
             Problem(
@@ -114,6 +118,7 @@ def _lychee() -> str:
 
 
 def _shown(path: Path, served: Path, site: Path) -> str:
+    """Name a checked file as the caller named the site, so every message reads alike."""
     try:
         return (site / path.resolve().relative_to(served.resolve())).as_posix()
     except ValueError:
@@ -121,7 +126,9 @@ def _shown(path: Path, served: Path, site: Path) -> str:
 
 
 def _shown_url(url: str, served: Path) -> str:
-    return url.replace(f"file://{served.resolve().as_posix()}", "").replace(f"file://{served.as_posix()}", "")
+    return url.replace(f"file://{served.resolve().as_posix()}", "").replace(
+        f"file://{served.as_posix()}", ""
+    )
 
 
 @dataclass(frozen=True)
@@ -133,7 +140,7 @@ class _Link:
 
 def check_page_links(page: Path, site: Path, base_path: str = "/") -> list[Problem]:
     """Check one page's links for sub-path escapes, other hosts and external link form."""
-    shown = page.relative_to(site.parent).as_posix() if site.parent in page.parents else str(page)
+    shown = (site / page.relative_to(site)).as_posix()
     is_404 = page.relative_to(site).as_posix() == "404.html"
     problems = []
     for link in _links(page):
@@ -153,7 +160,9 @@ def _links(page: Path) -> Iterator[_Link]:
             value = element.get(attribute)
             if not isinstance(value, str) or not value.strip():
                 continue
-            fetched = attribute in fetched_attributes or (element.name == "link" and not _is_metadata(element))
+            fetched = attribute in fetched_attributes or (
+                element.name == "link" and not _is_metadata(element)
+            )
             if element.name == "link" and _is_metadata(element):
                 continue
             for url in _split_srcset(value) if attribute == "srcset" else [value.strip()]:
@@ -164,7 +173,7 @@ def _links(page: Path) -> Iterator[_Link]:
 
 
 def _is_metadata(element: Tag) -> bool:
-    rel = element.get("rel") or []
+    rel: str | list[str] = element.get("rel") or []
     rels = {rel} if isinstance(rel, str) else set(rel)
     return bool(rels) and rels <= METADATA_RELS
 
@@ -199,13 +208,12 @@ def external_link_problem(url: str) -> str:
         return "external links must use https"
     if _is_private(host):
         return "links to a local or private address"
-    if host in ("doi.org", "dx.doi.org"):
-        if host != "doi.org" or not DOI_URL_RE.match(url):
-            return "DOI links must be https://doi.org/10.NNNN/suffix"
+    if host in ("doi.org", "dx.doi.org") and (host != "doi.org" or not DOI_URL_RE.match(url)):
+        return "DOI links must be https://doi.org/10.NNNN/suffix"
     for engine, path in SEARCH_RESULT_PAGES:
-        if host.startswith(engine) or f".{engine}" in host:
-            if parts.path.startswith(path) and (parts.query or path != "/"):
-                return "links to a search-engine result page"
+        on_engine = host.startswith(engine) or f".{engine}" in host
+        if on_engine and parts.path.startswith(path) and (parts.query or path != "/"):
+            return "links to a search-engine result page"
     for name, _ in parse_qsl(parts.query, keep_blank_values=True):
         if name.lower().startswith(TRACKING_PARAMETERS):
             return f"carries the tracking parameter '{name}'"
@@ -225,12 +233,14 @@ def _is_private(host: str) -> bool:
 def check_stylesheet(stylesheet: Path, site: Path) -> list[Problem]:
     """A stylesheet may not import or load anything (fonts included) from another host."""
     problems = []
-    shown = stylesheet.relative_to(site.parent).as_posix()
+    shown = (site / stylesheet.relative_to(site)).as_posix()
     for number, line in enumerate(stylesheet.read_text(encoding="utf-8").splitlines(), start=1):
         for match in CSS_URL_RE.finditer(line):
             url = match["url"]
             if url.startswith("//") or url.lower().startswith(("http://", "https://")):
-                problems.append(Problem(SourceLocation(shown, number), f"{url}: loads from another host"))
+                problems.append(
+                    Problem(SourceLocation(shown, number), f"{url}: loads from another host")
+                )
     return problems
 
 

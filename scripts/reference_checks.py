@@ -7,11 +7,14 @@ of them at once. Parsing is ``bibtex_loading``'s job; this module only judges re
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from scripts.errors import Problem, SourceLocation
-from scripts.references import Reference
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Mapping
+
+    from scripts.references import Reference
 
 # Keys read as author, year, first title word: razzaque2015mindfulness, smithinpressalliance.
 KEY_RE: Final = re.compile(r"^[a-z]+(?:\d{4}|inpress)[a-z0-9]+$")
@@ -56,9 +59,7 @@ def check_reference(reference: Reference) -> list[Problem]:
     doi = reference.get("doi")
     if doi and DOI_PREFIX_RE.match(doi):
         bare = DOI_PREFIX_RE.sub("", doi)
-        problems.append(
-            _at(reference, "doi", f"DOI '{doi}' must be written bare, as '{bare}'")
-        )
+        problems.append(_at(reference, "doi", f"DOI '{doi}' must be written bare, as '{bare}'"))
     elif doi and not DOI_RE.match(doi):
         problems.append(_at(reference, "doi", f"DOI '{doi}' is not of the form 10.NNNN/suffix"))
     url = reference.get("url")
@@ -102,12 +103,8 @@ def _required_field_problems(reference: Reference) -> list[Problem]:
     for alternatives in requirements:
         if not any(reference.get(name) for name in alternatives):
             wanted = " or ".join(alternatives)
-            problems.append(
-                Problem(
-                    reference.location,
-                    f"entry '{reference.key}' ({reference.entry_type}) lacks required field {wanted}",
-                )
-            )
+            entry = f"entry '{reference.key}' ({reference.entry_type})"
+            problems.append(Problem(reference.location, f"{entry} lacks required field {wanted}"))
     return problems
 
 

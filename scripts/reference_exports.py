@@ -8,14 +8,17 @@ CSL-JSON mapping the site formats with.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
-from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import rispy
 
 from scripts.csl_json import to_csl_json
-from scripts.references import Reference
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
+    from pathlib import Path
+
+    from scripts.references import Reference
 
 RIS_TYPES: Final = {
     "article": "JOUR",
@@ -75,7 +78,9 @@ def to_ris_record(reference: Reference) -> dict[str, Any]:
     if url := reference.get("url"):
         record["urls"] = [url]
     if reference.authors:
-        record["authors"] = [_ris_name(person.family, person.given, person.literal) for person in reference.authors]
+        record["authors"] = [
+            _ris_name(person.family, person.given, person.literal) for person in reference.authors
+        ]
     if reference.editors:
         record["secondary_authors"] = [
             _ris_name(person.family, person.given, person.literal) for person in reference.editors

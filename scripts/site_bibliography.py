@@ -11,13 +11,16 @@ import difflib
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from scripts.bibtex_loading import load_bibliography
 from scripts.citation_index import CitationIndex, scan_docs
 from scripts.errors import BibliographyError, CitationError, Problem
 from scripts.reference_checks import check_references, find_uncited
 from scripts.reference_styles import StyledBibliography, style_references
-from scripts.references import Reference
+
+if TYPE_CHECKING:
+    from scripts.references import Reference
 
 
 @dataclass(frozen=True)
@@ -70,7 +73,9 @@ def load_site_bibliography(
     )
 
 
-def check_site(bib_path: Path, docs_dir: Path, style: str, root: Path | None = None) -> list[Problem]:
+def check_site(
+    bib_path: Path, docs_dir: Path, style: str, root: Path | None = None
+) -> list[Problem]:
     """Return every problem in the bibliography and the pages' citations, without raising."""
     try:
         site = load_site_bibliography(bib_path, docs_dir, style, root)

@@ -6,7 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import markdown
@@ -56,7 +56,9 @@ def run_engine(
         env["SITE_URL"] = site_url
     if engine == "mkdocs":
         command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)]
-        return subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, check=False)
+        return subprocess.run(
+            command, cwd=cwd, env=env, capture_output=True, text=True, check=False
+        )
     # Zensical writes to the configured site_dir; build in a copy so runs never collide.
     command = [sys.executable, "-m", "zensical", "build", "--strict", "--clean"]
     result = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, check=False)
@@ -88,15 +90,17 @@ def subpath_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def zensical_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+def zensical_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real site built once by Zensical, strict, in a copy of the project."""
     work = tmp_path_factory.mktemp("zensical") / "project"
     shutil.copytree(
         ROOT,
         work,
-        ignore=shutil.ignore_patterns(".venv", ".git", "site", "site-*", "dist", ".*cache*", "benchmarks"),
+        ignore=shutil.ignore_patterns(
+            ".venv", ".git", "site", "site-*", "dist", ".*cache*", "benchmarks"
+        ),
     )
-    yield _build_or_fail("zensical", work.parent / "site", cwd=work)
+    return _build_or_fail("zensical", work.parent / "site", cwd=work)
 
 
 def built_pages(site: Path) -> set[str]:

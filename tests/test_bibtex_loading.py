@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from scripts.bibtex_loading import load_bibliography
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
 
 GOOD = """@article{doe2020alliance,
   author = {Doe, Jane},
@@ -22,9 +25,13 @@ GOOD = """@article{doe2020alliance,
     ("text", "expected"),
     [
         pytest.param(
-            GOOD + "\n@article{broken2020title,\n  title = {Unclosed\n\n" + GOOD.replace("doe", "zed"),
-            ["bib/test.bib:8: could not parse this block: Unexpected block start: `@article`. "
-             "Was still looking for field-value closing `}`"],
+            GOOD
+            + "\n@article{broken2020title,\n  title = {Unclosed\n\n"
+            + GOOD.replace("doe", "zed"),
+            [
+                "bib/test.bib:8: could not parse this block: Unexpected block start: `@article`. "
+                "Was still looking for field-value closing `}`"
+            ],
             id="entry_without_closing_brace",
         ),
         pytest.param(
@@ -34,8 +41,10 @@ GOOD = """@article{doe2020alliance,
         ),
         pytest.param(
             GOOD + "\n" + GOOD.replace("doe2020alliance", "Doe2020Alliance"),
-            ["bib/test.bib:8: key 'Doe2020Alliance' differs only in case from "
-             "'doe2020alliance' at line 1"],
+            [
+                "bib/test.bib:8: key 'Doe2020Alliance' differs only in case from "
+                "'doe2020alliance' at line 1"
+            ],
             id="duplicate_key_differing_in_case",
         ),
         pytest.param(
@@ -45,19 +54,25 @@ GOOD = """@article{doe2020alliance,
         ),
         pytest.param(
             "@article{doe2020alliance,\n  Title = {A},\n  title = {B},\n}\n",
-            ["bib/test.bib:1: entry 'doe2020alliance': fields 'Title' and 'title' differ only in case"],
+            [
+                "bib/test.bib:1: entry 'doe2020alliance': fields 'Title' and 'title' differ only in case"
+            ],
             id="case_variant_fields",
         ),
         pytest.param(
             "@article{doe2020alliance,\n  title = {A},\n  journal = jcp,\n}\n",
-            ["bib/test.bib:1: entry 'doe2020alliance': field 'journal' uses 'jcp', "
-             "which no @string defines"],
+            [
+                "bib/test.bib:1: entry 'doe2020alliance': field 'journal' uses 'jcp', "
+                "which no @string defines"
+            ],
             id="undefined_string_macro",
         ),
         pytest.param(
             "@article{doe2020alliance,\n  author = {Doe, Jane, Jr, Extra, Parts},\n  title = {A},\n}\n",
-            ["bib/test.bib:2: entry 'doe2020alliance': bad author: Cannot split the following "
-             "name `Doe, Jane, Jr, Extra, Parts` into parts: Too many commas"],
+            [
+                "bib/test.bib:2: entry 'doe2020alliance': bad author: Cannot split the following "
+                "name `Doe, Jane, Jr, Extra, Parts` into parts: Too many commas"
+            ],
             id="malformed_author_name",
         ),
     ],
@@ -113,6 +128,8 @@ def test_names_are_split_and_corporate_names_kept_whole(write_bib: Callable[[str
 
 
 def test_doi_and_url_are_kept_verbatim(write_bib: Callable[[str], Path]) -> None:
-    text = GOOD.replace("year = {2020},", "year = {2020},\n  doi = {10.1000/a_b--c},\n  url = {https://x.org/a_b}")
+    text = GOOD.replace(
+        "year = {2020},", "year = {2020},\n  doi = {10.1000/a_b--c},\n  url = {https://x.org/a_b}"
+    )
     reference = load_bibliography(write_bib(text), "x.bib").references["doe2020alliance"]
     assert (reference.get("doi"), reference.get("url")) == ("10.1000/a_b--c", "https://x.org/a_b")

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+import pytest
 from bs4 import BeautifulSoup
 
 from scripts.citation_extension import relative_link
-from tests.conftest import MarkdownFactory
 
-import pytest
+if TYPE_CHECKING:
+    from tests.conftest import MarkdownFactory
 
 
 def _soup(html: str) -> BeautifulSoup:
@@ -18,12 +21,16 @@ def _soup(html: str) -> BeautifulSoup:
     ("markdown_text", "expected_text"),
     [
         pytest.param("[@doe2020alliance]", "(Doe et al., 2020)", id="parenthetical"),
-        pytest.param("[@roe2019book; @doe2020alliance]", "(Roe, 2019; Doe et al., 2020)", id="two_works"),
+        pytest.param(
+            "[@roe2019book; @doe2020alliance]", "(Roe, 2019; Doe et al., 2020)", id="two_works"
+        ),
         pytest.param("[@doe2020alliance, p. 172]", "(Doe et al., 2020, p. 172)", id="locator"),
         pytest.param("[see @roe2019book, pp. 1–3]", "(see Roe, 2019, pp. 1–3)", id="prefix"),
         pytest.param("[-@doe2020alliance]", "(2020)", id="year_only"),
         pytest.param("@roe2019book", "Roe (2019)", id="narrative"),
-        pytest.param("[@who2021report]", "(World Health Organization, 2021)", id="corporate_author"),
+        pytest.param(
+            "[@who2021report]", "(World Health Organization, 2021)", id="corporate_author"
+        ),
         pytest.param("[@park2024inpress]", "(Park, in press)", id="in_press"),
         pytest.param("[@smith2018edited]", "(Smith & Jones, 2018)", id="editors_as_authors"),
     ],
@@ -78,18 +85,27 @@ def test_full_bibliography_replaces_the_marker(render: MarkdownFactory) -> None:
     assert entry is not None
     cited_on = entry.select_one(".reference__cited-on")
     assert cited_on is not None
-    assert [(a.get_text(), a["href"]) for a in cited_on.find_all("a")] == [("Fixture home", "index.md")]
+    assert [(a.get_text(), a["href"]) for a in cited_on.find_all("a")] == [
+        ("Fixture home", "index.md")
+    ]
     downloads = [a["href"] for a in entry.select(".reference__actions a")]
-    assert downloads == ["downloads/entries/doe2020alliance.bib", "downloads/entries/doe2020alliance.ris"]
+    assert downloads == [
+        "downloads/entries/doe2020alliance.bib",
+        "downloads/entries/doe2020alliance.ris",
+    ]
     assert [b["data-copy"] for b in entry.select("button")] == ["apa", "bibtex"]
-    assert "@article{doe2020alliance," in entry.select_one(".reference__bibtex code").get_text()
+    bibtex = entry.select_one(".reference__bibtex code")
+    assert bibtex is not None
+    assert "@article{doe2020alliance," in bibtex.get_text()
 
 
 @pytest.mark.parametrize(
     ("page", "target", "expected"),
     [
         pytest.param("index.md", "references/index.md", "references/index.md", id="from_root"),
-        pytest.param("alliance/page.md", "references/index.md", "../references/index.md", id="from_folder"),
+        pytest.param(
+            "alliance/page.md", "references/index.md", "../references/index.md", id="from_folder"
+        ),
         pytest.param("a/b/c.md", "a/x.md", "../x.md", id="from_nested"),
         pytest.param("references/index.md", "references/index.md", "index.md", id="same_page"),
     ],

@@ -14,7 +14,9 @@ def _found(text: str) -> list[tuple[bool, tuple[CitedWork, ...]]]:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        pytest.param("[@doe2020alliance]", [(False, (CitedWork("doe2020alliance"),))], id="one_key"),
+        pytest.param(
+            "[@doe2020alliance]", [(False, (CitedWork("doe2020alliance"),))], id="one_key"
+        ),
         pytest.param(
             "[@a2020x; @b2021y]",
             [(False, (CitedWork("a2020x"), CitedWork("b2021y")))],

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from scripts.bibtex_loading import load_bibliography
 from scripts.reference_checks import check_references, find_uncited
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
 
 ENTRY = """@article{doe2020alliance,
   author = {Doe, Jane},
@@ -32,8 +35,10 @@ def _problems(write_bib: Callable[[str], Path], text: str) -> list[str]:
         pytest.param("doi = {10.1037/pst0000172},", [], id="valid_doi"),
         pytest.param(
             "doi = {https://doi.org/10.1037/pst0000172},",
-            ["bib/test.bib:6: DOI 'https://doi.org/10.1037/pst0000172' must be written bare, "
-             "as '10.1037/pst0000172'"],
+            [
+                "bib/test.bib:6: DOI 'https://doi.org/10.1037/pst0000172' must be written bare, "
+                "as '10.1037/pst0000172'"
+            ],
             id="doi_with_resolver_prefix",
         ),
         pytest.param(
@@ -53,7 +58,9 @@ def _problems(write_bib: Callable[[str], Path], text: str) -> list[str]:
         ),
     ],
 )
-def test_identifier_fields(write_bib: Callable[[str], Path], extra: str, expected: list[str]) -> None:
+def test_identifier_fields(
+    write_bib: Callable[[str], Path], extra: str, expected: list[str]
+) -> None:
     assert _problems(write_bib, ENTRY.replace("EXTRA", extra)) == expected
 
 
@@ -99,25 +106,33 @@ def test_year(write_bib: Callable[[str], Path], year: str, expected: list[str]) 
         pytest.param(
             "@incollection{jones2018chapter,\n  author = {Jones, B.},\n  title = {C},\n"
             "  year = {2018},\n  publisher = {P},\n}\n",
-            ["bib/test.bib:1: entry 'jones2018chapter' (incollection) lacks required field booktitle"],
+            [
+                "bib/test.bib:1: entry 'jones2018chapter' (incollection) lacks required field booktitle"
+            ],
             id="chapter_without_book_title",
         ),
         pytest.param(
             "@poem{lee2015poem,\n  author = {Lee, K.},\n  title = {P},\n  year = {2015},\n}\n",
-            ["bib/test.bib:1: entry 'lee2015poem' has type 'poem'; use one of article, book, "
-             "inbook, incollection, inproceedings, mastersthesis, misc, online, phdthesis, "
-             "report, software, techreport"],
+            [
+                "bib/test.bib:1: entry 'lee2015poem' has type 'poem'; use one of article, book, "
+                "inbook, incollection, inproceedings, mastersthesis, misc, online, phdthesis, "
+                "report, software, techreport"
+            ],
             id="unknown_entry_type",
         ),
         pytest.param(
             ENTRY.replace("doe2020alliance", "Doe_2020").replace("EXTRA", ""),
-            ["bib/test.bib:1: key 'Doe_2020' does not follow the scheme authorYEARword "
-             "(lowercase letters, a four-digit year or 'inpress', then a title word)"],
+            [
+                "bib/test.bib:1: key 'Doe_2020' does not follow the scheme authorYEARword "
+                "(lowercase letters, a four-digit year or 'inpress', then a title word)"
+            ],
             id="key_off_scheme",
         ),
     ],
 )
-def test_required_fields_and_key(write_bib: Callable[[str], Path], text: str, expected: list[str]) -> None:
+def test_required_fields_and_key(
+    write_bib: Callable[[str], Path], text: str, expected: list[str]
+) -> None:
     assert _problems(write_bib, text) == expected
 
 

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 import rispy
 
 from scripts.bibtex_loading import load_bibliography
 from scripts.reference_exports import to_csl_json_text, write_downloads
-from scripts.references import Reference
 from tests.conftest import FIXTURE_BIB
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from scripts.references import Reference
 
 
 @pytest.fixture(scope="module")
@@ -28,8 +32,12 @@ def downloads(tmp_path_factory: pytest.TempPathFactory, references: dict[str, Re
     return out
 
 
-def test_whole_library_and_per_entry_files_are_written(downloads: Path, references: dict[str, Reference]) -> None:
-    names = {path.relative_to(downloads).as_posix() for path in downloads.rglob("*") if path.is_file()}
+def test_whole_library_and_per_entry_files_are_written(
+    downloads: Path, references: dict[str, Reference]
+) -> None:
+    names = {
+        path.relative_to(downloads).as_posix() for path in downloads.rglob("*") if path.is_file()
+    }
     expected = {"references.bib", "references.ris", "references.json"}
     expected |= {f"entries/{key}.{suffix}" for key in references for suffix in ("bib", "ris")}
     assert names == expected
@@ -74,7 +82,9 @@ def test_csl_json_round_trip(references: dict[str, Reference]) -> None:
     assert items["who2021report"]["author"] == [{"literal": "World Health Organization"}]
 
 
-def test_stale_per_entry_files_are_removed(tmp_path: Path, references: dict[str, Reference]) -> None:
+def test_stale_per_entry_files_are_removed(
+    tmp_path: Path, references: dict[str, Reference]
+) -> None:
     (tmp_path / "entries").mkdir()
     stale = tmp_path / "entries" / "gone2000old.bib"
     stale.write_text("old", encoding="utf-8")

@@ -25,7 +25,9 @@ def styled() -> StyledBibliography:
             "Journal of Testing, 12(3), 100–110. https://doi.org/10.1234/jt.2020.12",
             id="journal_article",
         ),
-        pytest.param("roe2019book", "Roe, R. (2019). A book about relationships. Test Press.", id="book"),
+        pytest.param(
+            "roe2019book", "Roe, R. (2019). A book about relationships. Test Press.", id="book"
+        ),
         pytest.param(
             "smith2018edited",
             "Smith, A., & Jones, B. (Eds.). (2018). An edited volume. Test Press.",
@@ -91,7 +93,10 @@ def test_bibliography_is_sorted_by_author_as_apa_sorts(styled: StyledBibliograph
 def test_style_is_one_setting() -> None:
     assert resolve_style("apa").name == "apa.csl"
     harvard = load_site_bibliography(FIXTURE_BIB, FIXTURE_DOCS, "harvard-cite-them-right").styled
-    assert harvard["roe2019book"].text != load_site_bibliography(FIXTURE_BIB, FIXTURE_DOCS, "apa").styled["roe2019book"].text
+    assert (
+        harvard["roe2019book"].text
+        != load_site_bibliography(FIXTURE_BIB, FIXTURE_DOCS, "apa").styled["roe2019book"].text
+    )
     assert resolve_style("styles/custom.csl") == Path("styles/custom.csl")
 
 

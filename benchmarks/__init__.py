@@ -1,0 +1,1 @@
+"""Build and reader benchmarks: ``python -m benchmarks.run``."""
