@@ -26,8 +26,14 @@ $(STAMP): requirements.lock
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	touch $(STAMP)
 
+NODE_STAMP := node_modules/.installed
+$(NODE_STAMP): package-lock.json
+	@command -v npm >/dev/null || { echo "error: npm not found (Node.js is needed for axe-core)"; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
+
 .PHONY: install
-install: $(STAMP) ## Create .venv and install the pinned dependencies (once per lock change)
+install: $(STAMP) $(NODE_STAMP) ## Create .venv and node_modules from the lock files (once per change)
 
 .PHONY: system-deps
 system-deps: ## Install Debian's chromium and nginx for the browser tests when missing (CI or root)
@@ -101,7 +107,7 @@ test: install system-deps prepare ## Every check: lint, types, bibliography, bot
 	$(PY) -m pytest -q
 
 .PHONY: screenshots
-screenshots: install system-deps prepare ## Write screenshots of key pages to docs/assets/screenshots/
+screenshots: install system-deps prepare ## Write screenshots of key pages (light, dark, desktop, mobile) to screenshots/
 	$(PY) -m tests.browser.screenshots
 
 .PHONY: linkcheck-external

@@ -55,6 +55,10 @@ def _parser() -> argparse.ArgumentParser:
     links.add_argument("--base-path", default="/", help="sub-path the site was built for")
     links.set_defaults(run=_check_links)
 
+    csp = commands.add_parser("csp", help="print the Content-Security-Policy built sites need")
+    csp.add_argument("sites", type=Path, nargs="+")
+    csp.set_defaults(run=_csp)
+
     external = commands.add_parser("check-external", help="check external links (network)")
     external.add_argument("--bib", type=Path, default=DEFAULT_BIB)
     external.add_argument("--docs", type=Path, default=DEFAULT_DOCS)
@@ -119,6 +123,13 @@ def _check_links(args: argparse.Namespace) -> int:
         print(f"{len(problems)} link problem(s) in {args.site}", file=sys.stderr)
         return 1
     print(f"{args.site}: all internal links, anchors and external link forms are valid")
+    return 0
+
+
+def _csp(args: argparse.Namespace) -> int:
+    from scripts.csp import content_security_policy
+
+    print(content_security_policy(*args.sites))
     return 0
 
 

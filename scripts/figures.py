@@ -77,7 +77,7 @@ def draw_effects_chart(effects: list[Effect]) -> etree.Element:
 def _description(effects: list[Effect]) -> str:
     parts = [
         f"{e.element}: r = {e.estimate}, 95% CI {e.ci_low} to {e.ci_high}, "
-        f"{e.studies} studies, {e.participants} participants"
+        f"k = {e.studies} studies or samples, N = {e.participants}"
         for e in effects
     ]
     return "Correlation with outcome from 2018 meta-analyses. " + "; ".join(parts) + "."

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -23,6 +23,9 @@ from scripts.external_links import (
     run_external_check,
     save_cache,
 )
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 ANSWERS = {
     "/ok": 200,

@@ -1,0 +1,54 @@
+"""Work out the Content-Security-Policy a built site needs, from the site itself.
+
+Material for MkDocs puts a few small inline scripts in every page (palette, scope, hash
+target). Rather than allow every inline script, the policy lists each one's SHA-256 hash;
+they change with the theme version and with how deep a page sits, so they are computed from
+the build. Everything else comes from the site's own origin: no other host is allowed.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from typing import TYPE_CHECKING, Final
+
+from bs4 import BeautifulSoup
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+# Sources besides the hashes. 'unsafe-inline' for styles only: the theme sets style
+# attributes in its markup, and style cannot run script.
+BASE_DIRECTIVES: Final = (
+    ("default-src", "'self'"),
+    ("img-src", "'self' data:"),
+    ("style-src", "'self' 'unsafe-inline'"),
+    ("font-src", "'self'"),
+    ("connect-src", "'self'"),
+    ("worker-src", "'self'"),
+    ("object-src", "'none'"),
+    ("base-uri", "'self'"),
+    ("form-action", "'self'"),
+    ("frame-ancestors", "'self'"),
+)
+
+
+def inline_script_hashes(site: Path) -> set[str]:
+    """The sha256 source expression of every inline script that the browser would run."""
+    hashes = set()
+    for page in site.rglob("*.html"):
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        for script in soup.find_all("script"):
+            if script.get("src") or script.get("type") not in (None, "text/javascript", "module"):
+                continue
+            digest = hashlib.sha256((script.string or "").encode("utf-8")).digest()
+            hashes.add(f"'sha256-{base64.b64encode(digest).decode('ascii')}'")
+    return hashes
+
+
+def content_security_policy(*sites: Path) -> str:
+    """The policy for the given builds (for example the root and the sub-path build)."""
+    hashes = sorted(set().union(*(inline_script_hashes(site) for site in sites)))
+    directives = [f"{name} {value}" for name, value in BASE_DIRECTIVES]
+    directives.insert(1, "script-src 'self' " + " ".join(hashes))
+    return "; ".join(directives)

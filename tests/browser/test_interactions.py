@@ -1,0 +1,151 @@
+"""What a reader does: search offline, follow and preview citations, copy, switch palette."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, expect
+
+from tests.browser.conftest import PageLog, Server, open_context, watch
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+GOLDBERG_PAGE = "mindfulness/mindfulness-goldberg-study/"
+
+
+@pytest.fixture
+def context(browser: Browser, root_server: Server) -> Iterator[BrowserContext]:
+    context = open_context(
+        browser, root_server, PageLog(), permissions=["clipboard-read", "clipboard-write"]
+    )
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(context: BrowserContext) -> Page:
+    return context.new_page()
+
+
+def test_search_finds_a_page_by_a_word_only_in_its_body_with_no_network(
+    browser: Browser, root_server: Server
+) -> None:
+    log = PageLog()
+    context = open_context(browser, root_server, log)
+    page = watch(context.new_page(), log)
+    page.goto(root_server.base_url)
+    page.locator("label.md-search__icon, .md-search__input").first.click()
+    page.locator(".md-search__input").fill("hyperarousal")
+    result = page.locator(".md-search-result__list a").first
+    expect(result).to_have_attribute(
+        "href", re.compile(r"/practice/practice-safety/(\?h=.*)?$"), timeout=15000
+    )
+    assert log.blocked == []
+    context.close()
+
+
+def test_clicking_a_citation_lands_on_its_entry(page: Page, root_server: Server) -> None:
+    page.goto(root_server.base_url + GOLDBERG_PAGE)
+    page.locator("a.citation__link").first.click()
+    assert page.url.endswith("#ref-goldberg2013role")
+    entry = page.locator("li#ref-goldberg2013role")
+    expect(entry).to_be_in_viewport()
+    expect(entry).to_contain_text("Journal of Clinical Psychology")
+
+
+def _tooltip(page: Page) -> str:
+    tooltip = page.locator(".md-tooltip2--active")
+    expect(tooltip).to_be_visible()
+    return tooltip.inner_text()
+
+
+def test_citation_preview_shows_on_hover(page: Page, root_server: Server) -> None:
+    page.goto(root_server.base_url + GOLDBERG_PAGE)
+    page.locator("a.citation__link").first.hover()
+    assert _tooltip(page).startswith("Goldberg, S. B., Davis, J. M., & Hoyt, W. T. (2013).")
+
+
+def test_citation_preview_shows_on_keyboard_focus(page: Page, root_server: Server) -> None:
+    page.goto(root_server.base_url + GOLDBERG_PAGE)
+    link = page.locator("a.citation__link").first
+    link.focus()
+    assert _tooltip(page).startswith("Goldberg, S. B., Davis, J. M., & Hoyt, W. T. (2013).")
+    described_by = link.get_attribute("aria-describedby")
+    assert described_by is not None
+    expect(page.locator(f"#{described_by}")).to_contain_text("Journal of Clinical Psychology")
+
+
+def test_copy_buttons_put_apa_and_bibtex_on_the_clipboard(page: Page, root_server: Server) -> None:
+    page.goto(root_server.base_url + "references/#ref-razzaque2015mindfulness")
+    entry = page.locator("li#ref-razzaque2015mindfulness")
+    entry.get_by_role("button", name="Copy APA").focus()
+    page.keyboard.press("Enter")
+    expect(entry.get_by_role("button", name="Copied")).to_be_visible()
+    assert page.evaluate("navigator.clipboard.readText()") == (
+        "Razzaque, R., Okoro, E., & Wood, L. (2015). Mindfulness in clinician therapeutic "
+        "relationships. Mindfulness, 6(2), 170–174. https://doi.org/10.1007/s12671-013-0241-7"
+    )
+    expect(page.get_by_role("status")).to_have_text("APA reference copied to the clipboard")
+    entry.get_by_role("button", name="Copy BibTeX").click()
+    assert page.evaluate("navigator.clipboard.readText()").startswith(
+        "@article{razzaque2015mindfulness,"
+    )
+
+
+def test_downloads_are_served(page: Page, root_server: Server) -> None:
+    page.goto(root_server.base_url + "references/")
+    entry = page.locator("li#ref-razzaque2015mindfulness")
+    with page.expect_download() as download:
+        entry.get_by_role("link", name="Download RIS").click()
+    assert download.value.suggested_filename == "razzaque2015mindfulness.ris"
+    path = download.value.path()
+    assert "TY  - JOUR" in path.read_text(encoding="utf-8")
+
+
+def test_palette_toggle_switches_and_is_remembered(page: Page, root_server: Server) -> None:
+    page.emulate_media(color_scheme="light")
+    page.goto(root_server.base_url)
+    body = page.locator("body")
+    page.locator("label.md-header__button[for^='__palette']:visible").click()
+    expect(body).to_have_attribute("data-md-color-scheme", "default")
+    page.locator("label.md-header__button[for^='__palette']:visible").click()
+    expect(body).to_have_attribute("data-md-color-scheme", "slate")
+    page.reload()
+    expect(body).to_have_attribute("data-md-color-scheme", "slate")
+    page.goto(root_server.base_url + GOLDBERG_PAGE)
+    expect(body).to_have_attribute("data-md-color-scheme", "slate")
+
+
+def test_mobile_navigation_drawer_works(browser: Browser, root_server: Server) -> None:
+    log = PageLog()
+    context = open_context(browser, root_server, log, viewport={"width": 375, "height": 740})
+    page = context.new_page()
+    page.goto(root_server.base_url)
+    drawer = page.locator("nav.md-nav--primary")
+    expect(drawer).not_to_be_in_viewport()
+    page.locator("label.md-header__button[for='__drawer']").click()
+    expect(drawer).to_be_in_viewport()
+    page.locator("nav.md-nav--primary").get_by_role("link", name="Glossary").click()
+    expect(page).to_have_url(root_server.base_url + "glossary/")
+    context.close()
+
+
+def test_404_page_under_the_sub_path_links_back(browser: Browser, nginx_server: Server) -> None:
+    log = PageLog()
+    context = open_context(browser, nginx_server, log)
+    page = watch(context.new_page(), log)
+    response = page.goto(nginx_server.base_url + "no/such/page/")
+    assert response is not None
+    assert response.status == 404
+    expect(page.locator("h1")).to_contain_text("404")
+    home = page.locator("a.md-header__button.md-logo")
+    assert home.get_attribute("href") in ("/alliance/", "/alliance/.")
+    home.click()
+    expect(page).to_have_url(nginx_server.base_url)
+    assert page.title().startswith("Mindful Alliance")
+    assert log.failed == []
+    assert log.blocked == []
+    context.close()

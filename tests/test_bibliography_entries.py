@@ -1,0 +1,106 @@
+"""The real bibliography: valid, no shared DOI or title, every entry cited, annotated."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+from scripts.bibtex_loading import load_bibliography
+from scripts.reference_checks import DOI_RE, check_references
+from scripts.site_bibliography import check_site
+from tests.conftest import ROOT
+
+if TYPE_CHECKING:
+    from scripts.references import Reference
+
+BIB = ROOT / "bib" / "references.bib"
+DOCS = ROOT / "docs"
+# The 30 works printed in the reference list of Razzaque, Okoro and Wood (2015), in order.
+RAZZAQUE_REFERENCE_LIST = [
+    "baer2003mindfulness",
+    "beck1979cognitive",
+    "epstein1999mindful",
+    "fenton2001perspective",
+    "frank1990therapeutic",
+    "gilbert2010compassion",
+    "gilbert2007therapeutic",
+    "hansson1992stability",
+    "hatcher2006development",
+    "hayes2006acceptance",
+    "johansson2003patients",
+    "kabatzinn2003mindfulness",
+    "kilbride2013exploring",
+    "krupnick1996role",
+    "lambert2001research",
+    "luoma2007learning",
+    "mccabe2004therapeutic",
+    "miller1973prediction",
+    "newsome2006teaching",
+    "nres2011algorithm",
+    "pedhazur1991measurement",
+    "priebe2008therapeutic",
+    "priebe2011does",
+    "segal2002mindfulness",
+    "shapiro2009integration",
+    "spss2010statistics",
+    "tabachnick1996using",
+    "walach2006measuring",
+    "williams2007mindful",
+    "wilson2008mindfulness",
+]
+
+
+@pytest.fixture(scope="module")
+def references() -> dict[str, Reference]:
+    loaded = load_bibliography(BIB, "bib/references.bib")
+    assert [str(p) for p in loaded.problems] == []
+    return loaded.references
+
+
+def test_bibliography_passes_every_check_and_every_entry_is_cited() -> None:
+    assert [str(p) for p in check_site(BIB, DOCS, "apa", ROOT)] == []
+
+
+def test_no_rule_is_broken(references: dict[str, Reference]) -> None:
+    assert [str(p) for p in check_references(references)] == []
+
+
+def test_dois_are_well_formed_and_unique(references: dict[str, Reference]) -> None:
+    dois = [r.get("doi") for r in references.values() if r.get("doi")]
+    assert len(dois) >= 40
+    assert all(DOI_RE.match(doi) for doi in dois)
+    assert len({doi.lower() for doi in dois}) == len(dois)
+
+
+def test_every_entry_is_annotated(references: dict[str, Reference]) -> None:
+    for key, reference in references.items():
+        annotation = reference.get("annote")
+        assert len(annotation) > 60, key
+
+
+def test_the_founding_paper_and_its_whole_reference_list_are_present(
+    references: dict[str, Reference],
+) -> None:
+    assert "razzaque2015mindfulness" in references
+    assert "goldberg2013role" in references
+    assert len(RAZZAQUE_REFERENCE_LIST) == 30
+    assert set(RAZZAQUE_REFERENCE_LIST) <= set(references)
+
+
+def test_the_razzaque_page_cites_every_work_of_its_reference_list() -> None:
+    page = (DOCS / "mindfulness" / "mindfulness-razzaque-study.md").read_text(encoding="utf-8")
+    listed = page[page.index("## The paper's reference list") :]
+    assert [key for key in RAZZAQUE_REFERENCE_LIST if f"@{key}" not in listed] == []
+
+
+def test_unverifiable_entries_say_so(references: dict[str, Reference]) -> None:
+    for key in ("miller1973prediction", "hansson1992stability"):
+        assert "not" in references[key].get("annote").lower()
+        assert "verified" in references[key].get("annote").lower()
+        assert not references[key].get("pages")
+
+
+def test_fixture_path_is_real() -> None:
+    assert Path(BIB).exists()
