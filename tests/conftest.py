@@ -97,7 +97,7 @@ def zensical_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
         ROOT,
         work,
         ignore=shutil.ignore_patterns(
-            ".venv", ".git", "site", "site-*", "dist", ".*cache*", "benchmarks"
+            ".venv", ".git", "site", "site-*", "dist", ".*cache*", "benchmarks", "node_modules"
         ),
     )
     return _build_or_fail("zensical", work.parent / "site", cwd=work)
