@@ -33,6 +33,7 @@ from scripts.citation_syntax import (
 from scripts.errors import CitationError, Problem, SourceLocation
 from scripts.site_bibliography import (
     SiteBibliography,
+    forget_site,
     load_site_bibliography,
     unknown_key_message,
 )
@@ -152,16 +153,23 @@ class CitationCheckPreprocessor(Preprocessor):
     def run(self, lines: list[str]) -> list[str]:
         """Return the lines unchanged, or raise ``CitationError``."""
         site = self.extension.site()
+        found = list(find_citations("\n".join(lines)))
+        cited = tuple(dict.fromkeys(key for item in found for key in item.citation.keys))
         page = site.index.pages.get(self.extension.page())
+        if page is not None and page.keys != cited:
+            # The page changed since the scan (a live-reload edit): scan again.
+            forget_site()
+            site = self.extension.site()
+            page = site.index.pages.get(self.extension.page())
         offset = page.body_offset if page else 0
         path = self.extension.page_display_path()
         problems = [
             Problem(
-                SourceLocation(path, found.line + offset),
+                SourceLocation(path, item.line + offset),
                 unknown_key_message(key, site.references),
             )
-            for found in find_citations("\n".join(lines))
-            for key in found.citation.keys
+            for item in found
+            for key in item.citation.keys
             if key not in site.references
         ]
         if problems:

@@ -1,8 +1,12 @@
 """Load, check, format and index the bibliography once per build, not once per page.
 
 Both engines create a new Markdown instance for every page, so the work is cached here at
-module level, keyed on the files' paths and modification times: a ``serve`` session picks up
-an edited ``.bib`` file or page without restarting.
+module level. The cache key is cheap to compute on every page: the ``.bib`` file's
+modification time and those of the docs folders (which change when a page is added or
+removed). A page whose citations changed since the scan is caught by the extension, which
+compares what it renders with the index and asks for a fresh scan (``forget_site``), so a
+``serve`` session picks up every edit without restarting and a large build never stats
+every page for every page.
 """
 
 from __future__ import annotations
@@ -67,7 +71,7 @@ def load_site_bibliography(
         bib_path.resolve(),
         bib_path.stat().st_mtime_ns,
         docs_dir.resolve(),
-        _tree_token(docs_dir),
+        _folder_token(docs_dir),
         style,
         (root or Path.cwd()).resolve(),
     )
@@ -107,9 +111,15 @@ def _cached(
     return SiteBibliography(loaded.references, scan_docs(docs_dir, root), style)
 
 
-def _tree_token(docs_dir: Path) -> tuple[tuple[str, int], ...]:
-    """Paths and modification times of the pages: any edit gives a new cache key."""
-    return tuple((str(path), path.stat().st_mtime_ns) for path in sorted(docs_dir.rglob("*.md")))
+def _folder_token(docs_dir: Path) -> tuple[tuple[str, int], ...]:
+    """Modification times of the docs folders: adding, removing or renaming a page changes one."""
+    folders = [docs_dir, *(path for path in docs_dir.rglob("*") if path.is_dir())]
+    return tuple((str(folder), folder.stat().st_mtime_ns) for folder in sorted(folders))
+
+
+def forget_site() -> None:
+    """Drop the cached bibliography and scan, for when a page changed under a running build."""
+    _cached.cache_clear()
 
 
 def _display(path: Path, root: Path) -> str:

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import markdown
 import pytest
 from bs4 import BeautifulSoup
 
-from scripts.citation_extension import relative_link
+from scripts.citation_extension import CitationExtension, relative_link
+from tests.conftest import FIXTURE_BIB
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from tests.conftest import MarkdownFactory
 
 
@@ -113,3 +117,17 @@ def test_full_bibliography_replaces_the_marker(render: MarkdownFactory) -> None:
 def test_links_are_page_relative_never_rooted(page: str, target: str, expected: str) -> None:
     assert relative_link(page, target) == expected
     assert not expected.startswith("/")
+
+
+def test_an_edited_page_refreshes_the_citation_index(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    page = docs / "index.md"
+    page.write_text("# Home\n\n[@doe2020alliance]\n", encoding="utf-8")
+    extension = CitationExtension(bibliography=str(FIXTURE_BIB), docs_dir=str(docs))
+    markdown.markdown(page.read_text(encoding="utf-8"), extensions=[extension])
+    assert [p.path for p in extension.site().index.citing_pages("roe2019book")] == []
+    # An edit in place (as under live reload) leaves the folder's modification time alone.
+    page.write_text("# Home\n\n[@doe2020alliance] and @roe2019book\n", encoding="utf-8")
+    markdown.markdown(page.read_text(encoding="utf-8"), extensions=[extension])
+    assert [p.path for p in extension.site().index.citing_pages("roe2019book")] == ["index.md"]
