@@ -81,7 +81,7 @@ check-bib: install ## Validate the bibliography and every citation, without buil
 lint: install ## Lint and format check (ruff), spelling (codespell)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/codespell docs README.md
+	$(BIN)/codespell docs README.md CONTRIBUTING.md
 
 .PHONY: format
 format: install ## Fix lint and formatting
