@@ -182,7 +182,9 @@ def _to_reference(entry: Entry, path: str) -> tuple[Reference, list[Problem]]:
     for field in entry.fields:
         name = field.key.lower()
         raw = str(field.value)
-        fields[name] = " ".join(raw.split()) if name in VERBATIM_FIELDS else latex_to_text(raw)
+        # Name fields are decoded name by name below, where repeated names hit a cache.
+        verbatim = name in VERBATIM_FIELDS or name in NAME_FIELDS
+        fields[name] = " ".join(raw.split()) if verbatim else latex_to_text(raw)
         field_lines[name] = _line(field.start_line) if field.start_line is not None else 0
     problems: list[Problem] = []
     people: dict[str, tuple[Person, ...]] = {}

@@ -21,9 +21,10 @@ from scripts.bibtex_loading import load_bibliography
 from scripts.citation_index import CitationIndex, scan_docs
 from scripts.errors import BibliographyError, CitationError, Problem
 from scripts.reference_checks import check_references, find_uncited
-from scripts.reference_styles import StyledBibliography, style_references
+from scripts.styling_cache import styled_with_cache
 
 if TYPE_CHECKING:
+    from scripts.reference_styles import StyledBibliography
     from scripts.references import Reference
 
 
@@ -39,9 +40,10 @@ class SiteBibliography:
     def styled(self) -> StyledBibliography:
         """Every entry formatted by the citation style, once, on first use.
 
-        Checking the bibliography needs no formatting, so ``check`` never pays for it.
+        Checking the bibliography needs no formatting, so ``check`` never pays for it; a
+        build reuses the formatting of an earlier build when nothing that shapes it changed.
         """
-        return style_references(self.references, self.style)
+        return styled_with_cache(self.references, self.style)
 
     def unknown_key_problems(self) -> list[Problem]:
         """One problem for each citation of a key the bibliography lacks, with suggestions."""

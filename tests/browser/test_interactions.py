@@ -36,9 +36,13 @@ def test_search_finds_a_page_by_a_word_only_in_its_body_with_no_network(
     log = PageLog()
     context = open_context(browser, root_server, log)
     page = watch(context.new_page(), log)
-    page.goto(root_server.base_url)
-    page.locator("label.md-search__icon, .md-search__input").first.click()
-    page.locator(".md-search__input").fill("hyperarousal")
+    page.goto(root_server.base_url, wait_until="networkidle")
+    page.locator(".md-search__input").click()
+    # The index loads in a web worker; typing before it is ready is ignored.
+    expect(page.locator(".md-search-result__meta")).not_to_contain_text(
+        "Initializing", timeout=15000
+    )
+    page.locator(".md-search__input").press_sequentially("hyperarousal", delay=20)
     result = page.locator(".md-search-result__list a").first
     expect(result).to_have_attribute(
         "href", re.compile(r"/practice/practice-safety/(\?h=.*)?$"), timeout=15000

@@ -1,0 +1,85 @@
+"""Keep formatted references on disk between builds, keyed on everything that shapes them.
+
+Formatting with citeproc-py costs several milliseconds an entry, which for a bibliography of
+thousands is most of a build's fixed cost. The formatted runs depend only on the entries'
+CSL data, the CSL style file and the code that maps and formats them, so a content hash of
+those three is a safe key: change any of them and the entry is formatted again. A damaged
+or stale cache file is ignored, never trusted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Final
+
+from scripts import csl_json, reference_styles
+from scripts.csl_json import to_csl_json
+from scripts.reference_styles import Run, StyledBibliography, StyledReference, resolve_style
+
+if TYPE_CHECKING:
+    from scripts.references import Reference
+
+DEFAULT_CACHE_DIR: Final = Path(".cache") / "styled-references"
+_CODE_FILES: Final = (Path(csl_json.__file__), Path(reference_styles.__file__))
+
+
+def cache_key(references: dict[str, Reference], style: str) -> str:
+    """A hash of the entries' CSL data, the style file and the formatting code."""
+    digest = hashlib.sha256()
+    items = [to_csl_json(references[key]) for key in sorted(references)]
+    digest.update(json.dumps(items, sort_keys=True, ensure_ascii=False).encode("utf-8"))
+    digest.update(resolve_style(style).read_bytes())
+    for path in _CODE_FILES:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def styled_with_cache(
+    references: dict[str, Reference], style: str, cache_dir: Path = DEFAULT_CACHE_DIR
+) -> StyledBibliography:
+    """Return the formatted bibliography from the cache, or format it and store it."""
+    path = cache_dir / f"{cache_key(references, style)}.json"
+    cached = _read(path)
+    if cached is not None and {entry.key for entry in cached.entries} == set(references):
+        return cached
+    styled = reference_styles.style_references(references, style)
+    _write(path, styled)
+    return styled
+
+
+def _read(path: Path) -> StyledBibliography | None:
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        entries = tuple(
+            StyledReference(
+                key=item["key"],
+                runs=tuple(Run(**run) for run in item["runs"]),
+                author_label=item["author_label"],
+                year_label=item["year_label"],
+            )
+            for item in raw
+        )
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return StyledBibliography(entries)
+
+
+def _write(path: Path, styled: StyledBibliography) -> None:
+    items = [
+        {
+            "key": entry.key,
+            "runs": [vars(run) for run in entry.runs],
+            "author_label": entry.author_label,
+            "year_label": entry.year_label,
+        }
+        for entry in styled.entries
+    ]
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(".tmp")
+        temporary.write_text(json.dumps(items, ensure_ascii=False), encoding="utf-8")
+        temporary.replace(path)
+    except OSError:
+        return  # a read-only checkout still builds, only without the cache
