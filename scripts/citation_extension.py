@@ -45,6 +45,7 @@ if TYPE_CHECKING:
 
 ANCHOR_PREFIX: Final = "ref-"
 REFERENCES_HEADING: Final = "References"
+SEARCH_EXCLUDE: Final = "data-search-exclude"  # Material's search skips such elements
 _SAFE_HREF_RE: Final = re.compile(r"^https?://", re.IGNORECASE)
 
 
@@ -307,8 +308,14 @@ class ReferenceListTreeprocessor(Treeprocessor):
                 parent.insert(index + offset, element)
             return
         if self.extension.cited:
-            root.append(_heading(REFERENCES_HEADING))
-            root.append(self._page_list())
+            # The page lists repeat the bibliography page word for word; leaving them out of
+            # the search index keeps every page's download small (the index loads with it).
+            heading = _heading(REFERENCES_HEADING)
+            heading.set(SEARCH_EXCLUDE, "")
+            listing = self._page_list()
+            listing.set(SEARCH_EXCLUDE, "")
+            root.append(heading)
+            root.append(listing)
 
     def _find_marker(self, root: etree.Element) -> tuple[etree.Element, etree.Element] | None:
         wanted = self.extension.getConfig("marker")
@@ -375,7 +382,9 @@ class ReferenceListTreeprocessor(Treeprocessor):
             note.text = AtomicString(annote)
         item.append(self._cited_on(entry.key, site))
         item.append(self._actions(entry, downloads))
-        details = etree.SubElement(item, "details", {"class": "reference__bibtex"})
+        details = etree.SubElement(
+            item, "details", {"class": "reference__bibtex", SEARCH_EXCLUDE: ""}
+        )
         summary = etree.SubElement(details, "summary")
         summary.text = AtomicString("BibTeX")
         code = etree.SubElement(etree.SubElement(details, "pre"), "code")
@@ -393,7 +402,7 @@ class ReferenceListTreeprocessor(Treeprocessor):
         return paragraph
 
     def _actions(self, entry: StyledReference, downloads: str) -> etree.Element:
-        actions = etree.Element("p", {"class": "reference__actions"})
+        actions = etree.Element("p", {"class": "reference__actions", SEARCH_EXCLUDE: ""})
         builder = _TextBuilder(actions)
         for copy_kind, label in (("apa", "Copy APA"), ("bibtex", "Copy BibTeX")):
             button = etree.SubElement(

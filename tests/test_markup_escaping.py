@@ -36,7 +36,16 @@ OUR_TAGS = {
     "code",
     "button",
 }
-OUR_ATTRIBUTES = {"href", "title", "class", "id", "download", "type", "data-copy"}
+OUR_ATTRIBUTES = {
+    "href",
+    "title",
+    "class",
+    "id",
+    "download",
+    "type",
+    "data-copy",
+    "data-search-exclude",
+}
 
 
 def _assert_only_our_markup(root: Tag) -> None:

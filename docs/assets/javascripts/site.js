@@ -1,8 +1,16 @@
-/* Copy buttons on the bibliography page: copy an entry's APA text or its BibTeX.
-   Works offline and on plain-http intranets, where the async Clipboard API is missing:
-   it falls back to a selected, off-screen textarea and execCommand("copy"). */
+/* The site's one script, loaded from its own origin.
+   1. Copy buttons on the bibliography page: copy an entry's APA text or its BibTeX. Works
+      offline and on plain-http intranets, where the async Clipboard API is missing: it falls
+      back to a selected, off-screen textarea and execCommand("copy").
+   2. Names Material's search dialog for assistive technology (it has role="dialog" but no
+      name); Zensical's template already names it, so the label is only added when missing. */
 (function () {
   "use strict";
+
+  var search = document.querySelector('.md-search[role="dialog"]');
+  if (search && !search.hasAttribute("aria-label") && !search.hasAttribute("aria-labelledby")) {
+    search.setAttribute("aria-label", "Search");
+  }
 
   function entryText(button) {
     var entry = button.closest("li.reference");
