@@ -120,20 +120,33 @@ class CitationExtension(Extension):
     def reset(self) -> None:
         """Forget the previous page's citations, as Python-Markdown's footnotes do."""
         self.cited: dict[str, None] = {}
+        self._site: SiteBibliography | None = None
 
     # -- shared state -------------------------------------------------------------------
 
     def site(self) -> SiteBibliography:
-        """The build's bibliography, loaded once and cached across pages."""
-        return load_site_bibliography(
-            Path(self.getConfig("bibliography")),
-            Path(self.getConfig("docs_dir")),
-            self.getConfig("style"),
-        )
+        """The build's bibliography: cached across pages, and looked up once per page."""
+        if self._site is None:
+            self._site = load_site_bibliography(
+                Path(self.getConfig("bibliography")),
+                Path(self.getConfig("docs_dir")),
+                self.getConfig("style"),
+            )
+        return self._site
+
+    def refresh_site(self) -> SiteBibliography:
+        """Scan the pages again: the page being rendered changed since the last scan."""
+        forget_site()
+        self._site = None
+        return self.site()
+
+    def known_page(self) -> str | None:
+        """The page being rendered, when an engine says which one it is."""
+        return current_page(self.md) if self.md else None
 
     def page(self) -> str:
         """The page being rendered, or ``index.md`` when rendered outside an engine."""
-        return (current_page(self.md) if self.md else None) or "index.md"
+        return self.known_page() or "index.md"
 
     def page_display_path(self) -> str:
         """How error messages name the page: its path from the working directory."""
@@ -156,11 +169,13 @@ class CitationCheckPreprocessor(Preprocessor):
         site = self.extension.site()
         found = list(find_citations("\n".join(lines)))
         cited = tuple(dict.fromkeys(key for item in found for key in item.citation.keys))
+        known_page = self.extension.known_page()
         page = site.index.pages.get(self.extension.page())
-        if page is not None and page.keys != cited:
+        # Only a page an engine named can be compared with the scan; elsewhere (unit tests,
+        # other tools) there is no file to have changed.
+        if known_page is not None and page is not None and page.keys != cited:
             # The page changed since the scan (a live-reload edit): scan again.
-            forget_site()
-            site = self.extension.site()
+            site = self.extension.refresh_site()
             page = site.index.pages.get(self.extension.page())
         offset = page.body_offset if page else 0
         path = self.extension.page_display_path()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING, Final
 
 import yaml
@@ -41,7 +42,7 @@ class PageCitations:
     body_offset: int
     sites: tuple[CitationSite, ...]
 
-    @property
+    @cached_property
     def keys(self) -> tuple[str, ...]:
         """The keys this page cites, first citation first, each once."""
         return tuple(dict.fromkeys(site.key for site in self.sites))
@@ -53,9 +54,17 @@ class CitationIndex:
 
     pages: dict[str, PageCitations]
 
+    @cached_property
+    def _pages_by_key(self) -> dict[str, list[PageCitations]]:
+        by_key: dict[str, list[PageCitations]] = {}
+        for _, page in sorted(self.pages.items()):
+            for key in page.keys:
+                by_key.setdefault(key, []).append(page)
+        return by_key
+
     def citing_pages(self, key: str) -> list[PageCitations]:
         """Pages that cite ``key``, in path order."""
-        return [page for path, page in sorted(self.pages.items()) if key in page.keys]
+        return list(self._pages_by_key.get(key, []))
 
     def cited_keys(self) -> set[str]:
         """Every key cited anywhere in the site."""

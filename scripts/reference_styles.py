@@ -133,6 +133,7 @@ class StyledBibliography:
     def __init__(self, entries: tuple[StyledReference, ...]) -> None:
         self.entries = entries
         self._by_key = {entry.key: entry for entry in entries}
+        self._position = {entry.key: index for index, entry in enumerate(entries)}
 
     def __getitem__(self, key: str) -> StyledReference:
         return self._by_key[key]
@@ -142,7 +143,10 @@ class StyledBibliography:
 
     def order(self, keys: set[str]) -> list[StyledReference]:
         """Return the given entries in bibliography order, as a page's reference list."""
-        return [entry for entry in self.entries if entry.key in keys]
+        return [
+            self._by_key[key]
+            for key in sorted(keys & self._by_key.keys(), key=self._position.__getitem__)
+        ]
 
 
 def resolve_style(style: str) -> Path:

@@ -12,6 +12,7 @@ every page for every page.
 from __future__ import annotations
 
 import difflib
+import os
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -114,9 +115,33 @@ def _cached(
 
 
 def _folder_token(docs_dir: Path) -> tuple[tuple[str, int], ...]:
-    """Modification times of the docs folders: adding, removing or renaming a page changes one."""
-    folders = [docs_dir, *(path for path in docs_dir.rglob("*") if path.is_dir())]
-    return tuple((str(folder), folder.stat().st_mtime_ns) for folder in sorted(folders))
+    """Modification times of the docs folders: adding, removing or renaming a page changes one.
+
+    The list of folders is remembered between pages (walking a folder of a thousand pages
+    for every page would cost pages squared); a new folder changes its parent's time, and
+    that triggers a fresh walk.
+    """
+    folders = _known_folders.get(docs_dir)
+    if folders is not None:
+        token = _stat_folders(folders)
+        if token is not None and token == _last_token.get(docs_dir):
+            return token
+    folders = sorted(directory for directory, _, _ in os.walk(docs_dir))
+    _known_folders[docs_dir] = folders
+    token = _stat_folders(folders) or ()
+    _last_token[docs_dir] = token
+    return token
+
+
+_known_folders: dict[Path, list[str]] = {}
+_last_token: dict[Path, tuple[tuple[str, int], ...]] = {}
+
+
+def _stat_folders(folders: list[str]) -> tuple[tuple[str, int], ...] | None:
+    try:
+        return tuple((folder, Path(folder).stat().st_mtime_ns) for folder in folders)
+    except OSError:
+        return None  # a folder went away: walk again
 
 
 def forget_site() -> None:

@@ -119,12 +119,19 @@ def test_links_are_page_relative_never_rooted(page: str, target: str, expected: 
     assert not expected.startswith("/")
 
 
+class _EnginePageExtension(CitationExtension):
+    """As under an engine, which names the page being rendered."""
+
+    def known_page(self) -> str | None:
+        return "index.md"
+
+
 def test_an_edited_page_refreshes_the_citation_index(tmp_path: Path) -> None:
     docs = tmp_path / "docs"
     docs.mkdir()
     page = docs / "index.md"
     page.write_text("# Home\n\n[@doe2020alliance]\n", encoding="utf-8")
-    extension = CitationExtension(bibliography=str(FIXTURE_BIB), docs_dir=str(docs))
+    extension = _EnginePageExtension(bibliography=str(FIXTURE_BIB), docs_dir=str(docs))
     markdown.markdown(page.read_text(encoding="utf-8"), extensions=[extension])
     assert [p.path for p in extension.site().index.citing_pages("roe2019book")] == []
     # An edit in place (as under live reload) leaves the folder's modification time alone.
