@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+import unicodedata
 import xml.etree.ElementTree as etree
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
@@ -359,13 +360,22 @@ class ReferenceListTreeprocessor(Treeprocessor):
         return listing
 
     def _full_bibliography(self) -> list[etree.Element]:
+        """The whole list, under a heading for each initial letter.
+
+        The letters give readers a table of contents to jump through, and split the page into
+        sections small enough for the search index (Zensical refuses one huge section).
+        """
         site = self.extension.site()
         downloads = self.extension.getConfig("downloads")
         elements = [self._whole_library_downloads(downloads)]
-        listing = etree.Element("ul", {"class": "reference-list reference-list--full"})
-        for entry in site.styled.entries:
-            listing.append(self._full_entry(entry, site, downloads))
-        elements.append(listing)
+        for letter, entries in _by_initial(site.styled.entries):
+            heading = _heading(letter)
+            heading.set("id", f"bibliography-{letter.lower() if letter.isalpha() else 'other'}")
+            elements.append(heading)
+            listing = etree.Element("ul", {"class": "reference-list reference-list--full"})
+            for entry in entries:
+                listing.append(self._full_entry(entry, site, downloads))
+            elements.append(listing)
         return elements
 
     def _whole_library_downloads(self, downloads: str) -> etree.Element:
@@ -434,6 +444,16 @@ class ReferenceListTreeprocessor(Treeprocessor):
             link.set("class", "md-button")
             builder.text(" ")
         return actions
+
+
+def _by_initial(entries: tuple[StyledReference, ...]) -> list[tuple[str, list[StyledReference]]]:
+    """Group entries, already in bibliography order, by the first letter of their author."""
+    groups: dict[str, list[StyledReference]] = {}
+    for entry in entries:
+        first = unicodedata.normalize("NFKD", entry.text[:1]).encode("ascii", "ignore").decode()
+        letter = first.upper() if first.isalpha() else "#"
+        groups.setdefault(letter, []).append(entry)
+    return list(groups.items())
 
 
 def _heading(text: str) -> etree.Element:

@@ -84,6 +84,8 @@ def test_full_bibliography_replaces_the_marker(render: MarkdownFactory) -> None:
     soup = _soup(render("# All\n\n[[bibliography]]"))
     entries = soup.select("ul.reference-list--full > li.reference")
     assert len(entries) == 9
+    letters = [(h.get_text(), h["id"]) for h in soup.select("h2[id^='bibliography-']")]
+    assert letters == [(c, f"bibliography-{c.lower()}") for c in "ADJLPRSTW"]
     assert soup.find(string="[[bibliography]]") is None
     entry = soup.select_one("li#ref-doe2020alliance")
     assert entry is not None
