@@ -112,7 +112,7 @@ screenshots: install system-deps prepare ## Write screenshots of key pages (ligh
 
 .PHONY: linkcheck-external
 linkcheck-external: install ## Check every external link once (needs a network; cached two weeks)
-	$(PY) -m scripts check-external --cache .cache/external-links.json
+	$(PY) -m scripts check-external --cache .linkcheck-cache/external-links.json
 
 .PHONY: bench
 bench: install system-deps ## Build and reader benchmarks; writes benchmarks/RESULTS.md

@@ -62,7 +62,9 @@ def _parser() -> argparse.ArgumentParser:
     external = commands.add_parser("check-external", help="check external links (network)")
     external.add_argument("--bib", type=Path, default=DEFAULT_BIB)
     external.add_argument("--docs", type=Path, default=DEFAULT_DOCS)
-    external.add_argument("--cache", type=Path, default=Path(".cache/external-links.json"))
+    external.add_argument(
+        "--cache", type=Path, default=Path(".linkcheck-cache/external-links.json")
+    )
     external.add_argument("--report", type=Path, default=Path("external-links-report.md"))
     external.set_defaults(run=_check_external)
     return parser

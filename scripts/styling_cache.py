@@ -20,7 +20,8 @@ from scripts.reference_styles import Run, StyledBibliography, StyledReference, r
 if TYPE_CHECKING:
     from scripts.references import Reference
 
-DEFAULT_CACHE_DIR: Final = Path(".cache") / "styled-references"
+# Not under .cache/: "zensical build --clean" empties that folder.
+DEFAULT_CACHE_DIR: Final = Path(".citation-cache")
 _CODE_FILES: Final = (Path(csl_json.__file__), Path(reference_styles.__file__))
 
 
