@@ -22,13 +22,6 @@ class Person:
     literal: str = ""
     suffix: str = ""
 
-    @property
-    def display(self) -> str:
-        """The name as a reader would write it, for messages and exports."""
-        if self.literal:
-            return self.literal
-        return f"{self.given} {self.family}".strip()
-
 
 @dataclass(frozen=True)
 class Reference:

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from scripts.bibtex_loading import load_bibliography
 from scripts.citation_index import CitationIndex, scan_docs
-from scripts.errors import BibliographyError, CitationError, Problem
+from scripts.errors import BibliographyError, Problem
 from scripts.reference_checks import check_references, find_uncited
 from scripts.styling_cache import styled_with_cache
 
@@ -89,13 +89,6 @@ def check_site(
     except BibliographyError as error:
         return list(error.problems)
     return [*site.unknown_key_problems(), *site.uncited_problems()]
-
-
-def raise_for_unknown_keys(site: SiteBibliography) -> None:
-    """Raise ``CitationError`` naming every unknown key on every page at once."""
-    problems = site.unknown_key_problems()
-    if problems:
-        raise CitationError(problems)
 
 
 @lru_cache(maxsize=4)
