@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Final
 import yaml
 
 from scripts.citation_syntax import find_citations
-from scripts.errors import SourceLocation
+from scripts.errors import SourceLocation, display_path
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -84,7 +84,7 @@ def scan_docs(docs_dir: Path, display_root: Path | None = None) -> CitationIndex
     pages = {}
     for path in sorted(docs_dir.rglob("*.md")):
         relative = path.relative_to(docs_dir).as_posix()
-        shown = _display(path, display_root)
+        shown = display_path(path, display_root)
         pages[relative] = scan_page(path.read_text(encoding="utf-8"), relative, shown)
     return CitationIndex(pages)
 
@@ -110,12 +110,3 @@ def _front_matter(text: str) -> dict[str, object]:
         return {}
     loaded = yaml.safe_load(text)
     return loaded if isinstance(loaded, dict) else {}
-
-
-def _display(path: Path, root: Path | None) -> str:
-    if root is None:
-        return path.as_posix()
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()

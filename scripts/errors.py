@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
+    from pathlib import Path
 
 
 @dataclass(frozen=True, order=True)
@@ -21,6 +22,16 @@ class SourceLocation:
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}"
+
+
+def display_path(path: Path, root: Path | None) -> str:
+    """Name a file as a reader of a message would: relative to ``root`` when it lies inside."""
+    if root is None:
+        return path.as_posix()
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
 
 
 @dataclass(frozen=True, order=True)

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
     from pathlib import Path
 
-    from scripts.references import Reference
+    from scripts.references import Person, Reference
 
 RIS_TYPES: Final = {
     "article": "JOUR",
@@ -78,13 +78,9 @@ def to_ris_record(reference: Reference) -> dict[str, Any]:
     if url := reference.get("url"):
         record["urls"] = [url]
     if reference.authors:
-        record["authors"] = [
-            _ris_name(person.family, person.given, person.literal) for person in reference.authors
-        ]
+        record["authors"] = [_ris_name(person) for person in reference.authors]
     if reference.editors:
-        record["secondary_authors"] = [
-            _ris_name(person.family, person.given, person.literal) for person in reference.editors
-        ]
+        record["secondary_authors"] = [_ris_name(person) for person in reference.editors]
     return record
 
 
@@ -123,7 +119,8 @@ def write_downloads(references: Mapping[str, Reference], out_dir: Path) -> list[
     return sorted(outputs)
 
 
-def _ris_name(family: str, given: str, literal: str) -> str:
-    if literal:
-        return literal
-    return f"{family}, {given}" if given else family
+def _ris_name(person: Person) -> str:
+    """RIS writes "Family, Given, Suffix", or a corporate name as it stands."""
+    if person.literal:
+        return person.literal
+    return ", ".join(part for part in (person.family, person.given, person.suffix) if part)

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from scripts.bibtex_loading import load_bibliography
 from scripts.citation_index import CitationIndex, scan_docs
-from scripts.errors import BibliographyError, Problem
+from scripts.errors import BibliographyError, Problem, display_path
 from scripts.reference_checks import check_references, find_uncited
 from scripts.styling_cache import styled_with_cache
 
@@ -100,7 +100,7 @@ def _cached(
     style: str,
     root: Path,
 ) -> SiteBibliography:
-    loaded = load_bibliography(bib_path, _display(bib_path, root))
+    loaded = load_bibliography(bib_path, display_path(bib_path, root))
     problems = [*loaded.problems, *check_references(loaded.references)]
     if problems:
         raise BibliographyError(problems)
@@ -140,10 +140,3 @@ def _stat_folders(folders: list[str]) -> tuple[tuple[str, int], ...] | None:
 def forget_site() -> None:
     """Drop the cached bibliography and scan, for when a page changed under a running build."""
     _cached.cache_clear()
-
-
-def _display(path: Path, root: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return path.as_posix()

@@ -9,10 +9,11 @@ import pytest
 import rispy
 
 from scripts.bibtex_loading import load_bibliography
-from scripts.reference_exports import to_csl_json_text, write_downloads
+from scripts.reference_exports import to_csl_json_text, to_ris_record, write_downloads
 from tests.conftest import FIXTURE_BIB
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from pathlib import Path
 
     from scripts.references import Reference
@@ -90,3 +91,12 @@ def test_stale_per_entry_files_are_removed(
     stale.write_text("old", encoding="utf-8")
     write_downloads(references, tmp_path)
     assert not stale.exists()
+
+
+def test_ris_names_keep_their_suffix(write_bib: Callable[[str], Path]) -> None:
+    bib = write_bib(
+        "@article{joiner2006suffix,\n author = {Joiner, Jr., Thomas E. and {Test Society}},\n"
+        " title = {T},\n journal = {J},\n year = {2006},\n}\n"
+    )
+    reference = load_bibliography(bib).references["joiner2006suffix"]
+    assert to_ris_record(reference)["authors"] == ["Joiner, Thomas E., Jr.", "Test Society"]
