@@ -9,8 +9,11 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
-STAMP := $(VENV)/.installed
-SITE_URL ?= http://127.0.0.1:8000/
+BUILD_STAMP := $(VENV)/.installed-build
+TEST_STAMP := $(VENV)/.installed-test
+# `make serve` listens here; DEV_ADDR=0.0.0.0:8000 previews on a phone on the same network.
+DEV_ADDR ?= 127.0.0.1:8000
+SITE_URL ?= http://$(DEV_ADDR)/
 VERSION := $(shell date -u +%Y.%m.%d)
 export NO_MKDOCS_2_WARNING := 1
 export SITE_URL
@@ -20,20 +23,28 @@ help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | \
 		awk 'BEGIN {FS = ":.*## "}; {printf "  %-20s %s\n", $$1, $$2}'
 
-$(STAMP): requirements.lock
+# Two stamps, so that building never installs what only the tests need: `make serve`,
+# `make build` and `make dist` need Python and the build lock; `make test` adds the test lock
+# and Node.js (axe-core for the accessibility tests).
+$(BUILD_STAMP): requirements/build.lock pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found (set PYTHON=...)"; exit 1; }
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
-	touch $(STAMP)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements/build.lock
+	@# This repository's own distribution (scripts/): the engine and the site's tooling.
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $(BUILD_STAMP)
 
-NODE_STAMP := node_modules/.installed
-$(NODE_STAMP): package-lock.json
+$(TEST_STAMP): $(BUILD_STAMP) requirements/test.lock package-lock.json
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements/test.lock
 	@command -v npm >/dev/null || { echo "error: npm not found (Node.js is needed for axe-core)"; exit 1; }
 	npm ci --no-audit --no-fund --loglevel=error
-	touch $(NODE_STAMP)
+	touch $(TEST_STAMP)
 
 .PHONY: install
-install: $(STAMP) $(NODE_STAMP) ## Create .venv and node_modules from the lock files (once per change)
+install: $(BUILD_STAMP) ## Create .venv with what building needs (once per change of the lock)
+
+.PHONY: install-test
+install-test: $(TEST_STAMP) ## Add the test tools to .venv, and node_modules (once per change)
 
 .PHONY: system-deps
 system-deps: ## Install Debian's chromium and nginx for the browser tests when missing (CI or root)
@@ -41,18 +52,18 @@ system-deps: ## Install Debian's chromium and nginx for the browser tests when m
 
 .PHONY: export
 export: install ## Write the BibTeX, RIS and CSL-JSON downloads into docs/downloads/
-	$(PY) -m scripts export
+	$(PY) -m alliance_site export
 
 .PHONY: figures
 figures: install ## Draw the SVG figures from data/
-	$(PY) -m scripts figures
+	$(PY) -m alliance_site figures
 
 .PHONY: prepare
 prepare: export figures
 
 .PHONY: serve
-serve: prepare ## Serve the site with live reload on http://127.0.0.1:8000/
-	$(PY) -m mkdocs serve --dev-addr 127.0.0.1:8000
+serve: prepare ## Serve with live reload on DEV_ADDR (default 127.0.0.1:8000); bib edits reload too
+	$(PY) -m mkdocs serve --dev-addr $(DEV_ADDR) --watch bib
 
 .PHONY: build
 build: prepare ## Build the static site into site/ (set SITE_URL for the deployment address)
@@ -75,57 +86,60 @@ dist: build ## Pack site/ into dist/mindful-alliance-VERSION.zip for an intranet
 
 .PHONY: check-bib
 check-bib: install ## Validate the bibliography and every citation, without building
-	$(PY) -m scripts check
+	$(PY) -m alliance_site check
 
 .PHONY: lint
-lint: install ## Lint and format check (ruff), spelling (codespell)
+lint: install-test ## Lint and format check (ruff), spelling (codespell)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/codespell docs README.md CONTRIBUTING.md
 
 .PHONY: format
-format: install ## Fix lint and formatting
+format: install-test ## Fix lint and formatting
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
 .PHONY: typecheck
-typecheck: install ## Type-check scripts/ and tests/ (mypy --strict)
+typecheck: install-test ## Type-check scripts/ and tests/ (mypy --strict)
 	$(BIN)/mypy
 
 .PHONY: check-links
-check-links: build ## Check every internal link and anchor of the built site
-	$(PY) -m scripts check-links site --bib bib/references.bib
+check-links: install-test build ## Check every internal link and anchor of the built site
+	$(PY) -m alliance_site check-links site --bib bib/references.bib
 
 .PHONY: test-fast
-test-fast: install prepare ## Quick checks: lint, types, bibliography, unit tests (no browser)
+test-fast: install-test prepare ## Quick checks: lint, types, bibliography, unit tests (no browser)
 	$(MAKE) lint typecheck check-bib
 	$(PY) -m pytest -m "not browser and not build" -q
 
 .PHONY: test
-test: install system-deps prepare ## Every check: lint, types, bibliography, both engines, links, browser
+test: install-test system-deps prepare ## Every check: lint, types, bibliography, both engines, links, browser
 	$(MAKE) lint typecheck check-bib
 	$(PY) -m pytest -q
 
 .PHONY: screenshots
-screenshots: install system-deps prepare ## Write screenshots of key pages (light, dark, desktop, mobile) to screenshots/
+screenshots: install-test system-deps prepare ## Write screenshots of key pages (light, dark, desktop, mobile) to screenshots/
 	$(PY) -m tests.browser.screenshots
 
 .PHONY: linkcheck-external
 linkcheck-external: install ## Check every external link once (needs a network; cached two weeks)
-	$(PY) -m scripts check-external --cache .linkcheck-cache/external-links.json
+	$(PY) -m alliance_site check-external --cache .linkcheck-cache/external-links.json
 
 .PHONY: bench
-bench: install system-deps ## Build and reader benchmarks; writes benchmarks/RESULTS.md
+bench: install-test system-deps ## Build and reader benchmarks; writes benchmarks/RESULTS.md
 	$(PY) -m benchmarks.run
 
 .PHONY: lock
-lock: ## Regenerate requirements.lock from requirements.in
+lock: ## Regenerate requirements/*.lock from requirements/*.in
 	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
-	.lock-venv/bin/pip install --quiet -r requirements.in
-	{ echo "# Exact pins for Python 3.11, generated by \`make lock\` from requirements.in."; \
-	  .lock-venv/bin/pip freeze --exclude-editable; } > requirements.lock
+	.lock-venv/bin/pip install --quiet -r requirements/build.in
+	{ echo "# Exact pins for Python 3.11 of what building needs, generated by \`make lock\` from requirements/build.in."; \
+	  .lock-venv/bin/pip freeze --all --exclude-editable | grep -v '^pip=='; } > requirements/build.lock
+	.lock-venv/bin/pip install --quiet -r requirements/test.in
+	{ echo "# Exact pins for Python 3.11 of what the tests add to build.lock, generated by \`make lock\` from requirements/test.in."; \
+	  .lock-venv/bin/pip freeze --all --exclude-editable | grep -v '^pip==' | grep -vxFf requirements/build.lock; } > requirements/test.lock
 	rm -rf .lock-venv
 
 .PHONY: clean
 clean: ## Remove built output and caches (keeps .venv)
-	rm -rf site site-zensical dist docs/downloads .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf site site-zensical dist docs/downloads .citation-cache .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -110,6 +110,6 @@ def run_size(spec: SiteSpec, rounds: int, bibtex_python: Path) -> tuple[dict[str
 
 
 def time_check_command(rounds: int = 5) -> float:
-    """Median wall time of ``python -m scripts check`` on the real bibliography."""
-    command = [sys.executable, "-m", "scripts", "check"]
+    """Median wall time of ``python -m alliance_site check`` on the real bibliography."""
+    command = [sys.executable, "-m", "alliance_site", "check"]
     return statistics.median(measure(command, REPO)[0] for _ in range(rounds))

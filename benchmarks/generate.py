@@ -182,7 +182,7 @@ def _config(variant: str) -> str:
         return (
             base
             + (
-                "  - scripts.citation_extension:\n"
+                "  - citation_engine.markdown_extension:\n"
                 "      bibliography: refs.bib\n      docs_dir: docs\n"
                 "      bibliography_page: references.md\n"
             )

@@ -54,9 +54,9 @@ def _sizes() -> list[SiteSpec]:
 
 def profile_bibliography_step(entries: int = 5000) -> str:
     """Profile loading, checking and formatting a synthetic bibliography (cold cache)."""
-    from scripts.bibtex_loading import load_bibliography
-    from scripts.reference_checks import check_references
-    from scripts.reference_styles import style_references
+    from citation_engine.bibtex_loading import load_bibliography
+    from citation_engine.reference_checks import check_references
+    from citation_engine.reference_styles import style_references
 
     text, _ = bibliography(entries)
     path = Path(tempfile.mkdtemp()) / "refs.bib"
@@ -244,7 +244,10 @@ def _reader_benchmark() -> list[str]:
 def _built(site: Path, project: Path = REPO) -> Path:
     if project == REPO:
         subprocess.run(
-            [sys.executable, "-m", "scripts", "export"], cwd=REPO, check=True, capture_output=True
+            [sys.executable, "-m", "alliance_site", "export"],
+            cwd=REPO,
+            check=True,
+            capture_output=True,
         )
     reader.build(project, site, "http://127.0.0.1/alliance/")
     return site
@@ -315,7 +318,7 @@ def _report(
             f"| Target | per-page cost flat within 20 % from 100 to 1,000 pages (measured {100 * change:+.1f} %) | {'PASS' if abs(change) <= 0.20 else 'FAIL'} |"
         )
     lines.append(
-        f"| Target | `python -m scripts check` under one second on the real bibliography (median {check_seconds:.2f} s) | {'PASS' if check_seconds < 1 else 'FAIL'} |"
+        f"| Target | `python -m alliance_site check` under one second on the real bibliography (median {check_seconds:.2f} s) | {'PASS' if check_seconds < 1 else 'FAIL'} |"
     )
     lines += [
         "",

@@ -11,8 +11,7 @@ from pathlib import Path
 
 import markdown
 import pytest
-
-from scripts.citation_extension import CitationExtension
+from citation_engine.markdown_extension import CitationExtension
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

@@ -6,14 +6,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+from citation_engine.bibtex_loading import load_bibliography
+from citation_engine.reference_checks import DOI_RE, check_references
+from citation_engine.site_bibliography import check_site
 
-from scripts.bibtex_loading import load_bibliography
-from scripts.reference_checks import DOI_RE, check_references
-from scripts.site_bibliography import check_site
 from tests.conftest import ROOT
 
 if TYPE_CHECKING:
-    from scripts.references import Reference
+    from citation_engine.references import Reference
 
 BIB = ROOT / "bib" / "references.bib"
 DOCS = ROOT / "docs"

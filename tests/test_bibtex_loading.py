@@ -5,8 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import pytest
-
-from scripts.bibtex_loading import load_bibliography
+from citation_engine.bibtex_loading import load_bibliography
 
 if TYPE_CHECKING:
     from collections.abc import Callable

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-
-from scripts.citation_syntax import CitedWork, find_citations
+from citation_engine.citation_syntax import CitedWork, find_citations
 
 
 def _found(text: str) -> list[tuple[bool, tuple[CitedWork, ...]]]:

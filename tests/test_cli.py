@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import pytest
+from alliance_site.cli import main
 
-from scripts.cli import main
 from tests.conftest import FIXTURE_BIB, FIXTURE_DOCS, FIXTURES
 
 if TYPE_CHECKING:

@@ -9,8 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-
-from scripts.external_links import (
+from alliance_site.external_links import (
     BROKEN,
     LOOK,
     NO_NETWORK_STATUS,

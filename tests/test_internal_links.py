@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import pytest
+from alliance_site.link_checking import check_built_site
 
-from scripts.link_checking import check_built_site
 from tests.conftest import ROOT
 
 if TYPE_CHECKING:

@@ -7,8 +7,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from alliance_site.link_checking import check_built_site, external_link_problem
 
-from scripts.link_checking import check_built_site, external_link_problem
 from tests.conftest import FIXTURES
 
 SITES = FIXTURES / "sites"
@@ -107,7 +107,7 @@ def test_external_link_rules(url: str, expected: str) -> None:
 
 
 def test_cli_exits_non_zero_and_names_the_problem() -> None:
-    command = [sys.executable, "-m", "scripts", "check-links", str(SITES / "malformed_doi")]
+    command = [sys.executable, "-m", "alliance_site", "check-links", str(SITES / "malformed_doi")]
     result = subprocess.run(command, capture_output=True, text=True, check=False)
     assert result.returncode == 1
     assert "DOI links must be https://doi.org/10.NNNN/suffix" in result.stderr

@@ -9,8 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from alliance_site.link_checking import check_page_links, check_stylesheet
 
-from scripts.link_checking import check_page_links, check_stylesheet
 from tests.conftest import FIXTURES, SUBPATH_URL
 
 pytestmark = pytest.mark.build

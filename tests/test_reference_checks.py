@@ -5,9 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import pytest
-
-from scripts.bibtex_loading import load_bibliography
-from scripts.reference_checks import check_references, find_uncited
+from citation_engine.bibtex_loading import load_bibliography
+from citation_engine.reference_checks import check_references, find_uncited
 
 if TYPE_CHECKING:
     from collections.abc import Callable

@@ -7,16 +7,16 @@ from typing import TYPE_CHECKING
 
 import pytest
 import rispy
+from citation_engine.bibtex_loading import load_bibliography
+from citation_engine.reference_exports import to_csl_json_text, to_ris_record, write_downloads
 
-from scripts.bibtex_loading import load_bibliography
-from scripts.reference_exports import to_csl_json_text, to_ris_record, write_downloads
 from tests.conftest import FIXTURE_BIB
 
 if TYPE_CHECKING:
     from collections.abc import Callable
     from pathlib import Path
 
-    from scripts.references import Reference
+    from citation_engine.references import Reference
 
 
 @pytest.fixture(scope="module")

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from citation_engine.reference_styles import StyledBibliography, resolve_style
+from citation_engine.site_bibliography import load_site_bibliography
 
-from scripts.reference_styles import StyledBibliography, resolve_style
-from scripts.site_bibliography import load_site_bibliography
 from tests.conftest import FIXTURE_BIB, FIXTURE_DOCS
 
 

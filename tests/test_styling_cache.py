@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from scripts.bibtex_loading import load_bibliography
-from scripts.styling_cache import cache_key, styled_with_cache
+from citation_engine.bibtex_loading import load_bibliography
+from citation_engine.styling_cache import cache_key, styled_with_cache
+
 from tests.conftest import FIXTURE_BIB
 
 if TYPE_CHECKING:

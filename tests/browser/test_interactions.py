@@ -61,7 +61,7 @@ def test_clicking_a_citation_lands_on_its_entry(page: Page, root_server: Server)
 
 
 def _tooltip(page: Page) -> str:
-    tooltip = page.locator(".md-tooltip2--active")
+    tooltip = page.locator("#citation-preview[role=tooltip]")
     expect(tooltip).to_be_visible()
     return tooltip.inner_text()
 

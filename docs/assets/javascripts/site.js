@@ -3,7 +3,13 @@
       offline and on plain-http intranets, where the async Clipboard API is missing: it falls
       back to a selected, off-screen textarea and execCommand("copy").
    2. Names Material's search dialog for assistive technology (it has role="dialog" but no
-      name); Zensical's template already names it, so the label is only added when missing. */
+      name); Zensical's template already names it, so the label is only added when missing.
+   3. Citation previews: hovering or focusing an in-text citation shows the entry it links to
+      in the page's reference list. The text is read with textContent and written with
+      textContent, so nothing in a BibTeX field can become markup, whatever the theme, the
+      engine or the server's security policy. (The theme's own tooltips insert a title
+      attribute as HTML, which is why citations carry no title.) The preview can be hovered,
+      and Escape dismisses it (WCAG 1.4.13). */
 (function () {
   "use strict";
 
@@ -79,5 +85,92 @@
     ).then(function () {
       window.setTimeout(function () { button.textContent = label; }, 2000);
     });
+  });
+
+  var PREVIEW_ID = "citation-preview";
+  var preview = null;
+  var previewed = null;
+  var hideTimer = 0;
+
+  function previewText(link) {
+    var href = link.getAttribute("href") || "";
+    if (href.charAt(0) !== "#") return "";
+    var entry = document.getElementById(decodeURIComponent(href.slice(1)));
+    var text = entry && entry.querySelector(".reference__text");
+    return text ? text.textContent.replace(/\s+/g, " ").trim() : "";
+  }
+
+  function previewBox() {
+    if (!preview) {
+      preview = document.createElement("div");
+      preview.id = PREVIEW_ID;
+      preview.className = "citation-preview";
+      preview.setAttribute("role", "tooltip");
+      preview.hidden = true;
+      preview.addEventListener("mouseenter", function () { window.clearTimeout(hideTimer); });
+      preview.addEventListener("mouseleave", function () { scheduleHide(); });
+      document.body.appendChild(preview);
+    }
+    return preview;
+  }
+
+  function place(box, link) {
+    var rect = link.getBoundingClientRect();
+    var margin = 8;
+    var width = box.offsetWidth;
+    var left = Math.min(rect.left, document.documentElement.clientWidth - width - margin);
+    var top = rect.bottom + margin;
+    if (top + box.offsetHeight > window.innerHeight && rect.top - box.offsetHeight - margin > 0) {
+      top = rect.top - box.offsetHeight - margin;
+    }
+    box.style.left = Math.max(margin, left) + window.scrollX + "px";
+    box.style.top = top + window.scrollY + "px";
+  }
+
+  function showPreview(link) {
+    window.clearTimeout(hideTimer);
+    var text = previewText(link);
+    if (!text) return;
+    if (previewed && previewed !== link) previewed.removeAttribute("aria-describedby");
+    var box = previewBox();
+    box.textContent = text;
+    box.hidden = false;
+    place(box, link);
+    link.setAttribute("aria-describedby", PREVIEW_ID);
+    previewed = link;
+  }
+
+  function hidePreview() {
+    window.clearTimeout(hideTimer);
+    if (preview) preview.hidden = true;
+    if (previewed) previewed.removeAttribute("aria-describedby");
+    previewed = null;
+  }
+
+  function scheduleHide() {
+    window.clearTimeout(hideTimer);
+    hideTimer = window.setTimeout(hidePreview, 300);
+  }
+
+  function citationLink(target) {
+    return target instanceof Element ? target.closest("a.citation__link") : null;
+  }
+
+  document.addEventListener("mouseover", function (event) {
+    var link = citationLink(event.target);
+    if (link) showPreview(link);
+  });
+  document.addEventListener("mouseout", function (event) {
+    if (citationLink(event.target)) scheduleHide();
+  });
+  document.addEventListener("focusin", function (event) {
+    var link = citationLink(event.target);
+    if (link) showPreview(link);
+  });
+  document.addEventListener("focusout", function (event) {
+    if (citationLink(event.target)) hidePreview();
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && previewed) hidePreview();
   });
 })();

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Final
 
 import yaml
 
-from scripts.citation_syntax import find_citations
-from scripts.errors import SourceLocation, display_path
+from citation_engine.citation_syntax import find_citations
+from citation_engine.errors import SourceLocation, display_path
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

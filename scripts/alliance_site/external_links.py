@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 from urllib.parse import quote, urlsplit
 
-from scripts.bibtex_loading import load_bibliography
+from citation_engine.bibtex_loading import load_bibliography
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable

@@ -30,9 +30,9 @@ from bibtexparser.model import (
     ParsingFailedBlock,
 )
 
-from scripts.errors import Problem, SourceLocation
-from scripts.latex_text import latex_to_text
-from scripts.references import Person, Reference
+from citation_engine.errors import Problem, SourceLocation
+from citation_engine.latex_text import latex_to_text
+from citation_engine.references import Person, Reference
 
 if TYPE_CHECKING:
     from pathlib import Path

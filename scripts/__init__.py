@@ -1,1 +1,0 @@
-"""Build tooling for the Mindful Alliance site: bibliography, citations, exports and checks."""

@@ -1,0 +1,118 @@
+"""The full bibliography: every entry with its annotation, "cited on" links and downloads.
+
+It expands one marker paragraph on one page, so a site decides where its bibliography lives.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+import xml.etree.ElementTree as etree
+from typing import TYPE_CHECKING
+
+from markdown.util import AtomicString
+
+from citation_engine.html_building import SEARCH_EXCLUDE, TextBuilder, anchor_for, heading
+
+if TYPE_CHECKING:
+    from citation_engine.markdown_extension import CitationExtension
+    from citation_engine.reference_styles import StyledReference
+    from citation_engine.site_bibliography import SiteBibliography
+
+_FORMATS = (("BibTeX", ".bib"), ("RIS", ".ris"), ("CSL-JSON", ".json"))
+
+
+def full_bibliography(extension: CitationExtension) -> list[etree.Element]:
+    """The whole list, under a heading for each initial letter.
+
+    The letters give readers a table of contents to jump through, and split the page into
+    sections small enough for the search index (Zensical refuses one huge section).
+    """
+    site = extension.site()
+    elements = [_whole_library_downloads(extension)]
+    for letter, entries in _by_initial(site.styled.entries):
+        section = heading(letter)
+        section.set("id", f"bibliography-{letter.lower() if letter.isalpha() else 'other'}")
+        elements.append(section)
+        listing = etree.Element("ul", {"class": "reference-list reference-list--full"})
+        for entry in entries:
+            listing.append(_full_entry(extension, entry, site))
+        elements.append(listing)
+    return elements
+
+
+def _whole_library_downloads(extension: CitationExtension) -> etree.Element:
+    downloads = extension.getConfig("downloads")
+    basename = extension.getConfig("download_basename")
+    paragraph = etree.Element("p", {"class": "bibliography-downloads"})
+    builder = TextBuilder(paragraph)
+    builder.text(extension.getConfig("whole_library_label"))
+    for index, (label, suffix) in enumerate(_FORMATS):
+        if index:
+            builder.text(" · ")
+        name = f"{basename}{suffix}"
+        link = builder.link(label, extension.link_to(f"{downloads}/{name}"))
+        link.set("download", name)
+    builder.text(".")
+    return paragraph
+
+
+def _full_entry(
+    extension: CitationExtension, entry: StyledReference, site: SiteBibliography
+) -> etree.Element:
+    reference = site.references[entry.key]
+    item = etree.Element("li", {"id": anchor_for(entry.key), "class": "reference"})
+    text = etree.SubElement(item, "p", {"class": "reference__text"})
+    TextBuilder(text).runs(entry)
+    if annote := reference.get("annote"):
+        note = etree.SubElement(item, "p", {"class": "reference__annote"})
+        note.text = AtomicString(annote)
+    item.append(_cited_on(extension, entry.key, site))
+    item.append(_actions(extension, entry))
+    details = etree.SubElement(item, "details", {"class": "reference__bibtex", SEARCH_EXCLUDE: ""})
+    summary = etree.SubElement(details, "summary")
+    summary.text = AtomicString("BibTeX")
+    code = etree.SubElement(etree.SubElement(details, "pre"), "code")
+    code.text = AtomicString(reference.raw_bibtex)
+    return item
+
+
+def _cited_on(extension: CitationExtension, key: str, site: SiteBibliography) -> etree.Element:
+    paragraph = etree.Element("p", {"class": "reference__cited-on"})
+    builder = TextBuilder(paragraph)
+    builder.text(extension.getConfig("cited_on_label"))
+    for index, page in enumerate(site.index.citing_pages(key)):
+        if index:
+            builder.text(", ")
+        builder.link(page.title, extension.link_to(page.path))
+    return paragraph
+
+
+def _actions(extension: CitationExtension, entry: StyledReference) -> etree.Element:
+    button_class = extension.getConfig("button_class")
+    downloads = extension.getConfig("downloads")
+    actions = etree.Element("p", {"class": "reference__actions", SEARCH_EXCLUDE: ""})
+    builder = TextBuilder(actions)
+    for copy_kind, label in (("apa", "Copy APA"), ("bibtex", "Copy BibTeX")):
+        button = etree.SubElement(
+            actions,
+            "button",
+            {"type": "button", "class": f"{button_class} reference__copy", "data-copy": copy_kind},
+        )
+        button.text = AtomicString(label)
+        builder.text(" ")
+    for suffix, label in ((".bib", "Download BibTeX"), (".ris", "Download RIS")):
+        name = f"{entry.key}{suffix}"
+        link = builder.link(label, extension.link_to(f"{downloads}/entries/{name}"), button_class)
+        link.set("download", name)
+        builder.text(" ")
+    return actions
+
+
+def _by_initial(entries: tuple[StyledReference, ...]) -> list[tuple[str, list[StyledReference]]]:
+    """Group entries, already in bibliography order, by the first letter of their author."""
+    groups: dict[str, list[StyledReference]] = {}
+    for entry in entries:
+        first = unicodedata.normalize("NFKD", entry.text[:1]).encode("ascii", "ignore").decode()
+        letter = first.upper() if first.isalpha() else "#"
+        groups.setdefault(letter, []).append(entry)
+    return list(groups.items())

@@ -1,0 +1,89 @@
+"""Learn which page is being rendered from the engine that renders it: MkDocs or Zensical.
+
+Python-Markdown knows nothing of pages, so each engine keeps the page on one of its own
+processors, which are internals. When an engine is recognised but its internals have moved,
+this module stops the build naming the engine and its version; it never guesses a page,
+because a wrong page would give wrong relative links on every page. Outside an engine (plain
+Python-Markdown, other tools, unit tests) the page is the extension's ``page`` option.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from importlib import metadata
+from typing import TYPE_CHECKING, Any
+
+from citation_engine.errors import EngineError
+
+if TYPE_CHECKING:
+    from markdown import Markdown
+    from markdown.util import Registry
+
+
+def detect_engine(md: Markdown) -> str | None:
+    """``"mkdocs"`` or ``"zensical"`` when one of them registered processors, else ``None``."""
+    registries = (md.preprocessors, md.treeprocessors, md.postprocessors, md.inlinePatterns)
+    for registry in registries:
+        for processor in registry:
+            module = type(processor).__module__.split(".", 1)[0]
+            if module in ("mkdocs", "zensical"):
+                return module
+    return None
+
+
+def engine_page(md: Markdown) -> str | None:
+    """The docs-relative path of the page being rendered, or ``None`` outside an engine.
+
+    Raises:
+        EngineError: an engine runs, but the internal that names its page is missing.
+    """
+    engine = detect_engine(md)
+    if engine == "mkdocs":
+        return _mkdocs_page(md)
+    if engine == "zensical":
+        return _zensical_page(md)
+    return None
+
+
+def _mkdocs_page(md: Markdown) -> str:
+    # MkDocs 1.x keeps the page's File on its "relpath" treeprocessor (mkdocs.structure.pages).
+    processor = _registered(md.treeprocessors, "relpath")
+    src_uri = getattr(getattr(processor, "file", None), "src_uri", None)
+    if not isinstance(src_uri, str):
+        raise EngineError(_missing("mkdocs", "the 'relpath' treeprocessor's file.src_uri"))
+    return src_uri
+
+
+def _zensical_page(md: Markdown) -> str:
+    # Zensical keeps its Page on the "rendering_context" preprocessor (zensical.extensions).
+    processor = _registered(md.preprocessors, "rendering_context")
+    path = getattr(getattr(processor, "page", None), "path", None)
+    if not isinstance(path, str):
+        raise EngineError(_missing("zensical", "the 'rendering_context' preprocessor's page.path"))
+    return path.replace("\\", "/")
+
+
+def _registered(registry: Registry[Any], name: str) -> object | None:
+    # Python-Markdown's Registry has no get().
+    return registry[name] if name in registry else None  # noqa: SIM401
+
+
+def _missing(engine: str, internal: str) -> str:
+    try:
+        version = metadata.version(engine)
+    except metadata.PackageNotFoundError:
+        version = "unknown version"
+    return (
+        f"citation_engine cannot tell which page {engine} {version} is rendering: "
+        f"{internal} is missing. This engine version is not supported yet; pin the last "
+        "supported version (see requirements/build.in) or update engine_pages.py."
+    )
+
+
+def relative_link(from_page: str, to_page: str) -> str:
+    """Return a link from one docs-relative page to another, relative to the first.
+
+    Never "/"-rooted: such links escape a sub-path and Zensical does not rewrite them.
+    """
+    start = posixpath.dirname(from_page) or "."
+    return posixpath.relpath(to_page, start)
