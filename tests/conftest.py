@@ -6,11 +6,12 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import markdown
 import pytest
+from citation_engine import styling_cache
 from citation_engine.markdown_extension import CitationExtension
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -20,6 +21,26 @@ FIXTURE_DOCS = FIXTURES / "docs"
 SUBPATH_URL = "https://intranet.example/alliance/"
 
 MarkdownFactory = Callable[..., str]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _fresh_citation_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Every test formats into a cache of this run's own: never the working tree's.
+
+    Unit tests use the engine's default folder, moved here; builds read CITATION_CACHE_DIR
+    through mkdocs.yml. A warm cache from an earlier run can then never hide a change.
+    """
+    folder = tmp_path_factory.mktemp("citation-cache")
+    saved_default = styling_cache.DEFAULT_CACHE_DIR
+    saved_env = os.environ.get("CITATION_CACHE_DIR")
+    styling_cache.DEFAULT_CACHE_DIR = folder  # type: ignore[misc]
+    os.environ["CITATION_CACHE_DIR"] = str(folder)
+    yield folder
+    styling_cache.DEFAULT_CACHE_DIR = saved_default  # type: ignore[misc]
+    if saved_env is None:
+        os.environ.pop("CITATION_CACHE_DIR", None)
+    else:
+        os.environ["CITATION_CACHE_DIR"] = saved_env
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from alliance_site.link_checking import check_built_site, external_link_problem
@@ -112,7 +111,3 @@ def test_cli_exits_non_zero_and_names_the_problem() -> None:
     assert result.returncode == 1
     assert "DOI links must be https://doi.org/10.NNNN/suffix" in result.stderr
     assert "1 link problem(s)" in result.stderr
-
-
-def test_fixture_folder_is_what_the_messages_name() -> None:
-    assert Path(SITES / "clean" / "index.html").exists()

@@ -96,7 +96,7 @@ class CitationExtension(Extension):
                 Path(self.getConfig("bibliography")),
                 Path(self.getConfig("docs_dir")),
                 self.getConfig("style"),
-                cache_dir=Path(self.getConfig("cache_dir")),
+                cache_dir=Path(cache_dir) if (cache_dir := self.getConfig("cache_dir")) else None,
             )
         return self._site
 

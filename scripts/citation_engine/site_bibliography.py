@@ -22,7 +22,7 @@ from citation_engine.bibtex_loading import load_bibliography
 from citation_engine.citation_index import CitationIndex, scan_docs
 from citation_engine.errors import BibliographyError, Problem, display_path
 from citation_engine.reference_checks import check_references, find_uncited
-from citation_engine.styling_cache import DEFAULT_CACHE_DIR, styled_with_cache
+from citation_engine.styling_cache import styled_with_cache
 
 if TYPE_CHECKING:
     from citation_engine.reference_styles import StyledBibliography
@@ -36,7 +36,7 @@ class SiteBibliography:
     references: dict[str, Reference]
     index: CitationIndex
     style: str = "apa"
-    cache_dir: Path = DEFAULT_CACHE_DIR
+    cache_dir: Path | None = None
 
     @cached_property
     def styled(self) -> StyledBibliography:
@@ -72,7 +72,7 @@ def load_site_bibliography(
     docs_dir: Path,
     style: str,
     root: Path | None = None,
-    cache_dir: Path = DEFAULT_CACHE_DIR,
+    cache_dir: Path | None = None,
 ) -> SiteBibliography:
     """Return the build's bibliography, raising once with every problem in the ``.bib`` file."""
     return _cached(
@@ -82,7 +82,7 @@ def load_site_bibliography(
         _folder_token(docs_dir),
         style,
         (root or Path.cwd()).resolve(),
-        cache_dir.resolve(),
+        cache_dir.resolve() if cache_dir else None,
     )
 
 
@@ -105,7 +105,7 @@ def _cached(
     docs_token: tuple[tuple[str, int], ...],
     style: str,
     root: Path,
-    cache_dir: Path,
+    cache_dir: Path | None,
 ) -> SiteBibliography:
     loaded = load_bibliography(bib_path, display_path(bib_path, root))
     problems = [*loaded.problems, *check_references(loaded.references)]

