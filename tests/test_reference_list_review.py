@@ -114,7 +114,7 @@ def test_the_counts_in_the_text_match_the_tables() -> None:
 
 
 def test_the_study_page_summary_matches_the_notes_page() -> None:
-    entries, findings, _ = _tables()
+    entries, _, _ = _tables()
     verdicts = Counter(row[3] for row in entries)
     summary = RAZZAQUE.read_text(encoding="utf-8")
     summary = summary[summary.index("## How accurate is the paper's reference list?") :]
