@@ -174,7 +174,8 @@ def _row(svg: etree.Element, row: int, effect: Effect) -> None:
         svg,
         "text",
         effect.estimate if has_interval else f"{effect.estimate} (no confirmed CI)",
-        x=f"{_x(high) + 8:.1f}",
+        # Clear the whisker's end, or the dot itself (radius 7) when there is no whisker.
+        x=f"{_x(high) + (8 if has_interval else 12):.1f}",
         y=f"{y + 5:.1f}",
         fill=INK,
         **{"font-size": "14"},
