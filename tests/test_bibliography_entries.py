@@ -89,10 +89,13 @@ def test_the_founding_paper_and_its_whole_reference_list_are_present(
     assert set(RAZZAQUE_REFERENCE_LIST) <= set(references)
 
 
-def test_the_razzaque_page_cites_every_work_of_its_reference_list() -> None:
-    page = (DOCS / "mindfulness" / "mindfulness-razzaque-study.md").read_text(encoding="utf-8")
-    listed = page[page.index("## The paper's reference list") :]
+def test_the_notes_page_reviews_every_work_of_the_reference_list_in_order() -> None:
+    page = (DOCS / "about" / "notes-on-the-sources.md").read_text(encoding="utf-8")
+    start = page.index("## What did the check find for each printed entry?")
+    listed = page[start : page.index("## What are the findings, one by one?")]
     assert [key for key in RAZZAQUE_REFERENCE_LIST if f"@{key}" not in listed] == []
+    positions = [listed.index(f"[@{key}]") for key in RAZZAQUE_REFERENCE_LIST]
+    assert positions == sorted(positions)
 
 
 def test_unverifiable_entries_say_so(references: dict[str, Reference]) -> None:

@@ -110,7 +110,11 @@ def _export(args: argparse.Namespace) -> int:
 def _figures(args: argparse.Namespace) -> int:
     from alliance_site.figures import write_figures
 
-    written = write_figures(args.data, args.out)
+    try:
+        written = write_figures(args.data, args.out)
+    except ValueError as error:  # a malformed data row: report it with its file and line
+        print(error, file=sys.stderr)
+        return 1
     print(f"{len(written)} figure(s) written to {args.out}")
     return 0
 

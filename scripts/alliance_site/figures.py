@@ -28,7 +28,11 @@ GRID: Final = "#c7ced6"
 
 @dataclass(frozen=True)
 class Effect:
-    """One meta-analytic estimate: a correlation with its 95% confidence interval."""
+    """One meta-analytic estimate: a correlation with its 95% confidence interval.
+
+    ``ci_low`` and ``ci_high`` are both empty when no record of the cited work confirms an
+    interval; the chart then draws the estimate alone rather than an unconfirmed whisker.
+    """
 
     element: str
     statistic: str
@@ -41,12 +45,20 @@ class Effect:
 
 
 def read_effects(path: Path) -> list[Effect]:
-    """Read the effect-size table; every row must be a correlation (r)."""
+    """Read the effect-size table; every row must be a correlation (r).
+
+    An interval must be given whole or not at all: one bound without the other is refused.
+    """
     with path.open(encoding="utf-8", newline="") as handle:
         effects = [Effect(**row) for row in csv.DictReader(handle)]
-    for effect in effects:
+    for line, effect in enumerate(effects, start=2):
         if effect.statistic != "r":
-            raise ValueError(f"{path}: row '{effect.element}' is not a correlation (r)")
+            raise ValueError(f"{path}:{line}: row '{effect.element}' is not a correlation (r)")
+        if bool(effect.ci_low) != bool(effect.ci_high):
+            raise ValueError(
+                f"{path}:{line}: row '{effect.element}' gives one bound of its interval; "
+                "give both or neither"
+            )
     return effects
 
 
@@ -76,8 +88,9 @@ def draw_effects_chart(effects: list[Effect]) -> etree.Element:
 
 def _description(effects: list[Effect]) -> str:
     parts = [
-        f"{e.element}: r = {e.estimate}, 95% CI {e.ci_low} to {e.ci_high}, "
-        f"k = {e.studies} studies or samples, N = {e.participants}"
+        f"{e.element}: r = {e.estimate}, "
+        + (f"95% CI {e.ci_low} to {e.ci_high}" if e.ci_low else "no confirmed 95% CI")
+        + f", k = {e.studies} studies or samples, N = {e.participants}"
         for e in effects
     ]
     return "Correlation with outcome from 2018 meta-analyses. " + "; ".join(parts) + "."
@@ -126,7 +139,12 @@ def _axis(svg: etree.Element, rows: int) -> None:
 
 def _row(svg: etree.Element, row: int, effect: Effect) -> None:
     y = TOP + ROW_HEIGHT * row + ROW_HEIGHT / 2
-    low, high, estimate = float(effect.ci_low), float(effect.ci_high), float(effect.estimate)
+    estimate = float(effect.estimate)
+    # Without a confirmed interval no whisker is drawn, so the chart shows nothing that the
+    # cited work does not report; the label says so instead.
+    has_interval = bool(effect.ci_low)
+    low = float(effect.ci_low) if has_interval else estimate
+    high = float(effect.ci_high) if has_interval else estimate
     _text_child(
         svg,
         "text",
@@ -136,26 +154,28 @@ def _row(svg: etree.Element, row: int, effect: Effect) -> None:
         fill=INK,
         **{"font-size": "15"},
     )
-    etree.SubElement(
-        svg,
-        "line",
-        {
-            "x1": f"{_x(low):.1f}",
-            "x2": f"{_x(high):.1f}",
-            "y1": f"{y:.1f}",
-            "y2": f"{y:.1f}",
-            "stroke": ACCENT,
-            "stroke-width": "3",
-        },
-    )
+    if has_interval:
+        etree.SubElement(
+            svg,
+            "line",
+            {
+                "x1": f"{_x(low):.1f}",
+                "x2": f"{_x(high):.1f}",
+                "y1": f"{y:.1f}",
+                "y2": f"{y:.1f}",
+                "stroke": ACCENT,
+                "stroke-width": "3",
+            },
+        )
     etree.SubElement(
         svg, "circle", {"cx": f"{_x(estimate):.1f}", "cy": f"{y:.1f}", "r": "7", "fill": ACCENT}
     )
     _text_child(
         svg,
         "text",
-        effect.estimate,
-        x=f"{_x(high) + 8:.1f}",
+        effect.estimate if has_interval else f"{effect.estimate} (no confirmed CI)",
+        # Clear the whisker's end, or the dot itself (radius 7) when there is no whisker.
+        x=f"{_x(high) + (8 if has_interval else 12):.1f}",
         y=f"{y + 5:.1f}",
         fill=INK,
         **{"font-size": "14"},
