@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from scripts.cli import main
+from alliance_site.cli import main
 
 if TYPE_CHECKING:
     from pathlib import Path

@@ -34,7 +34,7 @@ def test_citations_link_to_entries_on_both_engines(
     site = mkdocs_site if engine == "mkdocs" else zensical_site
     soup = _soup(site / "mindfulness" / "mindfulness-razzaque-study" / "index.html")
     links = soup.select("span.citation a.citation__link")
-    assert len(links) > 20
+    assert len(links) >= 10
     for link in links:
         assert soup.find(id=str(link["href"])[1:]) is not None, link["href"]
     full = soup.select("li.reference a.reference__more")
