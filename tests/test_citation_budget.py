@@ -5,7 +5,7 @@ again. The rules, from the house style:
 
 - at most ``MAX_CITATIONS_PER_100_WORDS`` citations per 100 words of a page's own text;
 - a source is cited once per paragraph (or list item), unless a later sentence carries a
-  figure of its own (``RESEARCH_NUMBER_RE``), which is then cited where it is stated;
+  figure of its own (``RESEARCH_NUMBER_RE``) or a quotation, which is cited where it stands;
 - at most ``MAX_CITATIONS_PER_SENTENCE`` citations in one sentence (one line, as the house
   style writes one sentence per line);
 - a page number (``p.``/``pp.``) only in a sentence that quotes or gives a figure;
@@ -138,14 +138,14 @@ def _paragraphs(page: Path) -> list[_Paragraph]:
 
 
 def repeated_citations(page: Path, docs: Path = DOCS) -> list[str]:
-    """Citations of a key already cited earlier in the same paragraph, in a line with no figure."""
+    """Citations of a key already cited in the same paragraph, in a line with no figure or quote."""
     problems = []
     for paragraph in _paragraphs(page):
         seen: set[str] = set()
         for number, line in paragraph.lines:
             keys = {key for found in find_citations(line) for key in found.citation.keys}
             again = sorted(keys & seen)
-            if again and not RESEARCH_NUMBER_RE.search(line):
+            if again and not (RESEARCH_NUMBER_RE.search(line) or _QUOTE_RE.search(line)):
                 problems.append(f"docs/{_name(page, docs)}:{number}: {', '.join(again)} again")
             seen |= keys
     return problems
@@ -267,10 +267,13 @@ def test_counts_words_and_citations_as_the_build_does(tmp_path: Path) -> None:
     assert density(page) == pytest.approx(100 * 2 / 12)
 
 
-def test_repeated_citation_is_caught_unless_the_sentence_has_a_figure(tmp_path: Path) -> None:
+def test_repeated_citation_is_caught_unless_the_sentence_has_a_figure_or_quote(
+    tmp_path: Path,
+) -> None:
     page = _page(
         tmp_path,
-        "# T\n\nFirst claim [@a2020].\nSecond claim [@a2020].\nA figure, r = .28 [@a2020].\n\n"
+        "# T\n\nFirst claim [@a2020].\nSecond claim [@a2020].\nA figure, r = .28 [@a2020].\n"
+        'They call it "the bond" [@a2020, p. 5].\n\n'
         "- An item [@a2020].\n- Another item [@a2020].\n",
     )
     assert repeated_citations(page, page.parent) == ["docs/page.md:8: a2020 again"]
