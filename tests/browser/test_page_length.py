@@ -23,9 +23,7 @@ PHONE: Final = {"width": 375, "height": 812}
 MAX_SCREENS: Final = 8
 # Reference pages read by lookup, not end to end: the bibliography, the audit of the sources,
 # and the A-Z glossary, whose terms the table of contents and search lead straight to.
-EXEMPT: Final = frozenset(
-    {"references/index.md", "about/notes-on-the-sources.md", "glossary.md"}
-)
+EXEMPT: Final = frozenset({"references/index.md", "about/notes-on-the-sources.md", "glossary.md"})
 
 MAIN_TEXT_HEIGHT_JS: Final = """
 () => {
