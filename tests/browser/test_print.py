@@ -1,4 +1,4 @@
-"""A practice routine prints as a one-page card without navigation chrome."""
+"""A practice routine prints as a one-page card with its steps and safety note, no chrome."""
 
 from __future__ import annotations
 
@@ -30,6 +30,7 @@ def test_routine_prints_on_one_page_with_its_steps(
     page = context.new_page()
     page.goto(root_server.base_url + path, wait_until="networkidle")
     steps = page.locator("#steps ~ ol").first.locator("> li").all_inner_texts()
+    safety = page.locator("#safety ~ .admonition").first.inner_text()
     pdf = page.pdf(format="A4", print_background=False)
     context.close()
     reader = PdfReader(io.BytesIO(pdf))
@@ -38,6 +39,17 @@ def test_routine_prints_on_one_page_with_its_steps(
     assert len(steps) == ROUTINES[path]
     for step in steps:
         assert " ".join(step.split())[:40] in text
+    title, body = safety.split("\n", 1)
+    assert title.strip() == "For your own use, not clinical advice"
+    assert title.strip() in text
+    sentences = re.split(r"(?<=[.;:])\s+", " ".join(body.split()))
+    assert sentences[0].startswith("Stop at once if the")
+    for sentence in sentences:
+        assert sentence[:40] in text
+    for group in ("trauma", "psychosis", "bipolar disorder", "severe depression", "suicide"):
+        assert group in text
+    for anchor in ("feet on the floor", "hands", "sounds", "see"):
+        assert anchor in text
     for chrome in ("Table of contents", "Reading guide", "Search"):
         assert chrome not in text
     assert re.search(r"Steps", text)

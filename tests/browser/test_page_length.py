@@ -1,0 +1,89 @@
+"""On a phone, no content page's own text runs past about eight screens before its references.
+
+Measured in Chromium at 375 x 812 (the phone of the UX review): the height of the article from
+its top to the top of the ``References`` heading, or to its end when a page cites nothing.
+A page longer than that is split into pages a clinician can read between sessions.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Final
+
+import pytest
+
+from tests.browser.conftest import PageLog, Server, open_context
+from tests.content_rules import DOCS, content_pages
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from playwright.sync_api import Browser, Page
+
+PHONE: Final = {"width": 375, "height": 812}
+MAX_SCREENS: Final = 8
+# Reference pages read by lookup, not end to end: the bibliography, the audit of the sources,
+# and the A-Z glossary, whose terms the table of contents and search lead straight to.
+EXEMPT: Final = frozenset({"references/index.md", "about/notes-on-the-sources.md", "glossary.md"})
+
+MAIN_TEXT_HEIGHT_JS: Final = """
+() => {
+  const article = document.querySelector("article.md-content__inner");
+  const references = article.querySelector("h2#references");
+  const top = article.getBoundingClientRect().top;
+  const end = references ? references.getBoundingClientRect().top
+                         : article.getBoundingClientRect().bottom;
+  return end - top;
+}
+"""
+
+
+def _url_path(name: str) -> str:
+    path = name.removesuffix(".md")
+    if path == "index" or path.endswith("/index"):
+        return path.removesuffix("index")
+    return f"{path}/"
+
+
+PAGES: Final = [
+    page.relative_to(DOCS).as_posix()
+    for page in content_pages()
+    if page.relative_to(DOCS).as_posix() not in EXEMPT
+]
+
+
+@pytest.fixture(scope="module")
+def phone(browser: Browser, root_server: Server) -> Iterator[Page]:
+    context = open_context(
+        browser, root_server, PageLog(), viewport=PHONE, device_scale_factor=2, is_mobile=True
+    )
+    yield context.new_page()
+    context.close()
+
+
+def main_text_height(page: Page, url: str) -> float:
+    """Pixels from the top of the article to its References heading (or its end)."""
+    page.goto(url, wait_until="networkidle")
+    height: float = page.evaluate(MAIN_TEXT_HEIGHT_JS)
+    return height
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_main_text_fits_eight_phone_screens(phone: Page, root_server: Server, name: str) -> None:
+    height = main_text_height(phone, root_server.base_url + _url_path(name))
+    limit = MAX_SCREENS * PHONE["height"]
+    assert height <= limit, (
+        f"docs/{name}: main text is {height:.0f} px = {height / PHONE['height']:.1f} phone "
+        f"screens (limit {MAX_SCREENS} = {limit} px)"
+    )
+
+
+def test_the_measure_sees_a_long_page(phone: Page, root_server: Server) -> None:
+    # The bibliography is far longer than eight screens and has no References heading of its
+    # own, so the measure must report its whole article.
+    height = main_text_height(phone, root_server.base_url + "references/")
+    assert height > MAX_SCREENS * PHONE["height"]
+
+
+def test_exemptions_name_real_pages() -> None:
+    names = {page.relative_to(DOCS).as_posix() for page in content_pages()}
+    assert names >= EXEMPT
