@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import posixpath
 from importlib import metadata
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from citation_engine.errors import EngineError
@@ -42,6 +43,24 @@ def engine_page(md: Markdown) -> str | None:
         return _mkdocs_page(md)
     if engine == "zensical":
         return _zensical_page(md)
+    return None
+
+
+def engine_project_dir(md: Markdown) -> Path | None:
+    """The folder of the engine's configuration file, against which relative options resolve.
+
+    ``None`` outside an engine, or when the engine does not say: options then resolve
+    against the working directory, as documented.
+    """
+    engine = detect_engine(md)
+    if engine == "mkdocs":
+        config = getattr(_registered(md.treeprocessors, "relpath"), "config", None)
+        config_file = getattr(config, "config_file_path", None)
+        return Path(config_file).resolve().parent if isinstance(config_file, str) else None
+    if engine == "zensical":
+        config = getattr(_registered(md.preprocessors, "rendering_context"), "config", None)
+        root = config.get("root_dir") if isinstance(config, dict) else None
+        return Path(root).resolve() if isinstance(root, str) else None
     return None
 
 

