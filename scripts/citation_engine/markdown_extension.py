@@ -113,7 +113,7 @@ class CitationExtension(Extension):
         return named if named is not None else Path.cwd()
 
     def _option_path(self, name: str) -> Path:
-        return self._project_dir() / self.getConfig(name)
+        return self._project_dir() / str(self.getConfig(name))
 
     def refresh_site(self) -> SiteBibliography:
         """Scan the pages again: the page being rendered changed since the last scan."""
