@@ -113,8 +113,7 @@ def scan_docs(docs_dir: Path, display_root: Path | None = None) -> CitationIndex
 def scan_page(text: str, relative_path: str, display_path: str) -> PageCitations:
     """Return a page's title, front-matter length and citations with their file lines."""
     front = _FRONT_MATTER_RE.match(text)
-    offset = front.group(0).count("\n") if front else 0
-    body = text[front.end() :] if front else text
+    offset, body = split_front_matter(text)
     meta = _front_matter(front.group("yaml") if front else "")
     heading = _HEADING_RE.search(body)
     title = str(meta.get("title") or (heading["title"] if heading else relative_path))
@@ -123,6 +122,14 @@ def scan_page(text: str, relative_path: str, display_path: str) -> PageCitations
         for placed in collect_citations(body)
     )
     return PageCitations(relative_path, title, offset, sites)
+
+
+def split_front_matter(text: str) -> tuple[int, str]:
+    """The number of front-matter lines, and the Markdown body after them."""
+    front = _FRONT_MATTER_RE.match(text)
+    if front is None:
+        return 0, text
+    return front.group(0).count("\n"), text[front.end() :]
 
 
 def collect_citations(

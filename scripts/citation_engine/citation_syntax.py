@@ -28,6 +28,7 @@ ETX: Final = "\x03"
 
 _INTERNAL_PUNCTUATION: Final = frozenset(":.#$%&-+?<>~/")
 _SPACE: Final = frozenset(" \t\n")
+_ENTITY_RE: Final = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
 
 # A citation candidate starts at an opening bracket or at "@"/"-@".
 START_RE: Final = re.compile(r"\[|-(?=@)|@")
@@ -211,7 +212,8 @@ def _cite_key(text: str, position: int) -> tuple[bool, str, int] | None:
     """``-@key`` or ``@key`` at ``position`` (not after a word): (suppressed, key, end)."""
     if after_string(text, position):
         return None
-    suppress = text.startswith("-@", position)
+    # "--@key" is a dash, then an author-in-text citation (Pandoc's smart typography).
+    suppress = text.startswith("-@", position) and text[position - 1 : position] != "-"
     at = position + 1 if suppress else position
     if not text.startswith("@", at):
         return None
@@ -294,6 +296,10 @@ class _Parser:
 
     def _inline_end(self, index: int, stop: int) -> int:
         char = self.text[index]
+        if char == "&":
+            entity = _ENTITY_RE.match(self.text, index, stop)
+            if entity is not None:
+                return entity.end()
         if char in "*_":
             end = _emphasis_end(self.text, index, stop)
             if end is not None:
@@ -361,7 +367,7 @@ class _Parser:
     def bracketed(self, position: int) -> Citation | None:
         """``[see @a, p. 3; -@b]``: not a link, a reference link or a bracketed span."""
         text = self.text
-        if not text.startswith("[", position) or text.startswith("[^", position):
+        if not text.startswith("[", position):
             return None
         parsed = self.cite_list(_skip_spnl(text, position + 1))
         if parsed is None:
