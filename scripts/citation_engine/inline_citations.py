@@ -179,9 +179,12 @@ def place_citations(source: str, seen: list[SeenCitation]) -> list[PlacedWork]:
     """
     placed = []
     cursor = 0
+    masked = mask_code(source)
     for citation in seen:
         pattern = re.compile(citation.source_pattern, re.DOTALL)
-        match = pattern.search(source, cursor) or pattern.search(source)
+        match = (
+            pattern.search(masked, cursor) or pattern.search(masked) or pattern.search(source)
+        )
         start = match.start() if match else 0
         if match and match.start() >= cursor:
             cursor = match.end()
@@ -191,6 +194,43 @@ def place_citations(source: str, seen: list[SeenCitation]) -> list[PlacedWork]:
             placed.append(PlacedWork(work, source.count("\n", 0, at) + 1 if match else 0))
             start = max(start, at)
     return placed
+
+
+_FENCE_RE: Final = re.compile(r"^ {0,3}(?P<fence>`{3,}|~{3,})")
+_COMMENT_RE: Final = re.compile(r"<!--.*?-->", re.DOTALL)
+_CODE_SPAN_RE: Final = re.compile(r"(?<!`)(?P<ticks>`+)(?!`).+?(?<!`)(?P=ticks)(?!`)", re.DOTALL)
+
+
+def mask_code(source: str) -> str:
+    """The source with code and comments blanked (same length, same lines).
+
+    Only used to choose between two places a citation's text could have come from: a
+    citation Python-Markdown saw is never in code, so its text is looked up here first.
+    """
+    lines = source.split("\n")
+    fence = ""
+    previous_blank = True
+    previous_code = False
+    for number, line in enumerate(lines):
+        opening = _FENCE_RE.match(line)
+        blank = not line.strip()
+        if fence:
+            if opening and opening["fence"][0] == fence[0] and len(opening["fence"]) >= len(fence):
+                fence = ""
+            lines[number] = " " * len(line)
+        elif opening:
+            fence = opening["fence"]
+            lines[number] = " " * len(line)
+        elif not blank and line.startswith(("    ", "\t")) and (previous_blank or previous_code):
+            lines[number] = " " * len(line)
+            previous_code = True
+        elif not blank:
+            previous_code = False
+        previous_blank = blank
+    masked = "\n".join(lines)
+    for pattern in (_COMMENT_RE, _CODE_SPAN_RE):
+        masked = pattern.sub(lambda match: re.sub(r"[^\n]", " ", match[0]), masked)
+    return masked
 
 
 def _key_position(source: str, key: str, start: int, end: int) -> int:
