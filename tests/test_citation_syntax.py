@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from citation_engine.citation_index import collect_citations
 from citation_engine.citation_syntax import (
     CitationMode,
@@ -40,9 +39,7 @@ def _works(text: str) -> list[CitedWork]:
         pytest.param("@café.", [CitedWork("café", IN_TEXT)], id="non_ascii_end"),
         pytest.param("[@Ωmega]", [CitedWork("Ωmega")], id="non_ascii_start"),
         pytest.param("@{a.b:c/d}", [CitedWork("a.b:c/d", IN_TEXT)], id="braced_key"),
-        pytest.param(
-            "[see\n@a, p.\n3]", [CitedWork("a", NORMAL, "see", ", p.\n3")], id="wrapped"
-        ),
+        pytest.param("[see\n@a, p.\n3]", [CitedWork("a", NORMAL, "see", ", p.\n3")], id="wrapped"),
         pytest.param(
             "[@a, see also @b]",
             [CitedWork("a", NORMAL, "", ", see also @b")],

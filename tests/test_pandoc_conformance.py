@@ -19,14 +19,12 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import pypandoc
 import pytest
-from markdown import Markdown
-
 from alliance_site.cites_command import page_citations
 from citation_engine.citation_index import SCAN_EXTENSIONS
 from citation_engine.markdown_extension import CitationExtension
-
-import pypandoc
+from markdown import Markdown
 
 CASES_FILE = Path(__file__).parent / "fixtures" / "pandoc" / "cases.md"
 SEPARATOR = "\n====\n"
@@ -63,7 +61,7 @@ FORMS = (
     "Text -@K says.",
     "Text [@K; see @other, ch. 1] here.",
     "Text [see\n@K, p.\n3] here.",
-    "Text `@K` and <span title=\"@K\">x</span> and <!-- @K --> here.",
+    'Text `@K` and <span title="@K">x</span> and <!-- @K --> here.',
 )
 Row = tuple[str, str, str, str]
 
@@ -112,15 +110,15 @@ def _pandoc_rows(document: Any) -> list[Row]:
     def walk(node: Any) -> None:
         if isinstance(node, dict):
             if node.get("t") == "Cite":
-                for cite in node["c"][0]:
-                    rows.append(
-                        (
-                            cite["citationId"],
-                            cite["citationMode"]["t"],
-                            _normal(_stringify(cite["citationPrefix"])),
-                            _normal(_stringify(cite["citationSuffix"])),
-                        )
+                rows.extend(
+                    (
+                        cite["citationId"],
+                        cite["citationMode"]["t"],
+                        _normal(_stringify(cite["citationPrefix"])),
+                        _normal(_stringify(cite["citationSuffix"])),
                     )
+                    for cite in node["c"][0]
+                )
             for value in node.values():
                 walk(value)
         elif isinstance(node, list):

@@ -8,12 +8,15 @@ Each citation is one of Pandoc's ``Citation`` objects (``citationId``, ``citatio
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from citation_engine.citation_index import collect_citations, split_front_matter
+
+if TYPE_CHECKING:
+    import argparse
 
 
 def page_citations(text: str) -> list[dict[str, object]]:
@@ -44,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         text = sys.stdin.read() if args.page == "-" else Path(args.page).read_text("utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        print(f"{args.page}: cannot read: {error}", file=sys.stderr)
+        print(f"{args.page}: cannot read: {error}", file=sys.stderr)  # noqa: T201
         return 2
-    print(json.dumps(page_citations(text), ensure_ascii=False, indent=2))
+    print(json.dumps(page_citations(text), ensure_ascii=False, indent=2))  # noqa: T201
     return 0

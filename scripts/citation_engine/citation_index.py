@@ -17,7 +17,6 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Final
 
 import yaml
-
 from markdown import Markdown
 
 from citation_engine.errors import SourceLocation, display_path
@@ -140,8 +139,8 @@ def collect_citations(
     The page is rendered with the citation extension in collect mode: no bibliography is
     needed, and unknown keys are listed rather than refused.
     """
-    from citation_engine.inline_citations import place_citations  # noqa: PLC0415
-    from citation_engine.markdown_extension import CitationExtension  # noqa: PLC0415
+    from citation_engine.inline_citations import place_citations
+    from citation_engine.markdown_extension import CitationExtension
 
     extension = CitationExtension(collect=True)
     md = Markdown(extensions=[*extensions, extension])

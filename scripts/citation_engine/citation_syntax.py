@@ -56,7 +56,7 @@ _TERMS_RE: Final = "|".join(
     re.escape(term) for term in sorted(LOCATOR_TERMS, key=len, reverse=True)
 )
 # A suffix that starts with a locator: an optional comma, then a term and a value, a braced
-# locator ("{pp. iv, vi–xi}"), or a bare page number.
+# locator ("{pp. iv, vi-xi}"), or a bare page number.
 _LOCATOR_RE: Final = re.compile(
     rf"^\s*,?\s*(?:\{{(?P<braced>[^{{}}]*)\}}"
     rf"|(?P<term>(?:{_TERMS_RE})\s*[\w–—-]+(?:\s*[,&–—-]\s*[\w]+)*)"
@@ -246,7 +246,9 @@ def _emphasis_end(text: str, position: int, stop: int) -> int | None:
         return None
     if char == "_" and position > 0 and _is_regular(text[position - 1]):
         return None
-    closer = re.compile(rf"(?<=[^\s{re.escape(char)}]){re.escape(char * count)}(?!{re.escape(char)})")
+    closer = re.compile(
+        rf"(?<=[^\s{re.escape(char)}]){re.escape(char * count)}(?!{re.escape(char)})"
+    )
     match = closer.search(text, run, stop)
     if match is None or "\n\n" in text[run : match.start()]:
         return None
@@ -424,7 +426,9 @@ class _Parser:
         return tuple(works), end, tuple(inner)
 
 
-def citation_at(text: str, position: int, link_ids: frozenset[str] = frozenset()) -> Citation | None:
+def citation_at(
+    text: str, position: int, link_ids: frozenset[str] = frozenset()
+) -> Citation | None:
     """The citation starting at ``position`` (at ``[``, ``@`` or ``-@``), or ``None``."""
     parser = _Parser(text, link_ids)
     if text.startswith("[", position):

@@ -40,7 +40,9 @@ if TYPE_CHECKING:
 LINK_CLASS = "citation__link"
 LABEL_CLASS = "citation__label"  # a label inside a link: text, since links cannot nest
 
-_PLACEHOLDER_RE: Final = re.compile(r"\x02(?:(?P<escape>\d+)|klzzwxh:(?P<inline>\d+)|wzxhzdk:(?P<html>\d+))\x03")
+_PLACEHOLDER_RE: Final = re.compile(
+    r"\x02(?:(?P<escape>\d+)|klzzwxh:(?P<inline>\d+)|wzxhzdk:(?P<html>\d+))\x03"
+)
 _EMPHASIS_RE: Final = re.compile(r"(?<![\w*])(\*{1,3}|_{1,3})(?=\S)(.+?)(?<=\S)\1(?![\w*])")
 _OPEN_A_RE: Final = re.compile(r"<a[\s>]", re.IGNORECASE)
 _CLOSE_A_RE: Final = re.compile(r"</a\s*>", re.IGNORECASE)
@@ -182,9 +184,7 @@ def place_citations(source: str, seen: list[SeenCitation]) -> list[PlacedWork]:
     masked = mask_code(source)
     for citation in seen:
         pattern = re.compile(citation.source_pattern, re.DOTALL)
-        match = (
-            pattern.search(masked, cursor) or pattern.search(masked) or pattern.search(source)
-        )
+        match = pattern.search(masked, cursor) or pattern.search(masked) or pattern.search(source)
         start = match.start() if match else 0
         if match and match.start() >= cursor:
             cursor = match.end()
