@@ -14,12 +14,12 @@ from collections import Counter
 import markdown
 import pytest
 from bs4 import BeautifulSoup
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-
 from citation_engine.citation_index import SCAN_EXTENSIONS, collect_citations
 from citation_engine.errors import CitationError
 from citation_engine.markdown_extension import CitationExtension
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from tests.conftest import FIXTURE_BIB, FIXTURE_DOCS
 
 KNOWN = ("doe2020alliance", "roe2019book", "who2021report", "lee2015thesis")
@@ -113,7 +113,7 @@ def test_check_index_and_page_agree(text: str) -> None:
     # elements the page's Markdown or the extension create.
     assert not soup.select("a a")
     ids = {element["id"] for element in soup.select("[id]")}
-    assert {href for href in links} <= {i.removeprefix("ref-") for i in ids}
+    assert set(links) <= {i.removeprefix("ref-") for i in ids}
     assert {element.name for element in soup.find_all(True)} <= ALLOWED
 
 
