@@ -103,7 +103,7 @@ def test_check_index_and_page_agree(text: str) -> None:
     assert not unknown
     soup = BeautifulSoup(html, "html.parser")
     links = Counter(
-        anchor["href"].removeprefix("#ref-") for anchor in soup.select("a.citation__link")
+        str(anchor["href"]).removeprefix("#ref-") for anchor in soup.select("a.citation__link")
     )
     labels = len(soup.select("span.citation__label"))
     expected = Counter(placed.work.key for placed in indexed)
@@ -112,7 +112,7 @@ def test_check_index_and_page_agree(text: str) -> None:
     # Whole-page invariants: no link in a link, every "#ref-" target exists, and only
     # elements the page's Markdown or the extension create.
     assert not soup.select("a a")
-    ids = {element["id"] for element in soup.select("[id]")}
+    ids = {str(element["id"]) for element in soup.select("[id]")}
     assert set(links) <= {i.removeprefix("ref-") for i in ids}
     assert {element.name for element in soup.find_all(True)} <= ALLOWED
 

@@ -19,7 +19,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import pypandoc
+import pypandoc  # type: ignore[import-untyped]
 import pytest
 from alliance_site.cites_command import page_citations
 from citation_engine.citation_index import SCAN_EXTENSIONS
@@ -83,9 +83,9 @@ def _normal(text: str) -> str:
 
 
 def _stringify(inlines: list[dict[str, Any]]) -> str:
-    out = []
+    out: list[str] = []
     for inline in inlines:
-        kind, content = inline["t"], inline.get("c")
+        kind, content = inline["t"], inline.get("c", [])
         if kind == "Str":
             out.append(content)
         elif kind in ("Space", "SoftBreak", "LineBreak"):
