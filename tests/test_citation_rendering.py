@@ -146,3 +146,33 @@ def test_an_edited_page_refreshes_the_citation_index(tmp_path: Path) -> None:
     page.write_text("# Home\n\n[@doe2020alliance] and @roe2019book\n", encoding="utf-8")
     markdown.markdown(page.read_text(encoding="utf-8"), extensions=[extension])
     assert [p.path for p in extension.site().index.citing_pages("roe2019book")] == ["index.md"]
+
+
+@pytest.mark.parametrize(
+    ("markdown_text", "expected_text"),
+    [
+        pytest.param("[@roe2019book and others]", "(Roe, 2019 and others)", id="no_comma"),
+        pytest.param("[@roe2019book, {pp. iv, vi}]", "(Roe, 2019, pp. iv, vi)", id="braces"),
+        pytest.param("@roe2019book [p. 33]", "Roe (2019, p. 33)", id="in_text_locator"),
+        pytest.param("-@roe2019book says", "2019", id="suppressed_outside_brackets"),
+        pytest.param("[see\n@roe2019book, p.\n3]", "(see Roe, 2019, p. 3)", id="wrapped"),
+    ],
+)
+def test_prefix_locator_and_suffix(
+    render: MarkdownFactory, markdown_text: str, expected_text: str
+) -> None:
+    citation = _soup(render(markdown_text)).select_one("span.citation")
+    assert citation is not None
+    assert citation.get_text() == expected_text
+
+
+def test_markdown_in_prefix_and_suffix_is_rendered(render: MarkdownFactory) -> None:
+    citation = _soup(render("[*see* @roe2019book, p. 3, *passim*]")).select_one("span.citation")
+    assert citation is not None
+    assert [em.get_text() for em in citation.select("em")] == ["see", "passim"]
+
+
+def test_a_citation_in_link_text_is_not_a_link(render: MarkdownFactory) -> None:
+    soup = _soup(render("[see @roe2019book](https://example.org)"))
+    assert not soup.select("a a")
+    assert soup.select_one("a span.citation__label") is not None

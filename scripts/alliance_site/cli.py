@@ -67,6 +67,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     external.add_argument("--report", type=Path, default=Path("external-links-report.md"))
     external.set_defaults(run=_check_external)
+
+    from alliance_site.cites_command import add_parser as add_cites
+
+    add_cites(commands)
     return parser
 
 

@@ -3,6 +3,10 @@
 The bibliography page needs "cited on" links before the citing pages are rendered, and both
 engines render pages in an order of their own; a scan of the Markdown sources answers that
 up front. The same scan lets the check command find unknown keys without building.
+
+The scan does not read the Markdown itself: it renders each page with Python-Markdown and the
+citation extension in collect mode, and keeps what the extension's inline processor saw. So
+code, raw HTML, comments and link targets are skipped exactly as on the page.
 """
 
 from __future__ import annotations
@@ -13,14 +17,30 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Final
 
 import yaml
+from markdown import Markdown
 
-from citation_engine.citation_syntax import find_citations
 from citation_engine.errors import SourceLocation, display_path
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
     from pathlib import Path
 
+    from citation_engine.inline_citations import PlacedWork
+
+# The Markdown extensions that decide what is code, raw HTML, a link or a list on this
+# site's pages, as in mkdocs.yml (a test compares the two). Extensions that only add
+# output (toc) or text from elsewhere (snippets) do not change what is a citation.
+SCAN_EXTENSIONS: Final = (
+    "abbr",
+    "admonition",
+    "attr_list",
+    "def_list",
+    "footnotes",
+    "md_in_html",
+    "tables",
+    "pymdownx.details",
+    "pymdownx.superfences",
+)
 _FRONT_MATTER_RE: Final = re.compile(r"\A---\s*\n(?P<yaml>.*?\n)---\s*\n", re.DOTALL)
 _HEADING_RE: Final = re.compile(r"^#\s+(?P<title>.+?)\s*#*\s*$", re.MULTILINE)
 
@@ -92,17 +112,40 @@ def scan_docs(docs_dir: Path, display_root: Path | None = None) -> CitationIndex
 def scan_page(text: str, relative_path: str, display_path: str) -> PageCitations:
     """Return a page's title, front-matter length and citations with their file lines."""
     front = _FRONT_MATTER_RE.match(text)
-    offset = front.group(0).count("\n") if front else 0
-    body = text[front.end() :] if front else text
+    offset, body = split_front_matter(text)
     meta = _front_matter(front.group("yaml") if front else "")
     heading = _HEADING_RE.search(body)
     title = str(meta.get("title") or (heading["title"] if heading else relative_path))
     sites = tuple(
-        CitationSite(key, SourceLocation(display_path, found.line + offset))
-        for found in find_citations(body)
-        for key in found.citation.keys
+        CitationSite(placed.work.key, SourceLocation(display_path, placed.line + offset))
+        for placed in collect_citations(body)
     )
     return PageCitations(relative_path, title, offset, sites)
+
+
+def split_front_matter(text: str) -> tuple[int, str]:
+    """The number of front-matter lines, and the Markdown body after them."""
+    front = _FRONT_MATTER_RE.match(text)
+    if front is None:
+        return 0, text
+    return front.group(0).count("\n"), text[front.end() :]
+
+
+def collect_citations(
+    markdown_text: str, extensions: tuple[str, ...] = SCAN_EXTENSIONS
+) -> list[PlacedWork]:
+    """Every citation Python-Markdown's inline processor sees in a page, with its line.
+
+    The page is rendered with the citation extension in collect mode: no bibliography is
+    needed, and unknown keys are listed rather than refused.
+    """
+    from citation_engine.inline_citations import place_citations
+    from citation_engine.markdown_extension import CitationExtension
+
+    extension = CitationExtension(collect=True)
+    md = Markdown(extensions=[*extensions, extension])
+    md.convert(markdown_text)
+    return place_citations(extension.source, extension.seen)
 
 
 def _front_matter(text: str) -> dict[str, object]:

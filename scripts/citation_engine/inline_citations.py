@@ -1,53 +1,260 @@
-"""In-text citations: check a page's keys, then render each citation as links to its list.
+"""In-text citations: one inline processor recognises them, for the page and for every check.
 
-The preprocessor sees the whole page first, so an unknown key stops the build naming its
-line; the inline processors then turn each citation into a ``span`` of links.
+``CitationInlineProcessor`` sits below Python-Markdown's raw-HTML pattern, so code spans,
+escapes, links, autolinks and raw HTML (attributes and comments included) are already out of
+its way; block code and HTML blocks never reach inline processing at all. Every citation it
+accepts is recorded with its source text, so the unknown-key check, the site's citation index
+(which renders each page in "collect" mode) and the page itself read the same citations.
 """
 
 from __future__ import annotations
 
+import html
+import re
 import xml.etree.ElementTree as etree
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Final
 
 from markdown.inlinepatterns import InlineProcessor
 from markdown.preprocessors import Preprocessor
+from markdown.treeprocessors import Treeprocessor
+from markdown.util import STX, AtomicString
 
 from citation_engine.citation_syntax import (
-    BRACKETED_RE,
-    NARRATIVE_RE,
+    START_RE,
     Citation,
+    CitationMode,
     CitedWork,
-    find_citations,
-    parse_bracketed,
-    parse_narrative,
+    citation_at,
+    split_locator,
 )
 from citation_engine.errors import CitationError, Problem, SourceLocation
 from citation_engine.html_building import TextBuilder, anchor_for
 from citation_engine.site_bibliography import SiteBibliography, unknown_key_message
 
 if TYPE_CHECKING:
-    import re
-
     from markdown import Markdown
 
     from citation_engine.markdown_extension import CitationExtension
-    from citation_engine.reference_styles import StyledReference
 
 LINK_CLASS = "citation__link"
+LABEL_CLASS = "citation__label"  # a label inside a link: text, since links cannot nest
+
+_PLACEHOLDER_RE: Final = re.compile(
+    r"\x02(?:(?P<escape>\d+)|klzzwxh:(?P<inline>\d+)|wzxhzdk:(?P<html>\d+))\x03"
+)
+_EMPHASIS_RE: Final = re.compile(r"(?<![\w*])(\*{1,3}|_{1,3})(?=\S)(.+?)(?<=\S)\1(?![\w*])")
+_OPEN_A_RE: Final = re.compile(r"<a[\s>]", re.IGNORECASE)
+_CLOSE_A_RE: Final = re.compile(r"</a\s*>", re.IGNORECASE)
 
 
-class CitationCheckPreprocessor(Preprocessor):
-    """Stop the page with every unknown key, naming the file, the line and the nearest keys."""
+@dataclass(frozen=True)
+class SeenWork:
+    """A cited work as the page's inline processor saw it, with plain-text prefix and suffix."""
+
+    key: str
+    mode: CitationMode
+    prefix: str
+    suffix: str
+
+
+@dataclass(frozen=True)
+class SeenCitation:
+    """One citation the inline processor accepted, and a pattern of its source text."""
+
+    works: tuple[SeenWork, ...]
+    source_pattern: str
+
+
+@dataclass(frozen=True)
+class PlacedWork:
+    """A seen work with its 1-based line in the Markdown the page was rendered from."""
+
+    work: SeenWork
+    line: int
+
+
+class SourceCapturePreprocessor(Preprocessor):
+    """Keep the page's Markdown (after snippets are added) to find each citation's line."""
 
     def __init__(self, md: Markdown, extension: CitationExtension) -> None:
         super().__init__(md)
         self.extension = extension
 
     def run(self, lines: list[str]) -> list[str]:
-        """Return the lines unchanged, or raise ``CitationError``."""
+        """Return the lines unchanged."""
+        self.extension.source = "\n".join(lines)
+        return lines
+
+
+class CitationInlineProcessor(InlineProcessor):
+    """Every citation form: ``[see @a, p. 3; -@b]``, ``@a``, ``@a [p. 3]``, ``-@a``."""
+
+    def __init__(self, md: Markdown, extension: CitationExtension) -> None:
+        super().__init__(START_RE.pattern, md)
+        self.extension = extension
+
+    def handleMatch(  # type: ignore[override]
+        self, m: re.Match[str], data: str
+    ) -> tuple[etree.Element | None, int | None, int | None]:
+        """Render the citation starting here, or decline so the text stays as written."""
+        link_ids = frozenset(self.md.references) if self.md else frozenset()
+        citation = citation_at(data, m.start(), link_ids)
+        if citation is None:
+            return None, None, None
+        source = data[citation.start : citation.end]
+        seen = SeenCitation(
+            tuple(
+                SeenWork(work.key, work.mode, self._plain(work.prefix), self._plain(work.suffix))
+                for work in citation.works
+            ),
+            _source_pattern(source),
+        )
+        self.extension.seen.append(seen)
+        for work in citation.works:
+            self.extension.cited.setdefault(work.key)
+        linked = not self._inside_link(data, m.start())
+        element = build_citation(citation, self.extension.labels(), linked=linked)
+        return element, citation.start, citation.end
+
+    def _inside_link(self, data: str, position: int) -> bool:
+        """Inside a Markdown link's text, or after an unclosed raw ``<a>`` in this text."""
+        inline = self.md.treeprocessors["inline"] if self.md else None
+        if "a" in getattr(inline, "ancestors", ()):
+            return True
+        depth = 0
+        for match in _PLACEHOLDER_RE.finditer(data, 0, position):
+            if match["html"] is None or self.md is None:
+                continue
+            raw = str(self.md.htmlStash.rawHtmlBlocks[int(match["html"])])
+            depth += len(_OPEN_A_RE.findall(raw)) - len(_CLOSE_A_RE.findall(raw))
+        return depth > 0
+
+    def _plain(self, text: str) -> str:
+        """Prefix or suffix as plain text, as Pandoc's ``stringify`` gives it."""
+        resolved = _PLACEHOLDER_RE.sub(self._resolve, text)
+        previous = None
+        while previous != resolved:
+            previous, resolved = resolved, _EMPHASIS_RE.sub(r"\2", resolved)
+        leading = " " if resolved[:1].isspace() else ""
+        return leading + " ".join(html.unescape(resolved).split())
+
+    def _resolve(self, match: re.Match[str]) -> str:
+        if match["escape"] is not None:
+            return chr(int(match["escape"]))
+        if match["html"] is not None or self.md is None:
+            return ""
+        inline = self.md.treeprocessors["inline"]
+        node = getattr(inline, "stashed_nodes", {}).get(match["inline"])
+        if node is None:
+            return ""
+        if isinstance(node, str):
+            return _PLACEHOLDER_RE.sub(self._resolve, node)
+        return _PLACEHOLDER_RE.sub(self._resolve, "".join(node.itertext()))
+
+
+def _source_pattern(source: str) -> str:
+    """A regular expression for the citation's text in the page's Markdown.
+
+    Placeholders stand for code, escapes, links or HTML of unknown source length; whitespace
+    may have been a line break plus indentation or a blockquote marker.
+    """
+    parts = []
+    for piece in re.split(r"(\x02[^\x03]*\x03|\s+)", source):
+        if not piece:
+            continue
+        if piece.startswith(STX):
+            parts.append(r".+?")
+        elif piece.isspace():
+            parts.append(r"\s+(?:>\s*)*")
+        else:
+            parts.append(re.escape(piece))
+    return "".join(parts)
+
+
+def place_citations(source: str, seen: list[SeenCitation]) -> list[PlacedWork]:
+    """Find each seen citation's line in the source it was rendered from.
+
+    Citations are seen in document order, except that link text is read before the rest of
+    its paragraph; so each search starts after the previous find, and falls back to the
+    start of the page.
+    """
+    placed = []
+    cursor = 0
+    masked = mask_code(source)
+    for citation in seen:
+        pattern = re.compile(citation.source_pattern, re.DOTALL)
+        match = pattern.search(masked, cursor) or pattern.search(masked) or pattern.search(source)
+        start = match.start() if match else 0
+        if match and match.start() >= cursor:
+            cursor = match.end()
+        end = match.end() if match else len(source)
+        for work in citation.works:
+            at = _key_position(source, work.key, start, end)
+            placed.append(PlacedWork(work, source.count("\n", 0, at) + 1 if match else 0))
+            start = max(start, at)
+    return placed
+
+
+_FENCE_RE: Final = re.compile(r"^ {0,3}(?P<fence>`{3,}|~{3,})")
+_COMMENT_RE: Final = re.compile(r"<!--.*?-->", re.DOTALL)
+_CODE_SPAN_RE: Final = re.compile(r"(?<!`)(?P<ticks>`+)(?!`).+?(?<!`)(?P=ticks)(?!`)", re.DOTALL)
+
+
+def mask_code(source: str) -> str:
+    """The source with code and comments blanked (same length, same lines).
+
+    Only used to choose between two places a citation's text could have come from: a
+    citation Python-Markdown saw is never in code, so its text is looked up here first.
+    """
+    lines = source.split("\n")
+    fence = ""
+    previous_blank = True
+    previous_code = False
+    for number, line in enumerate(lines):
+        opening = _FENCE_RE.match(line)
+        blank = not line.strip()
+        if fence:
+            if opening and opening["fence"][0] == fence[0] and len(opening["fence"]) >= len(fence):
+                fence = ""
+            lines[number] = " " * len(line)
+        elif opening:
+            fence = opening["fence"]
+            lines[number] = " " * len(line)
+        elif not blank and line.startswith(("    ", "\t")) and (previous_blank or previous_code):
+            lines[number] = " " * len(line)
+            previous_code = True
+        elif not blank:
+            previous_code = False
+        previous_blank = blank
+    masked = "\n".join(lines)
+    for pattern in (_COMMENT_RE, _CODE_SPAN_RE):
+        masked = pattern.sub(lambda match: re.sub(r"[^\n]", " ", match[0]), masked)
+    return masked
+
+
+def _key_position(source: str, key: str, start: int, end: int) -> int:
+    for written in (f"@{{{key}}}", f"@{key}"):
+        at = source.find(written, start, end)
+        if at != -1:
+            return at
+    return start
+
+
+class CitationCheckTreeprocessor(Treeprocessor):
+    """Stop the page with every unknown key, naming the file, the line and the nearest keys."""
+
+    def __init__(self, md: Markdown, extension: CitationExtension) -> None:
+        super().__init__(md)
+        self.extension = extension
+
+    def run(self, root: etree.Element) -> None:
+        """Raise ``CitationError`` for unknown keys; refresh the site index if the page changed."""
+        if self.extension.collect:
+            return
+        placed = place_citations(self.extension.source, self.extension.seen)
+        cited = tuple(dict.fromkeys(item.work.key for item in placed))
         site = self.extension.site()
-        found = list(find_citations("\n".join(lines)))
-        cited = tuple(dict.fromkeys(key for item in found for key in item.citation.keys))
         page_path = self.extension.page()
         page = site.index.pages.get(page_path)
         # Only a page an engine named can be compared with the scan; elsewhere (unit tests,
@@ -61,87 +268,90 @@ class CitationCheckPreprocessor(Preprocessor):
         problems = [
             Problem(
                 SourceLocation(path, item.line + offset),
-                unknown_key_message(key, site.references),
+                unknown_key_message(item.work.key, site.references),
             )
-            for item in found
-            for key in item.citation.keys
-            if key not in site.references
+            for item in placed
+            if item.work.key not in site.references
         ]
         if problems:
             raise CitationError(problems)
-        return lines
 
 
-class _CitationProcessor(InlineProcessor):
-    def __init__(self, pattern: str, extension: CitationExtension) -> None:
-        super().__init__(pattern)
-        self.extension = extension
+def build_citation(
+    citation: Citation, site: SiteBibliography | None, *, linked: bool = True
+) -> etree.Element:
+    """Build the in-text citation: one link per work to its entry in the page's list.
 
-    def render(self, citation: Citation) -> etree.Element:
-        site = self.extension.site()
-        for key in citation.keys:
-            if key not in site.references:
-                # The preprocessor names the line; this guards text it never saw.
-                location = SourceLocation(self.extension.page_display_path(), 0)
-                raise CitationError([Problem(location, unknown_key_message(key, site.references))])
-            self.extension.cited.setdefault(key)
-        return build_citation(citation, site)
-
-
-class BracketedCitationProcessor(_CitationProcessor):
-    """``[see @a, p. 3; @b]``: a parenthetical citation of one or more works."""
-
-    def __init__(self, extension: CitationExtension) -> None:
-        super().__init__(BRACKETED_RE.pattern, extension)
-
-    def handleMatch(  # type: ignore[override]
-        self, m: re.Match[str], data: str
-    ) -> tuple[etree.Element | None, int | None, int | None]:
-        """Render the citation, or decline so the brackets stay ordinary text."""
-        citation = parse_bracketed(m["body"])
-        if citation is None:
-            return None, None, None
-        return self.render(citation), m.start(0), m.end(0)
-
-
-class NarrativeCitationProcessor(_CitationProcessor):
-    """``@key`` in running text: "Razzaque et al. (2015)"."""
-
-    def __init__(self, extension: CitationExtension) -> None:
-        super().__init__(NARRATIVE_RE.pattern, extension)
-
-    def handleMatch(  # type: ignore[override]
-        self, m: re.Match[str], data: str
-    ) -> tuple[etree.Element | None, int | None, int | None]:
-        """Render the citation for the matched key."""
-        return self.render(parse_narrative(m["key"])), m.start(0), m.end(0)
-
-
-def build_citation(citation: Citation, site: SiteBibliography) -> etree.Element:
-    """Build the in-text citation: one link per work to its entry in the page's list."""
+    Prefix and suffix stay Markdown (Python-Markdown renders them after this processor); the
+    labels are escaped text. Without a site (collect mode) or for an unknown key, the label
+    is the key. Inside a link the labels are text, since a link cannot hold a link.
+    """
     span = etree.Element("span", {"class": "citation"})
-    builder = TextBuilder(span)
+    first, *rest = citation.works
     if citation.narrative:
-        work = citation.works[0]
-        entry = site.styled[work.key]
-        label = f"{entry.author_label} ({entry.year_label})"
-        builder.link(label, "#" + anchor_for(work.key), LINK_CLASS)
+        author, year = _labels(site, first)
+        _label(span, author, first.key, linked)
+        span[-1].tail = f" ({year}{_suffix(first.suffix)}" + ("; " if rest else "")
+        _works(span, rest, linked=linked, site=site)
+        _append_tail(span, ")")
         return span
-    builder.text("(")
-    for index, work in enumerate(citation.works):
-        if index:
-            builder.text("; ")
-        _cited_work(builder, work, site.styled[work.key])
-    builder.text(")")
+    if first.mode is CitationMode.SUPPRESS_AUTHOR and not citation.bracketed:
+        _works(span, citation.works, linked=linked, site=site)
+        return span
+    span.text = "("
+    _works(span, citation.works, linked=linked, site=site)
+    _append_tail(span, ")")
     return span
 
 
-def _cited_work(builder: TextBuilder, work: CitedWork, entry: StyledReference) -> None:
-    if work.prefix:
-        builder.text(f"{work.prefix} ")
-    label = (
-        entry.year_label if work.suppress_author else f"{entry.author_label}, {entry.year_label}"
-    )
-    builder.link(label, "#" + anchor_for(work.key), LINK_CLASS)
-    if work.locator:
-        builder.text(f", {work.locator}")
+def _works(
+    span: etree.Element,
+    works: list[CitedWork] | tuple[CitedWork, ...],
+    *,
+    linked: bool = True,
+    site: SiteBibliography | None = None,
+) -> None:
+    for index, work in enumerate(works):
+        if index:
+            _append_tail(span, "; ")
+        if work.prefix:
+            _append_tail(span, f"{work.prefix} ")
+        author, year = _labels(site, work)
+        label = year if work.suppress_author else f"{author}, {year}"
+        _label(span, label, work.key, linked)
+        span[-1].tail = _suffix(work.suffix)
+
+
+def _labels(site: SiteBibliography | None, work: CitedWork) -> tuple[str, str]:
+    """The work's (author, year) labels; the key alone when there is nothing to format."""
+    if site is None or work.key not in site.references:
+        return work.key, work.key
+    entry = site.styled[work.key]
+    return entry.author_label, entry.year_label
+
+
+def _label(span: etree.Element, label: str, key: str, linked: bool) -> None:
+    builder = TextBuilder(span)
+    if linked:
+        builder.link(label, "#" + anchor_for(key), LINK_CLASS)
+    else:
+        inner = etree.SubElement(span, "span", {"class": LABEL_CLASS})
+        inner.text = AtomicString(label)
+
+
+def _suffix(suffix: str) -> str:
+    """A suffix as printed: a locator after ", " without braces, other text as written."""
+    locator, rest = split_locator(suffix)
+    if locator:
+        return f", {locator}{rest}"
+    if suffix and (suffix[0].isalnum() or suffix[0] in "([{"):
+        return f" {suffix}"
+    return suffix
+
+
+def _append_tail(span: etree.Element, text: str) -> None:
+    """Add Markdown text after the last child (or as the span's text)."""
+    if len(span):
+        span[-1].tail = (span[-1].tail or "") + text
+    else:
+        span.text = (span.text or "") + text

@@ -24,9 +24,10 @@ from markdown import Extension
 from citation_engine import styling_cache
 from citation_engine.engine_pages import engine_page, engine_project_dir, relative_link
 from citation_engine.inline_citations import (
-    BracketedCitationProcessor,
-    CitationCheckPreprocessor,
-    NarrativeCitationProcessor,
+    CitationCheckTreeprocessor,
+    CitationInlineProcessor,
+    SeenCitation,
+    SourceCapturePreprocessor,
 )
 from citation_engine.reference_lists import ReferenceListTreeprocessor
 from citation_engine.site_bibliography import SiteBibliography, forget_site, load_site_bibliography
@@ -63,9 +64,12 @@ OPTIONS: dict[str, tuple[str, str]] = {
 class CitationExtension(Extension):
     """Render ``[@key]`` citations with links and previews, and the lists they point to."""
 
-    def __init__(self, **kwargs: Any) -> None:
+    def __init__(self, *, collect: bool = False, **kwargs: Any) -> None:
         self.config = {name: [default, help] for name, (default, help) in OPTIONS.items()}
         super().__init__(**kwargs)
+        # Collect mode only records what the inline processor sees (keys, modes, prefixes,
+        # suffixes, lines), with no bibliography: the citation index and `cites` use it.
+        self.collect = collect
         self.md: Markdown | None = None
         self.reset()
 
@@ -75,23 +79,36 @@ class CitationExtension(Extension):
         md.registerExtension(self)
         if "@" not in md.ESCAPED_CHARS:
             md.ESCAPED_CHARS.append("@")  # "\@key" stays a literal "@key"
-        # After snippets (32) have appended shared text, before raw HTML is stashed (20).
-        md.preprocessors.register(CitationCheckPreprocessor(md, self), "citation_check", 25)
-        # After code spans (190) and escapes (180) are protected; before reference links (170)
-        # and links (160), so "[@key]" is never read as a link reference.
-        md.inlinePatterns.register(BracketedCitationProcessor(self), "citation_bracketed", 175)
-        md.inlinePatterns.register(NarrativeCitationProcessor(self), "citation_narrative", 174)
+        # After snippets (32) have appended shared text, before whitespace is normalised (30):
+        # the Markdown each citation's line is looked up in.
+        md.preprocessors.register(SourceCapturePreprocessor(md, self), "citation_source", 31)
+        # Below raw inline HTML (90), as pymdown-extensions' magiclink (79.7) sits: code spans
+        # (190), escapes (180), links (160), autolinks (120) and raw HTML, comments included,
+        # are stashed first, so a citation is never read inside them. Link text is still read
+        # (Pandoc reads citations there too), with the label as text: a link holds no link.
+        # Above entities (80) and emphasis (60), which then render prefixes and suffixes.
+        md.inlinePatterns.register(CitationInlineProcessor(md, self), "citation", 85)
+        # After inline processing (20), before the reference lists (15): unknown keys stop
+        # the page here, each at the line the inline processor's citation came from.
+        md.treeprocessors.register(CitationCheckTreeprocessor(md, self), "citation_check", 16)
         # After inline processing (20) so the page's keys are known; before toc (5) so the
         # References heading gets an id and a TOC entry; before both engines' link rewriting (0).
-        md.treeprocessors.register(ReferenceListTreeprocessor(md, self), "citation_lists", 15)
+        if not self.collect:
+            md.treeprocessors.register(ReferenceListTreeprocessor(md, self), "citation_lists", 15)
 
     def reset(self) -> None:
         """Forget the previous page's citations, as Python-Markdown's footnotes do."""
         self.cited: dict[str, None] = {}
+        self.seen: list[SeenCitation] = []
+        self.source = ""
         self._site: SiteBibliography | None = None
         self._page: str | None = None
 
     # -- shared state -------------------------------------------------------------------
+
+    def labels(self) -> SiteBibliography | None:
+        """The bibliography that labels citations; none in collect mode."""
+        return None if self.collect else self.site()
 
     def site(self) -> SiteBibliography:
         """The build's bibliography: cached across pages, and looked up once per page."""
