@@ -74,6 +74,9 @@ def _body(page: Path) -> tuple[int, list[str]]:
     return offset, (text[front.end() :] if front else text).splitlines()
 
 
+_CODE_SPAN_RE: Final = re.compile(r"(`+).+?\1")
+
+
 def _prose_lines(page: Path) -> list[tuple[int, str]]:
     """Numbered lines a reader reads: no fenced code, no abbreviation definitions."""
     offset, lines = _body(page)
@@ -85,7 +88,8 @@ def _prose_lines(page: Path) -> list[tuple[int, str]]:
             continue
         if fence or line.startswith("*["):
             continue
-        kept.append((number, line))
+        # Inline code is shown as written: a citation there is not one (as in the build).
+        kept.append((number, _CODE_SPAN_RE.sub("", line)))
     return kept
 
 
@@ -143,7 +147,7 @@ def repeated_citations(page: Path, docs: Path = DOCS) -> list[str]:
     for paragraph in _paragraphs(page):
         seen: set[str] = set()
         for number, line in paragraph.lines:
-            keys = {key for found in find_citations(line) for key in found.citation.keys}
+            keys = {key for found in find_citations(line) for key in found.keys}
             again = sorted(keys & seen)
             if again and not (RESEARCH_NUMBER_RE.search(line) or _QUOTE_RE.search(line)):
                 problems.append(f"docs/{_name(page, docs)}:{number}: {', '.join(again)} again")
@@ -166,7 +170,7 @@ def needless_page_numbers(page: Path, docs: Path = DOCS) -> list[str]:
     problems = []
     for number, line in _prose_lines(page):
         for found in find_citations(line):
-            for work in found.citation.works:
+            for work in found.works:
                 if not _PAGE_LOCATOR_RE.search(work.locator):
                     continue
                 if not (_QUOTE_RE.search(line) or RESEARCH_NUMBER_RE.search(line)):
