@@ -58,7 +58,7 @@ def test_cited_on_links_reach_the_citing_pages(
 
 def test_every_content_page_shows_when_it_was_reviewed(mkdocs_site: Path) -> None:
     for page in sorted(built_pages(mkdocs_site) - {"404.html"}):
-        reviewed = _soup(mkdocs_site / page).select_one("p.page-reviewed time")
+        reviewed = _soup(mkdocs_site / page).select_one("p.page-dates time")
         assert reviewed is not None, page
         assert reviewed["datetime"] == "2026-11-23"
 

@@ -67,6 +67,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     external.add_argument("--report", type=Path, default=Path("external-links-report.md"))
     external.set_defaults(run=_check_external)
+
+    overdue = commands.add_parser("overdue", help="list the pages whose review is overdue")
+    overdue.add_argument("--config", type=Path, default=Path("mkdocs.yml"))
+    overdue.add_argument("--today", default="", help="ISO date to treat as today")
+    overdue.set_defaults(run=_overdue)
     return parser
 
 
@@ -133,6 +138,14 @@ def _csp(args: argparse.Namespace) -> int:
 
     print(content_security_policy(*args.sites))
     return 0
+
+
+def _overdue(args: argparse.Namespace) -> int:
+    from alliance_site.page_dates import run_overdue
+
+    status, lines = run_overdue(args.config, args.today)
+    print("\n".join(lines))
+    return status
 
 
 def _check_external(args: argparse.Namespace) -> int:
