@@ -17,6 +17,7 @@ arithmetic is done. It serves two callers:
 from __future__ import annotations
 
 import calendar
+import contextlib
 import datetime as dt
 import logging
 import re
@@ -26,11 +27,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 import yaml
+from citation_engine.engine_pages import engine_page
 from markdown import Extension
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
-
-from citation_engine.engine_pages import engine_page
 
 if TYPE_CHECKING:
     from markdown import Markdown
@@ -89,10 +89,8 @@ def page_review_dates(docs_dir: Path, page: str, months: int) -> ReviewDates | N
         return None
     reviewed = meta["reviewed"]
     if isinstance(reviewed, str):
-        try:
+        with contextlib.suppress(ValueError):
             reviewed = dt.date.fromisoformat(reviewed)
-        except ValueError:
-            pass
     if not isinstance(reviewed, dt.date) or isinstance(reviewed, dt.datetime):
         line = 1 + match.group(1)[: match.group(1).find("reviewed:")].count("\n") + 1
         raise PageDateError(

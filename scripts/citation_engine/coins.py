@@ -59,7 +59,10 @@ def kev_pairs(reference: Reference) -> list[tuple[str, str]]:
     pairs += [("rft.volume", item.get("volume", "")), ("rft.issue", item.get("issue", ""))]
     pairs += _pages(item.get("page", ""))
     if fmt != "journal" and fmt != "dissertation":
-        pairs += [("rft.pub", item.get("publisher", "")), ("rft.place", item.get("publisher-place", ""))]
+        pairs += [
+            ("rft.pub", item.get("publisher", "")),
+            ("rft.place", item.get("publisher-place", "")),
+        ]
         pairs += [("rft.edition", item.get("edition", "")), ("rft.isbn", item.get("ISBN", ""))]
     if doi := item.get("DOI"):
         pairs.append(("rft_id", f"info:doi/{doi}"))
