@@ -75,7 +75,8 @@ def test_every_page_footer_and_the_how_to_cite_page_show_the_version(mkdocs_site
         html = (mkdocs_site / page).read_text(encoding="utf-8")
         assert f'<span class="site-version">{VERSION}</span>' in html, page
     how_to_cite = (mkdocs_site / "about" / "how-to-cite" / "index.html").read_text("utf-8")
-    assert f"(Version {VERSION})" in how_to_cite
+    assert f"(Version {VERSION}). http://127.0.0.1:8000/</p>" in how_to_cite
+    assert "Retrieved from the address" not in how_to_cite
     for shipped in ("CITATION.cff", "LICENSE.txt"):
         assert (mkdocs_site / "downloads" / shipped).read_bytes() == (
             ROOT / shipped.replace(".txt", "")
