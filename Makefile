@@ -14,7 +14,7 @@ TEST_STAMP := $(VENV)/.installed-test
 # `make serve` listens here; DEV_ADDR=0.0.0.0:8000 previews on a phone on the same network.
 DEV_ADDR ?= 127.0.0.1:8000
 SITE_URL ?= http://$(DEV_ADDR)/
-VERSION := $(shell date -u +%Y.%m.%d)
+VERSION := $(shell cat VERSION)
 export NO_MKDOCS_2_WARNING := 1
 export SITE_URL
 
@@ -58,8 +58,14 @@ export: install ## Write the BibTeX, RIS and CSL-JSON downloads into docs/downlo
 figures: install ## Draw the SVG figures from data/
 	$(PY) -m alliance_site figures
 
+.PHONY: site-files
+site-files: ## Ship CITATION.cff and LICENSE in the site (docs/downloads/, linked from every footer)
+	mkdir -p docs/downloads
+	cp CITATION.cff docs/downloads/CITATION.cff
+	cp LICENSE docs/downloads/LICENSE.txt
+
 .PHONY: prepare
-prepare: export figures
+prepare: export figures site-files
 
 .PHONY: serve
 serve: prepare ## Serve with live reload on DEV_ADDR (default 127.0.0.1:8000); bib edits reload too
@@ -83,6 +89,10 @@ dist: build ## Pack site/ into dist/mindful-alliance-VERSION.zip for an intranet
 	mkdir -p dist
 	$(PY) -c "import shutil; shutil.make_archive('dist/mindful-alliance-$(VERSION)', 'zip', 'site')"
 	@echo "dist/mindful-alliance-$(VERSION).zip (built for $(SITE_URL))"
+
+.PHONY: overdue
+overdue: install ## List the pages whose review is overdue (never fails; TODAY=YYYY-MM-DD to look ahead)
+	$(PY) -m alliance_site overdue $(if $(TODAY),--today $(TODAY))
 
 .PHONY: check-bib
 check-bib: install ## Validate the bibliography and every citation, without building

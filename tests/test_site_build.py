@@ -68,7 +68,7 @@ def _source_of(page: str) -> Path:
 def test_every_content_page_shows_the_date_its_source_gives(mkdocs_site: Path) -> None:
     for page in sorted(built_pages(mkdocs_site) - {"404.html"}):
         front = yaml.safe_load(_source_of(page).read_text(encoding="utf-8").split("---")[1])
-        reviewed = _soup(mkdocs_site / page).select_one("p.page-reviewed time")
+        reviewed = _soup(mkdocs_site / page).select_one("p.page-dates time")
         assert reviewed is not None, page
         assert reviewed["datetime"] == str(front["reviewed"]), page
 

@@ -71,6 +71,10 @@ def _parser() -> argparse.ArgumentParser:
     from alliance_site.cites_command import add_parser as add_cites
 
     add_cites(commands)
+    overdue = commands.add_parser("overdue", help="list the pages whose review is overdue")
+    overdue.add_argument("--config", type=Path, default=Path("mkdocs.yml"))
+    overdue.add_argument("--today", default="", help="ISO date to treat as today")
+    overdue.set_defaults(run=_overdue)
     return parser
 
 
@@ -141,6 +145,14 @@ def _csp(args: argparse.Namespace) -> int:
 
     print(content_security_policy(*args.sites))
     return 0
+
+
+def _overdue(args: argparse.Namespace) -> int:
+    from alliance_site.page_dates import run_overdue
+
+    status, lines = run_overdue(args.config, args.today)
+    print("\n".join(lines))
+    return status
 
 
 def _check_external(args: argparse.Namespace) -> int:

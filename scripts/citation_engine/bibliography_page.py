@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from markdown.util import AtomicString
 
+from citation_engine.coins import coins_span
 from citation_engine.html_building import SEARCH_EXCLUDE, TextBuilder, anchor_for, heading
 
 if TYPE_CHECKING:
@@ -73,6 +74,7 @@ def _full_entry(
     summary.text = AtomicString("BibTeX")
     code = etree.SubElement(etree.SubElement(details, "pre"), "code")
     code.text = AtomicString(reference.raw_bibtex)
+    item.append(coins_span(reference))  # for reference managers (citation_engine.coins)
     return item
 
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from markdown.treeprocessors import Treeprocessor
 
 from citation_engine.bibliography_page import full_bibliography
+from citation_engine.coins import coins_span
 from citation_engine.html_building import SEARCH_EXCLUDE, TextBuilder, anchor_for, heading
 
 if TYPE_CHECKING:
@@ -70,4 +71,5 @@ class ReferenceListTreeprocessor(Treeprocessor):
                 f"{self.extension.link_to(bibliography_page)}#{anchor_for(entry.key)}",
                 "reference__more",
             )
+            item.append(coins_span(site.references[entry.key]))  # for reference managers
         return listing

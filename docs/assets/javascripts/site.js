@@ -87,6 +87,35 @@
     });
   });
 
+  /* Cite this page and print (overrides/main.html): "Copy APA" copies the text of the
+     element its data-copy-page names; "Print this page" opens the browser's print dialog. */
+  document.addEventListener("click", function (event) {
+    var target = event.target;
+    if (!(target instanceof Element)) return;
+    if (target.closest("button[data-print-page]")) {
+      window.print();
+      return;
+    }
+    var button = target.closest("button[data-copy-page]");
+    if (!button) return;
+    var source = document.getElementById(button.dataset.copyPage || "");
+    var text = source ? source.textContent.replace(/\s+/g, " ").trim() : "";
+    var label = button.dataset.label || button.textContent;
+    button.dataset.label = label;
+    copy(text).then(
+      function () {
+        button.textContent = "Copied";
+        announce("APA reference of this page copied to the clipboard");
+      },
+      function () {
+        button.textContent = "Copy failed";
+        announce("Copying failed: select the text and copy it by hand");
+      }
+    ).then(function () {
+      window.setTimeout(function () { button.textContent = label; }, 2000);
+    });
+  });
+
   var PREVIEW_ID = "citation-preview";
   var preview = null;
   var previewed = null;

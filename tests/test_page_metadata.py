@@ -1,0 +1,196 @@
+"""Each page's dates, its "Cite this page" box, downloads and metadata say the same thing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import re
+from pathlib import Path
+from urllib.parse import unquote
+
+import bibtexparser
+import markdown
+import pytest
+import rispy
+from alliance_site.page_dates import (
+    PageDateError,
+    add_months,
+    page_review_dates,
+    run_overdue,
+)
+from bs4 import BeautifulSoup
+
+from tests.conftest import built_pages
+
+ROOT = Path(__file__).resolve().parent.parent
+VERSION = (ROOT / "VERSION").read_text(encoding="utf-8").strip()
+SITE_URL = "http://127.0.0.1:8000/"
+
+
+@pytest.mark.parametrize(
+    ("start", "months", "due"),
+    [
+        ("2026-11-23", 12, "2027-11-23"),
+        ("2024-02-29", 12, "2025-02-28"),
+        ("2026-01-31", 1, "2026-02-28"),
+        ("2026-08-31", 6, "2027-02-28"),
+        ("2026-12-15", 1, "2027-01-15"),
+    ],
+)
+def test_next_review_is_months_later_clamped_to_the_month(
+    start: str, months: int, due: str
+) -> None:
+    assert add_months(dt.date.fromisoformat(start), months) == dt.date.fromisoformat(due)
+
+
+def _docs(tmp_path: Path, front_matter: str) -> Path:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "page.md").write_text(f"---\n{front_matter}---\n\n# A page\n\nText.\n", "utf-8")
+    return docs
+
+
+def _render(docs: Path, today: str) -> str:
+    extension = {"docs_dir": str(docs), "review_months": 12, "today": today, "page": "page.md"}
+    body = (docs / "page.md").read_text(encoding="utf-8").split("---\n", 2)[2]
+    return markdown.markdown(
+        body,
+        extensions=["alliance_site.page_dates"],
+        extension_configs={"alliance_site.page_dates": extension},
+    )
+
+
+def test_dates_line_sits_under_the_title(tmp_path: Path) -> None:
+    docs = _docs(tmp_path, "title: A page\nreviewed: 2026-11-23\n")
+    html = _render(docs, "2026-12-01")
+    assert html.startswith(
+        '<h1>A page</h1>\n<p class="page-dates" data-search-exclude="">Reviewed '
+        '<time datetime="2026-11-23">23 November 2026</time> · next review due '
+        '<time datetime="2027-11-23">23 November 2027</time></p>'
+    )
+
+
+def test_overdue_page_warns_without_failing(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    docs = _docs(tmp_path, "reviewed: 2025-01-10\n")
+    with caplog.at_level(logging.WARNING, logger="alliance_site.page_dates"):
+        _render(docs, "2026-01-12")
+    assert caplog.messages == [
+        f"{docs / 'page.md'}: review overdue by 2 days (reviewed 2025-01-10, due 2026-01-10)"
+    ]
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="alliance_site.page_dates"):
+        _render(docs, "2026-01-10")  # due today: not overdue yet
+    assert caplog.messages == []
+
+
+def test_a_reviewed_field_that_is_not_a_date_names_file_and_line(tmp_path: Path) -> None:
+    docs = _docs(tmp_path, "title: A page\nreviewed: last spring\n")
+    with pytest.raises(PageDateError) as error:
+        page_review_dates(docs, "page.md", 12)
+    assert str(error.value) == (
+        f"{docs / 'page.md'}:3: reviewed: 'last spring' is not a date (write YYYY-MM-DD)"
+    )
+
+
+def test_overdue_command_lists_pages_and_never_fails(tmp_path: Path) -> None:
+    docs = _docs(tmp_path, "reviewed: 2026-11-23\n")
+    config = tmp_path / "mkdocs.yml"
+    config.write_text(
+        "site_url: !ENV [SITE_URL, x]\nmarkdown_extensions:\n  - alliance_site.page_dates:\n"
+        f"      docs_dir: {docs}\n      review_months: 12\n",
+        encoding="utf-8",
+    )
+    assert run_overdue(config, "2027-11-23") == (0, ["0 page(s) overdue for review on 2027-11-23"])
+    status, lines = run_overdue(config, "2027-11-25")
+    assert status == 0
+    assert lines == [
+        f"{docs / 'page.md'}: review overdue by 2 days (reviewed 2026-11-23, due 2027-11-23)",
+        "1 page(s) overdue for review on 2027-11-25",
+    ]
+
+
+def test_every_real_page_is_dated(tmp_path: Path) -> None:
+    for path in sorted((ROOT / "docs").rglob("*.md")):
+        page = path.relative_to(ROOT / "docs").as_posix()
+        if page.startswith("downloads/"):
+            continue
+        assert page_review_dates(ROOT / "docs", page, 12) is not None, page
+
+
+# The built site: every content page, both engines.
+
+
+def _data_uri(soup: BeautifulSoup, kind: str) -> str:
+    link = soup.select_one(f'.page-cite a[href^="data:{kind};charset=utf-8,"]')
+    assert link is not None
+    return unquote(str(link["href"]).split(",", 1)[1])
+
+
+def _check_page(site: Path, page: str) -> None:
+    soup = BeautifulSoup((site / page).read_text(encoding="utf-8"), "html.parser")
+    h1 = soup.select_one("article h1")
+    assert h1 is not None
+    is_home = page == "index.html"
+    visible = h1.get_text().replace("¶", "").strip()
+    url = SITE_URL + page.removesuffix("index.html")
+    dates = soup.select("p.page-dates time")
+    reviewed = str(dates[0]["datetime"])
+    assert dt.date.fromisoformat(str(dates[1]["datetime"])) == add_months(
+        dt.date.fromisoformat(reviewed), 12
+    )
+    meta = {str(m["name"]): str(m["content"]) for m in soup.select('meta[name^="DC."]')}
+    ld = json.loads(soup.select_one('script[type="application/ld+json"]').get_text())  # type: ignore[union-attr]
+    title = meta["DC.title"]
+    if not is_home:
+        assert title == visible, page
+        assert meta["DC.date"] == reviewed == ld["dateModified"]
+    assert ld["name"] == title
+    assert ld["url"] == meta["DC.identifier"] == url
+    assert ld["version"] == VERSION == ld["isPartOf"]["version"]
+    assert ld["author"]["name"] == meta["DC.creator"] == "Mindful Alliance editors"
+    assert ld["license"] == "https://creativecommons.org/licenses/by/4.0/"
+    apa = " ".join(soup.select_one("#page-cite-apa").get_text().split())  # type: ignore[union-attr]
+    assert f"(Version {VERSION}). {url}" in apa
+    assert title in apa
+    assert "Retrieved from" not in apa
+    # The downloads parse, with the peers' own parsers, into the same record.
+    library = bibtexparser.parse_string(  # type: ignore[attr-defined]
+        _data_uri(soup, "application/x-bibtex")
+    )
+    assert not library.failed_blocks
+    (entry,) = library.entries
+    assert entry.fields_dict["title"].value == title
+    assert entry.fields_dict["version"].value == VERSION
+    assert entry.fields_dict["url"].value == url
+    (record,) = rispy.loads(_data_uri(soup, "application/x-research-info-systems"))
+    assert record["title"] == title
+    assert record["urls"] == [url]
+    assert record["edition"] == VERSION
+    source = " ".join(soup.select_one(".print-source").get_text().split())  # type: ignore[union-attr]
+    assert source.startswith(f"Mindful Alliance · {url} · Version {VERSION} · Reviewed ")
+    assert "CC BY 4.0" in source
+
+
+@pytest.mark.build
+def test_every_page_cites_itself_consistently(mkdocs_site: Path) -> None:
+    pages = sorted(built_pages(mkdocs_site) - {"404.html"})
+    assert len(pages) > 30
+    for page in pages:
+        _check_page(mkdocs_site, page)
+
+
+@pytest.mark.build
+def test_zensical_renders_the_same_metadata(zensical_site: Path) -> None:
+    for page in ("index.html", "alliance/alliance-and-outcome/index.html", "glossary/index.html"):
+        _check_page(zensical_site, page)
+
+
+@pytest.mark.build
+def test_json_ld_cannot_close_its_script(mkdocs_site: Path) -> None:
+    for page in sorted(built_pages(mkdocs_site)):
+        html = (mkdocs_site / page).read_text(encoding="utf-8")
+        for script in re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S):
+            assert "<" not in script, page
