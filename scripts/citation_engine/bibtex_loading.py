@@ -240,7 +240,7 @@ def _to_reference(
 
 
 def _describe(char: str) -> str:
-    return f"the control character U+{ord(char):04X} ({unicodedata.name(char, 'unnamed')})"
+    return f"the control character U+{ord(char):04X} ({unicodedata.name(char, 'a control code')})"
 
 
 def _ends_in_lone_backslash(value: str) -> bool:

@@ -119,7 +119,10 @@ class _Reader:
         return ParsedFile(self.entries, self.problems)
 
     def _check_outside(self, start: int, end: int) -> None:
-        """Text between entries is a comment; a ``}`` there means an entry closed early."""
+        """Text between entries is a comment; a ``}`` there means an entry closed early.
+
+        Only the first such line of a gap is reported: the rest follows from it.
+        """
         for match in re.finditer(r"[^\n]*", self.text[start:end]):
             line_text = match.group().strip()
             if "}" in line_text and not line_text.startswith("%"):
@@ -129,6 +132,7 @@ class _Reader:
                     "(a brace closed the entry before its end? BibTeX counts every brace, "
                     "\\{ and \\} too)",
                 )
+                return
 
     def _next_entry(self, after: int) -> int:
         match = _ENTRY_START_RE.search(self.text, after + 1)
