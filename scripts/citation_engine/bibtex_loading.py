@@ -216,6 +216,7 @@ def _to_reference(
             fields[name] = latex_to_text(raw)
         except ValueError as error:
             problems.append(Problem(at, f"{where}: field '{name}': {error}"))
+            fields[name] = " ".join(raw.split())  # kept, so no "lacks required field" follows
     people: dict[str, tuple[Person, ...]] = {}
     for name_field in NAME_FIELDS:
         try:

@@ -203,6 +203,13 @@ class _Reader:
             if self._peek() == closer:
                 self.pos += 1
                 break
+            if self._peek() == "@" and self._starts_line(self.pos):
+                raise _SyntaxProblem(
+                    at,
+                    f"entry '{entry.key}' is not closed before the next entry at line "
+                    f"{self.line(self.pos)} (is a brace in one of its fields unbalanced?)",
+                    resume=self.pos,
+                )
             if self._peek() != ",":
                 found = self._peek() or "the end of the file"
                 raise _SyntaxProblem(
