@@ -140,7 +140,9 @@ def test_doi_and_url_are_kept_verbatim(write_bib: Callable[[str], Path]) -> None
 
 
 def test_an_unclosed_brace_loses_only_its_own_entry(write_bib: Callable[[str], Path]) -> None:
-    text = GOOD + "\n@article{broken2020title,\n  title = {Unclosed\n\n" + GOOD.replace("doe", "zed")
+    text = (
+        GOOD + "\n@article{broken2020title,\n  title = {Unclosed\n\n" + GOOD.replace("doe", "zed")
+    )
     loaded = load_bibliography(write_bib(text), "bib/test.bib")
     assert list(loaded.references) == ["doe2020alliance", "zed2020alliance"]
 
@@ -190,7 +192,9 @@ def test_zotero_month_macro_percent_and_escaped_dollar_are_kept() -> None:
 def test_mendeley_file_field_and_escaped_ampersand() -> None:
     reference = load_bibliography(MANAGERS / "mendeley.bib").references["Smith2020a"]
     assert reference.get("abstract") == "Alliance scores rose by 32.4% of the variance & more."
-    assert reference.get("file") == r":C$\backslash$:/Users/test/Documents/Mendeley/Smith2020.pdf:pdf"
+    assert (
+        reference.get("file") == r":C$\backslash$:/Users/test/Documents/Mendeley/Smith2020.pdf:pdf"
+    )
 
 
 def test_crossref_one_line_export_with_upper_case_fields() -> None:

@@ -61,8 +61,10 @@ def test_zensical_prints_the_message_alone(tmp_path: Path) -> None:
     assert f"Error: {UNKNOWN_KEY_MESSAGE}\n" in result.stderr
 
 
-GOOD_ENTRY = "@article{doe2020alliance,\n  author = {Doe, Jane},\n  title = {A title},\n" \
+GOOD_ENTRY = (
+    "@article{doe2020alliance,\n  author = {Doe, Jane},\n  title = {A title},\n"
     "  journal = {J},\n  year = {2020},\n}\n"
+)
 BAD_BIBLIOGRAPHIES = {
     "not_utf8": (
         GOOD_ENTRY.replace("Doe, Jane", "Dupr\u00e9, Jane").encode("latin-1"),
@@ -141,15 +143,15 @@ def test_the_export_that_make_build_and_serve_run_first_stops_with_the_message(
     case: str, tmp_path: Path
 ) -> None:
     bib, message = BAD_BIBLIOGRAPHIES[case]
-    result = _run(["-m", "alliance_site", "export", "--bib", "bib/test.bib"], _project(tmp_path, bib))
+    result = _run(
+        ["-m", "alliance_site", "export", "--bib", "bib/test.bib"], _project(tmp_path, bib)
+    )
     assert result.returncode == 1
     assert result.stderr == message + "\n"
 
 
 @pytest.mark.parametrize("engine", ["mkdocs", "zensical"])
-def test_serve_stops_on_a_bad_bibliography_without_a_traceback(
-    engine: str, tmp_path: Path
-) -> None:
+def test_serve_stops_on_a_bad_bibliography_without_a_traceback(engine: str, tmp_path: Path) -> None:
     bib, message = BAD_BIBLIOGRAPHIES["not_utf8"]
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

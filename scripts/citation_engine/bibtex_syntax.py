@@ -1,11 +1,11 @@
-"""Read BibTeX text the way BibTeX reads it: entries, fields, ``@string``, ``#``, months.
+r"""Read BibTeX text the way BibTeX reads it: entries, fields, ``@string``, ``#``, months.
 
 The rules are BibTeX's own (Patashnik, "BibTeXing", 1988; the grammar in ``bibtex.web``),
 so that a file means the same here as in BibTeX, pybtex and every reader built like them:
 
 - Text outside entries is a comment. ``@comment`` and ``@preamble`` blocks are skipped.
 - A braced value ends at the brace that balances its opening one. Every brace counts,
-  ``\\{`` and ``\\}`` included: a backslash does not escape a brace in BibTeX.
+  ``\{`` and ``\}`` included: a backslash does not escape a brace in BibTeX.
 - A quoted value ends at a ``"`` outside braces. Braces inside it must balance.
 - A value is one or more parts joined by ``#``: braced or quoted text, a number, or the
   name of a macro (``@string``, or the twelve month macros every BibTeX style defines).
@@ -77,7 +77,7 @@ class ParsedFile:
     problems: list[Problem]
 
 
-class _SyntaxProblem(Exception):
+class _SyntaxProblemError(Exception):
     def __init__(self, position: int, message: str, resume: int | None = None) -> None:
         super().__init__(message)
         self.position = position
@@ -113,7 +113,7 @@ class _Reader:
             self.pos = at + 1
             try:
                 self._block(at)
-            except _SyntaxProblem as error:
+            except _SyntaxProblemError as error:
                 self.problem(error.position, error.message)
                 self.pos = error.resume if error.resume is not None else self._next_entry(at)
         return ParsedFile(self.entries, self.problems)
@@ -142,7 +142,7 @@ class _Reader:
         self._skip_space()
         kind_match = _NAME_RE.match(self.text, self.pos)
         if not kind_match:
-            raise _SyntaxProblem(at, "'@' is not followed by an entry type")
+            raise _SyntaxProblemError(at, "'@' is not followed by an entry type")
         kind = kind_match.group()
         self.pos = kind_match.end()
         lowered = kind.lower()
@@ -154,7 +154,7 @@ class _Reader:
         self._skip_space()
         opener = self._peek()
         if opener not in ("{", "("):
-            raise _SyntaxProblem(at, f"'@{kind}' is not followed by '{{' or '('")
+            raise _SyntaxProblemError(at, f"'@{kind}' is not followed by '{{' or '('")
         closer = "}" if opener == "{" else ")"
         self.pos += 1
         if lowered == "preamble":
@@ -177,13 +177,13 @@ class _Reader:
                 depth += 1
             elif char == "}":
                 depth -= 1
-        raise _SyntaxProblem(at, f"'@{kind}' block is never closed", resume=len(self.text))
+        raise _SyntaxProblemError(at, f"'@{kind}' block is never closed", resume=len(self.text))
 
     def _string(self, at: int, closer: str) -> None:
         self._skip_space()
         name_match = _NAME_RE.match(self.text, self.pos)
         if not name_match:
-            raise _SyntaxProblem(self.pos, "@string without a name")
+            raise _SyntaxProblemError(self.pos, "@string without a name")
         self.pos = name_match.end()
         self._expect("=", "after the @string name")
         value = self._value(name_match.group(), at)
@@ -195,7 +195,7 @@ class _Reader:
         self._skip_space()
         key_match = _KEY_RE.match(self.text, self.pos)
         if not key_match:
-            raise _SyntaxProblem(at, f"'@{kind}' entry has no key")
+            raise _SyntaxProblemError(at, f"'@{kind}' entry has no key")
         entry = RawEntry(kind, key_match.group(), self.line(at))
         self.pos = key_match.end()
         self._skip_space()
@@ -204,7 +204,7 @@ class _Reader:
                 self.pos += 1
                 break
             if self._peek() == "@" and self._starts_line(self.pos):
-                raise _SyntaxProblem(
+                raise _SyntaxProblemError(
                     at,
                     f"entry '{entry.key}' is not closed before the next entry at line "
                     f"{self.line(self.pos)} (is a brace in one of its fields unbalanced?)",
@@ -212,7 +212,7 @@ class _Reader:
                 )
             if self._peek() != ",":
                 found = self._peek() or "the end of the file"
-                raise _SyntaxProblem(
+                raise _SyntaxProblemError(
                     self.pos,
                     f"entry '{entry.key}': expected ',' or '{closer}' but found '{found}'",
                 )
@@ -225,7 +225,7 @@ class _Reader:
             name_match = _NAME_RE.match(self.text, self.pos)
             if not name_match:
                 found = self._peek() or "the end of the file"
-                raise _SyntaxProblem(
+                raise _SyntaxProblemError(
                     self.pos, f"entry '{entry.key}': expected a field name but found '{found}'"
                 )
             self.pos = name_match.end()
@@ -253,14 +253,14 @@ class _Reader:
             elif name := _NAME_RE.match(self.text, self.pos):
                 macro = name.group().lower()
                 if macro not in self.macros:
-                    raise _SyntaxProblem(
+                    raise _SyntaxProblemError(
                         self.pos, f"{where} uses '{name.group()}', which no @string defines"
                     )
                 parts.append(self.macros[macro])
                 self.pos = name.end()
             else:
                 found = char or "the end of the file"
-                raise _SyntaxProblem(self.pos, f"{where} has no value (found '{found}')")
+                raise _SyntaxProblemError(self.pos, f"{where} has no value (found '{found}')")
             self._skip_space()
             if self._peek() != "#":
                 return "".join(parts)
@@ -279,13 +279,13 @@ class _Reader:
                     self.pos = index + 1
                     return self.text[start + 1 : index]
             elif char == "@" and self._starts_line(index):
-                raise _SyntaxProblem(
+                raise _SyntaxProblemError(
                     start,
                     f"{where}: the brace opened here is not closed before the next entry "
                     f"at line {self.line(index)}",
                     resume=index,
                 )
-        raise _SyntaxProblem(
+        raise _SyntaxProblemError(
             start, f"{where}: the brace opened here is never closed", resume=len(self.text)
         )
 
@@ -299,18 +299,18 @@ class _Reader:
             elif char == "}":
                 depth -= 1
                 if depth < 0:
-                    raise _SyntaxProblem(index, f"{where}: '}}' without '{{' inside quotes")
+                    raise _SyntaxProblemError(index, f"{where}: '}}' without '{{' inside quotes")
             elif char == '"' and depth == 0:
                 self.pos = index + 1
                 return self.text[start + 1 : index]
             elif char == "@" and self._starts_line(index):
-                raise _SyntaxProblem(
+                raise _SyntaxProblemError(
                     start,
                     f"{where}: the quote opened here is not closed before the next entry "
                     f"at line {self.line(index)}",
                     resume=index,
                 )
-        raise _SyntaxProblem(
+        raise _SyntaxProblemError(
             start, f"{where}: the quote opened here is never closed", resume=len(self.text)
         )
 
@@ -331,7 +331,7 @@ class _Reader:
         self._skip_space()
         if self._peek() != char:
             found = self._peek() or "the end of the file"
-            raise _SyntaxProblem(self.pos, f"expected '{char}' {context} but found '{found}'")
+            raise _SyntaxProblemError(self.pos, f"expected '{char}' {context} but found '{found}'")
         self.pos += 1
 
 

@@ -1,4 +1,4 @@
-"""Write entries as BibTeX that every BibTeX-compatible reader takes to mean what the site shows.
+r"""Write entries as BibTeX that every BibTeX-compatible reader takes to mean what the site shows.
 
 The writer works from the fields as the loader resolved them, not from the source text:
 
@@ -9,7 +9,7 @@ The writer works from the fields as the loader resolved them, not from the sourc
 - Fields inherited through ``crossref`` are written into the entry, and ``crossref``
   itself is left out: the parent may not travel with the child.
 - Every value is written in braces. Braces balance by BibTeX's rule (every brace counts,
-  ``\\{`` and ``\\}`` too) because the loader read them by that rule.
+  ``\{`` and ``\}`` too) because the loader read them by that rule.
 - ``%``, ``#``, ``&`` and ``_`` that BibTeX keeps as written are escaped, so LaTeX
   prints the character the page shows instead of reading a comment or a parameter.
   Identifiers (DOI, URL, ISBN, ISSN, dates) are written as they stand.

@@ -43,7 +43,7 @@ def guard_conversion(md: Markdown) -> None:
         except (ProblemsError, EngineError) as error:
             engine = detect_engine(md)
             if engine == "mkdocs":
-                from mkdocs.exceptions import PluginError  # noqa: PLC0415 (only under MkDocs)
+                from mkdocs.exceptions import PluginError  # imported only under MkDocs
 
                 raise PluginError(str(error)) from None
             if engine == "zensical":
@@ -65,7 +65,7 @@ def _print_at_exit(message: str) -> None:
             if found is None:
                 previous(kind, value, trace)
                 return
-            print(f"Error: {found}", file=sys.stderr)
+            sys.stderr.write(f"Error: {found}\n")
 
         sys.excepthook = excepthook
     _messages.append(message)

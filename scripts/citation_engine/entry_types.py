@@ -39,9 +39,7 @@ ENTRY_TYPES: Final[dict[str, EntryType]] = {
     "inbook": EntryType(
         (*_CORE, ("booktitle", "chapter", "pages"), ("publisher",)), "chapter", "CHAP"
     ),
-    "incollection": EntryType(
-        (*_AUTHORED, ("booktitle",), ("publisher",)), "chapter", "CHAP"
-    ),
+    "incollection": EntryType((*_AUTHORED, ("booktitle",), ("publisher",)), "chapter", "CHAP"),
     "inproceedings": EntryType((*_AUTHORED, ("booktitle",)), "paper-conference", "CONF"),
     "manual": EntryType((("title",), ("year",)), "book", "BOOK"),
     "mastersthesis": EntryType((*_AUTHORED, ("school",)), "thesis", "THES"),

@@ -47,13 +47,13 @@ def _decoder() -> LatexNodes2Text:
 
 
 def latex_to_text(value: str) -> str:
-    """Decode accents, dashes, escapes, math and case-protecting braces into Unicode.
+    r"""Decode accents, dashes, escapes, math and case-protecting braces into Unicode.
 
     Case-protecting braces are dropped: the citation style does not change the case of
     titles, so the protected words already keep the case the author wrote.
 
     Raises:
-        LatexTextError: a ``$`` that opens or closes no math (write ``\\$`` for the sign).
+        LatexTextError: a ``$`` that opens or closes no math (write ``\$`` for the sign).
     """
     if not _LATEX_SIGNS_RE.search(value):
         return " ".join(value.split())
@@ -95,7 +95,9 @@ def escape_literal_specials(value: str) -> str:
 def _check_math(value: str, dollars: list[int]) -> None:
     hint = "write \\$ for a dollar sign, or $...$ around math"
     if len(dollars) % 2:
-        raise LatexTextError(f"a '$' at character {dollars[-1] + 1} opens math it never closes; {hint}")
+        raise LatexTextError(
+            f"a '$' at character {dollars[-1] + 1} opens math it never closes; {hint}"
+        )
     for start, end in zip(dollars[::2], dollars[1::2], strict=True):
         inner = value[start + 1 : end]
         after = value[end + 1 : end + 2]
