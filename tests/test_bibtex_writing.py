@@ -50,7 +50,9 @@ def _site_names(reference: Reference, role: str) -> list[Name]:
 def _pybtex_view(text: str) -> dict[str, tuple[dict[str, str], dict[str, list[Name]]]]:
     view = {}
     for key, entry in pybtex.database.parse_string(text, bib_format="bibtex").entries.items():
-        fields = {name.lower(): _decoded(name.lower(), value) for name, value in entry.fields.items()}
+        fields = {
+            name.lower(): _decoded(name.lower(), value) for name, value in entry.fields.items()
+        }
         names = {
             role: [
                 (

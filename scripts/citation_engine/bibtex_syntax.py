@@ -48,6 +48,9 @@ _NUMBER_RE: Final = re.compile(r"[0-9]+")
 # Entry keys: BibTeX stops a key at whitespace, a comma or the closing delimiter.
 _KEY_RE: Final = re.compile(r"[^\s,{}()\"#%'=]+")
 _ENTRY_START_RE: Final = re.compile(r"^[ \t]*@", re.MULTILINE)
+_SPACE_RE: Final = re.compile(r"\s+")
+# What ends or nests a braced value: a brace, or an "@" that starts a line.
+_BRACED_STOP_RE: Final = re.compile(r"[{}]|^[ \t]*@", re.MULTILINE)
 
 
 @dataclass
@@ -269,21 +272,22 @@ class _Reader:
     def _braced(self, where: str) -> str:
         start = self.pos
         depth = 0
-        for index in range(start, len(self.text)):
-            char = self.text[index]
+        for match in _BRACED_STOP_RE.finditer(self.text, start):
+            char = match.group()
             if char == "{":
                 depth += 1
             elif char == "}":
                 depth -= 1
                 if depth == 0:
-                    self.pos = index + 1
-                    return self.text[start + 1 : index]
-            elif char == "@" and self._starts_line(index):
+                    self.pos = match.end()
+                    return self.text[start + 1 : match.start()]
+            else:
+                at = match.end() - 1
                 raise _SyntaxProblemError(
                     start,
                     f"{where}: the brace opened here is not closed before the next entry "
-                    f"at line {self.line(index)}",
-                    resume=index,
+                    f"at line {self.line(at)}",
+                    resume=at,
                 )
         raise _SyntaxProblemError(
             start, f"{where}: the brace opened here is never closed", resume=len(self.text)
@@ -324,8 +328,9 @@ class _Reader:
         return self.text[self.pos] if self.pos < len(self.text) else ""
 
     def _skip_space(self) -> None:
-        while self.pos < len(self.text) and self.text[self.pos].isspace():
-            self.pos += 1
+        match = _SPACE_RE.match(self.text, self.pos)
+        if match:
+            self.pos = match.end()
 
     def _expect(self, char: str, context: str) -> None:
         self._skip_space()

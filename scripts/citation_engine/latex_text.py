@@ -28,6 +28,9 @@ _NEEDS_DECODER_RE: Final = re.compile(r"[\\$%]")
 _DASHES: Final = (("---", "\u2014"), ("--", "\u2013"), ("~", " "))
 # Characters BibTeX keeps as written and LaTeX would treat as markup outside math.
 _LITERAL_SPECIALS: Final = frozenset("%#&_")
+_ESCAPE_NEEDED_RE: Final = re.compile(r"[%#&_$]")
+# An escape (kept as written) or a special character outside math (escaped).
+_ESCAPABLE_RE: Final = re.compile(r"\\.|[%#&_]", re.DOTALL)
 # Macros whose argument pylatexenc would drop or wrap, and names it would print as nothing.
 _KEEP_ARGUMENT: Final = ("mbox", "text", "textnormal", "url", "path")
 _NAMES: Final = (("LaTeX", "LaTeX"), ("TeX", "TeX"), ("BibTeX", "BibTeX"))
@@ -73,6 +76,10 @@ def escape_literal_specials(value: str) -> str:
     Raises:
         LatexTextError: an unpaired ``$``, or a pair that is not math by Pandoc's rule.
     """
+    if not _ESCAPE_NEEDED_RE.search(value):
+        return value
+    if "$" not in value:
+        return _ESCAPABLE_RE.sub(_escape_match, value)
     out: list[str] = []
     dollars: list[int] = []
     index = 0
@@ -90,6 +97,11 @@ def escape_literal_specials(value: str) -> str:
         index += 1
     _check_math(value, dollars)
     return "".join(out)
+
+
+def _escape_match(match: re.Match[str]) -> str:
+    text = match.group()
+    return text if text.startswith("\\") else "\\" + text
 
 
 def _check_math(value: str, dollars: list[int]) -> None:
