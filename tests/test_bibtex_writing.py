@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import bibtexparser
 import pybtex.database
 import pytest
+from bibtexparser.entrypoint import parse_string as bibtexparser_parse
 from citation_engine.bibtex_loading import NAME_FIELDS, VERBATIM_FIELDS, load_bibliography
 from citation_engine.latex_text import latex_to_text
 from citation_engine.reference_exports import to_bibtex, write_downloads
@@ -81,7 +81,7 @@ def _assert_pybtex_reads_what_the_site_shows(text: str, references: dict[str, Re
 def _assert_bibtexparser_reads_what_the_site_shows(
     text: str, references: dict[str, Reference]
 ) -> None:
-    library = bibtexparser.parse_string(text)
+    library = bibtexparser_parse(text)
     assert library.failed_blocks == []
     assert [entry.key for entry in library.entries] == list(references)
     for entry in library.entries:
