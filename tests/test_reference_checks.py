@@ -226,3 +226,15 @@ def test_suggested_keys_follow_the_house_scheme(
     )
     loaded = load_bibliography(write_bib(text), "bib/test.bib")
     assert suggested_key(loaded.references["Other_Key"]) == key
+
+
+def test_one_table_gives_every_type_its_csl_and_ris_type() -> None:
+    import rispy
+    from citation_engine.csl_json import CSL_TYPES
+    from citation_engine.reference_exports import RIS_TYPES
+
+    csl_types = {"article-journal", "book", "chapter", "document", "manuscript", "pamphlet"}
+    csl_types |= {"paper-conference", "report", "software", "thesis", "webpage"}
+    assert set(CSL_TYPES) == set(RIS_TYPES) == set(ENTRY_TYPES)
+    assert set(CSL_TYPES.values()) <= csl_types
+    assert set(RIS_TYPES.values()) <= set(rispy.TYPE_OF_REFERENCE_MAPPING)
