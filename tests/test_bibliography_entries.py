@@ -6,9 +6,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+from alliance_site.house_style import house_style_problems
 from citation_engine.bibtex_loading import load_bibliography
 from citation_engine.reference_checks import DOI_RE, check_references
-from citation_engine.site_bibliography import check_site
+from citation_engine.site_bibliography import check_site, load_site_bibliography
 
 from tests.conftest import ROOT
 
@@ -61,6 +62,9 @@ def references() -> dict[str, Reference]:
 
 def test_bibliography_passes_every_check_and_every_entry_is_cited() -> None:
     assert [str(p) for p in check_site(BIB, DOCS, "apa", ROOT)] == []
+    site = load_site_bibliography(BIB, DOCS, "apa", ROOT)
+    lint = house_style_problems(site.references, site.index.cited_keys())
+    assert [str(p) for p in lint] == []
 
 
 def test_no_rule_is_broken(references: dict[str, Reference]) -> None:

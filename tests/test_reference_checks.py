@@ -1,12 +1,18 @@
-"""Entry rules: required fields per type, DOI and URL form, year, key scheme, shared values."""
+"""Entry rules: required fields per type, DOI and URL form, year, usable keys, shared DOIs.
+
+Also this site's house style (key scheme, shared titles, uncited entries), which is a lint
+reported by ``python -m alliance_site check`` and never stops a build.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 import pytest
+from alliance_site.house_style import find_uncited, house_style_problems, suggested_key
 from citation_engine.bibtex_loading import load_bibliography
-from citation_engine.reference_checks import check_references, find_uncited
+from citation_engine.entry_types import ENTRY_TYPES
+from citation_engine.reference_checks import check_references
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -114,18 +120,33 @@ def test_year(write_bib: Callable[[str], Path], year: str, expected: list[str]) 
             "@poem{lee2015poem,\n  author = {Lee, K.},\n  title = {P},\n  year = {2015},\n}\n",
             [
                 "bib/test.bib:1: entry 'lee2015poem' has type 'poem'; use one of article, book, "
-                "inbook, incollection, inproceedings, mastersthesis, misc, online, phdthesis, "
-                "report, software, techreport"
+                "booklet, conference, electronic, inbook, incollection, inproceedings, manual, "
+                "mastersthesis, misc, online, phdthesis, proceedings, report, software, "
+                "techreport, thesis, unpublished, www"
             ],
             id="unknown_entry_type",
         ),
         pytest.param(
             ENTRY.replace("doe2020alliance", "Doe_2020").replace("EXTRA", ""),
+            [],
+            id="key_of_another_scheme_is_legal",
+        ),
+        pytest.param(
+            ENTRY.replace("doe2020alliance", "10.1037/pst0000172").replace("EXTRA", ""),
             [
-                "bib/test.bib:1: key 'Doe_2020' does not follow the scheme authorYEARword "
-                "(lowercase letters, a four-digit year or 'inpress', then a title word)"
+                "bib/test.bib:1: key '10.1037/pst0000172' cannot name its download file: "
+                "it holds /; rename the entry"
             ],
-            id="key_off_scheme",
+            id="key_with_a_slash",
+        ),
+        pytest.param(
+            ENTRY.replace("doe2020alliance", "doe2020alliance.").replace("EXTRA", ""),
+            [
+                "bib/test.bib:1: key 'doe2020alliance.' cannot be cited as [@doe2020alliance.]: "
+                "a key starts and ends with a letter, digit or '_' and holds only letters, "
+                "digits and _:.#$%&+?<>~/-"
+            ],
+            id="key_pandoc_cannot_cite",
         ),
     ],
 )
@@ -135,12 +156,45 @@ def test_required_fields_and_key(
     assert _problems(write_bib, text) == expected
 
 
-def test_two_entries_may_not_share_a_doi_or_title(write_bib: Callable[[str], Path]) -> None:
+def test_every_entry_type_has_its_requirements_checked(write_bib: Callable[[str], Path]) -> None:
+    for name, row in ENTRY_TYPES.items():
+        text = f"@{name}{{doe2020alliance,\n  note = {{n}},\n}}\n"
+        wanted = [" or ".join(group) for group in row.required]
+        assert _problems(write_bib, text) == [
+            f"bib/test.bib:1: entry 'doe2020alliance' ({name}) lacks required field {field}"
+            for field in wanted
+            if field not in ("note", "note or howpublished")
+        ], name
+
+
+def test_two_entries_may_not_share_a_doi(write_bib: Callable[[str], Path]) -> None:
     first = ENTRY.replace("EXTRA", "doi = {10.1000/x},")
-    second = first.replace("doe2020alliance", "roe2021alliance").replace("A title", "A Title!")
+    second = first.replace("doe2020alliance", "roe2021alliance").replace("10.1000/x", "10.1000/X")
     assert _problems(write_bib, first + "\n" + second) == [
         "bib/test.bib:14: entry 'roe2021alliance' has the same doi as 'doe2020alliance' (line 1)",
-        "bib/test.bib:11: entry 'roe2021alliance' has the same title as 'doe2020alliance' (line 1)",
+    ]
+
+
+# -- house style: a lint of this site's own rules ------------------------------------------
+
+
+def _house_style(write_bib: Callable[[str], Path], text: str, cited: list[str]) -> list[str]:
+    loaded = load_bibliography(write_bib(text), "bib/test.bib")
+    assert loaded.problems == ()
+    return [str(problem) for problem in house_style_problems(loaded.references, cited)]
+
+
+def test_house_style_reports_keys_shared_titles_and_uncited_entries(
+    write_bib: Callable[[str], Path],
+) -> None:
+    first = ENTRY.replace("EXTRA", "")
+    second = first.replace("doe2020alliance", "Doe_2021").replace("A title", "A Title!")
+    assert _house_style(write_bib, first + "\n" + second, ["Doe_2021"]) == [
+        "bib/test.bib:9: key 'Doe_2021' does not follow the house scheme authorYEARword "
+        "(lowercase letters, a four-digit year or 'inpress', then a title word); "
+        "rename it 'doe2020title'",
+        "bib/test.bib:11: entry 'Doe_2021' has the same title as 'doe2020alliance' (line 1)",
+        "bib/test.bib:1: entry 'doe2020alliance' is not cited on any page",
     ]
 
 
@@ -150,3 +204,37 @@ def test_uncited_entries_are_reported(write_bib: Callable[[str], Path]) -> None:
         "bib/test.bib:1: entry 'doe2020alliance' is not cited on any page"
     ]
     assert find_uncited(loaded.references, ["doe2020alliance"]) == []
+
+
+@pytest.mark.parametrize(
+    ("author", "year", "title", "key"),
+    [
+        pytest.param("Smith, John", "2020", "The therapeutic alliance", "smith2020therapeutic"),
+        pytest.param(r"Fl{\"u}ckiger, C.", "2018", "The alliance", "fluckiger2018alliance"),
+        pytest.param("Kabat-Zinn, Jon", "2003", "Mindfulness-based", "kabatzinn2003mindfulness"),
+        pytest.param("{World Health Organization}", "2021", "A report", "world2021report"),
+        pytest.param("Roe, R.", "in press", "An alliance", "roeinpressalliance"),
+        pytest.param("Roe, R.", "n.d.", "An alliance", ""),
+    ],
+)
+def test_suggested_keys_follow_the_house_scheme(
+    write_bib: Callable[[str], Path], author: str, year: str, title: str, key: str
+) -> None:
+    text = (
+        f"@article{{Other_Key,\n  author = {{{author}}},\n  title = {{{title}}},\n"
+        f"  journal = {{J}},\n  year = {{{year}}},\n}}\n"
+    )
+    loaded = load_bibliography(write_bib(text), "bib/test.bib")
+    assert suggested_key(loaded.references["Other_Key"]) == key
+
+
+def test_one_table_gives_every_type_its_csl_and_ris_type() -> None:
+    import rispy
+    from citation_engine.csl_json import CSL_TYPES
+    from citation_engine.reference_exports import RIS_TYPES
+
+    csl_types = {"article-journal", "book", "chapter", "document", "manuscript", "pamphlet"}
+    csl_types |= {"paper-conference", "report", "software", "thesis", "webpage"}
+    assert set(CSL_TYPES) == set(RIS_TYPES) == set(ENTRY_TYPES)
+    assert set(CSL_TYPES.values()) <= csl_types
+    assert set(RIS_TYPES.values()) <= set(rispy.TYPE_OF_REFERENCE_MAPPING)

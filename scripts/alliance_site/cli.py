@@ -35,7 +35,9 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m alliance_site", description=__doc__)
     commands = parser.add_subparsers(required=True, metavar="command")
 
-    check = commands.add_parser("check", help="validate the bibliography and every citation")
+    check = commands.add_parser(
+        "check", help="validate the bibliography and every citation, and lint the house style"
+    )
     _bibliography_options(check)
     check.set_defaults(run=_check)
 
@@ -85,8 +87,16 @@ def _bibliography_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _check(args: argparse.Namespace) -> int:
+    from alliance_site.house_style import house_style_problems
+
     started = time.perf_counter()
     problems = check_site(args.bib, args.docs, args.style)
+    try:
+        site = load_site_bibliography(args.bib, args.docs, args.style)
+    except BibliographyError:
+        pass  # its problems are in the list already; house style needs a loaded file
+    else:
+        problems += house_style_problems(site.references, site.index.cited_keys())
     elapsed = time.perf_counter() - started
     for problem in problems:
         print(problem, file=sys.stderr)

@@ -1,35 +1,30 @@
-"""Load the BibTeX file into typed ``Reference`` records, collecting every problem.
+"""Load a BibTeX file into typed ``Reference`` records, collecting every problem.
 
-The only module that imports bibtexparser. It pins the whole parse stack (the library warns
-that its defaults may change in minor releases), adds strict middlewares in the library's own
-style, and turns every failed block into a ``Problem`` with a 1-based line. Rules about what
-a complete entry needs live in ``reference_checks``, not here.
+Reading follows BibTeX's own rules (``bibtex_syntax``), so the site, BibTeX and pybtex agree
+on what each entry holds. This module turns what was read into references: it checks the
+bytes are UTF-8, refuses control and bidirectional-override characters, resolves
+``crossref``, decodes LaTeX into Unicode and splits names. Every problem is returned as data
+with the file and the 1-based line; nothing here raises for bad input. Rules about what a
+complete entry needs live in ``reference_checks``, not here.
+
+Name splitting is bibtexparser's (the only use of that library here): it follows BibTeX's
+"First von Last, Jr" rules.
 """
 
 from __future__ import annotations
 
-import logging
+import re
+import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
-from bibtexparser.entrypoint import parse_string
-from bibtexparser.middlewares import (
-    RemoveEnclosingMiddleware,
-    ResolveStringReferencesMiddleware,
-)
-from bibtexparser.middlewares.middleware import BlockMiddleware
 from bibtexparser.middlewares.names import (
     parse_single_name_into_parts,
     split_multiple_persons_names,
 )
-from bibtexparser.model import (
-    DuplicateBlockKeyBlock,
-    DuplicateFieldKeyBlock,
-    Entry,
-    MiddlewareErrorBlock,
-    ParsingFailedBlock,
-)
 
+from citation_engine.bibtex_syntax import RawEntry, parse_bibtex
+from citation_engine.bibtex_writing import NAME_FIELDS, VERBATIM_FIELDS, format_entry
 from citation_engine.errors import Problem, SourceLocation
 from citation_engine.latex_text import latex_to_text
 from citation_engine.references import Person, Reference
@@ -37,82 +32,15 @@ from citation_engine.references import Person, Reference
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from bibtexparser.library import Library
+__all__ = ["NAME_FIELDS", "VERBATIM_FIELDS", "LoadedBibliography", "load_bibliography"]
 
-
-# Fields whose text is an identifier, not prose: LaTeX decoding would damage them.
-VERBATIM_FIELDS: Final = frozenset({"doi", "url", "isbn", "issn", "urldate"})
-NAME_FIELDS: Final = ("author", "editor")
-
-# The splitter logs each failed block as it meets it; every one is reported here instead,
-# with its path and line, so the library's own log lines would only repeat them.
-logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
-
-
-class UndefinedMacroError(ValueError):
-    """A bare word in a field that no ``@string`` defines."""
-
-
-class CaseVariantFieldError(ValueError):
-    """Two fields whose names differ only in case, which BibTeX treats as one."""
-
-
-class RejectUndefinedMacros(BlockMiddleware):
-    """Fail an entry whose field is a bare word left unresolved by string interpolation.
-
-    bibtexparser passes unknown ``@string`` names through unchanged; here they become
-    failed blocks instead. Must run after string resolution and before enclosing removal.
-    """
-
-    @classmethod
-    def metadata_key(cls) -> str:
-        """Name under which bibtexparser records this middleware."""
-        return "RejectUndefinedMacros"
-
-    def transform_entry(self, entry: Entry, library: Library) -> Entry | MiddlewareErrorBlock:
-        """Return the entry unchanged, or an error block naming the undefined macro."""
-        for field in entry.fields:
-            value = field.value
-            if isinstance(value, str) and value and value[0] not in '{"' and not value.isdigit():
-                error = UndefinedMacroError(
-                    f"field '{field.key}' uses '{value}', which no @string defines"
-                )
-                return MiddlewareErrorBlock(entry, error)
-        return entry
-
-
-class RejectCaseVariantFields(BlockMiddleware):
-    """Fail an entry with fields such as ``title`` and ``Title``.
-
-    bibtexparser's own key normaliser resolves this "last one wins" with only a log line.
-    """
-
-    @classmethod
-    def metadata_key(cls) -> str:
-        """Name under which bibtexparser records this middleware."""
-        return "RejectCaseVariantFields"
-
-    def transform_entry(self, entry: Entry, library: Library) -> Entry | MiddlewareErrorBlock:
-        """Return the entry unchanged, or an error block naming the clashing fields."""
-        seen: dict[str, str] = {}
-        for field in entry.fields:
-            lowered = field.key.lower()
-            if lowered in seen:
-                error = CaseVariantFieldError(
-                    f"fields '{seen[lowered]}' and '{field.key}' differ only in case"
-                )
-                return MiddlewareErrorBlock(entry, error)
-            seen[lowered] = field.key
-        return entry
-
-
-def _parse_stack() -> list[BlockMiddleware | ResolveStringReferencesMiddleware]:
-    return [
-        ResolveStringReferencesMiddleware(allow_inplace_modification=True),
-        RejectUndefinedMacros(allow_inplace_modification=True),
-        RemoveEnclosingMiddleware(allow_inplace_modification=True),
-        RejectCaseVariantFields(allow_inplace_modification=True),
-    ]
+# C0 and C1 controls (tab, newline and carriage return are whitespace), and the Unicode
+# bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069), which
+# make text read differently from how it is stored (CVE-2021-42574, "Trojan Source").
+_FORBIDDEN_RE: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# Entry types whose parent's title becomes their booktitle under crossref (biblatex's rule).
+_CONTAINED_TYPES: Final = frozenset({"inbook", "incollection", "inproceedings", "conference"})
+_NOT_INHERITED: Final = frozenset({"crossref", "ids"})
 
 
 @dataclass(frozen=True)
@@ -124,81 +52,179 @@ class LoadedBibliography:
 
 
 def load_bibliography(path: Path, display_path: str | None = None) -> LoadedBibliography:
-    """Parse ``path`` and return its references together with all problems found.
+    """Read ``path`` and return its references together with all problems found.
 
-    Never raises for bad BibTeX: problems are data, so the caller can report them all at once.
-    ``display_path`` is how messages name the file (bibtexparser does not record it).
+    Never raises for bad input (a missing file, bytes that are not UTF-8, bad BibTeX):
+    problems are data, so the caller can report them all at once. ``display_path`` is how
+    messages name the file.
     """
     shown = display_path or str(path)
-    text = path.read_text(encoding="utf-8")
-    library = parse_string(text, parse_stack=_parse_stack())
-    problems = [_describe_failed_block(block, shown) for block in library.failed_blocks]
+    text, problem = _read_text(path, shown)
+    if problem is not None:
+        return LoadedBibliography({}, (problem,))
+    parsed = parse_bibtex(text, shown)
+    problems = list(parsed.problems)
+    if not parsed.entries and not problems:
+        message = "holds no entries (an empty or comment-only file); add at least one entry"
+        problems.append(Problem(SourceLocation(shown, 0), message))
+    entries = _unique_entries(parsed.entries, shown, problems)
     references: dict[str, Reference] = {}
-    first_by_folded_key: dict[str, Reference] = {}
-    for entry in library.entries:
-        reference, entry_problems = _to_reference(entry, shown)
+    for entry in entries.values():
+        reference, entry_problems = _to_reference(entry, entries, shown)
         problems += entry_problems
-        folded = reference.key.lower()
-        if folded in first_by_folded_key:
-            earlier = first_by_folded_key[folded]
-            problems.append(
-                Problem(
-                    reference.location,
-                    f"key '{reference.key}' differs only in case from '{earlier.key}' "
-                    f"at line {earlier.location.line}",
-                )
-            )
-            continue
-        first_by_folded_key[folded] = reference
         references[reference.key] = reference
     return LoadedBibliography(references, tuple(problems))
 
 
-def _line(block_start: int | None) -> int:
-    # bibtexparser counts lines from 0; people count from 1.
-    return (block_start or 0) + 1
+def _read_text(path: Path, shown: str) -> tuple[str, Problem | None]:
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return "", Problem(SourceLocation(shown, 0), "bibliography file not found")
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        return "", Problem(SourceLocation(shown, 0), f"cannot read the file: {reason}")
+    try:
+        return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        message = (
+            f"byte 0x{data[error.start]:02X} at column {column} is not UTF-8; "
+            "save the file as UTF-8 (reference managers offer it on export)"
+        )
+        return "", Problem(SourceLocation(shown, line), message)
 
 
-def _describe_failed_block(block: ParsingFailedBlock, path: str) -> Problem:
-    location = SourceLocation(path, _line(block.start_line))
-    if isinstance(block, DuplicateBlockKeyBlock):
-        earlier = _line(block.previous_block.start_line)
-        return Problem(location, f"duplicate key '{block.key}' (first defined at line {earlier})")
-    if isinstance(block, DuplicateFieldKeyBlock):
-        names = ", ".join(sorted(block.duplicate_keys))
-        key = getattr(block.ignore_error_block, "key", "?")
-        return Problem(location, f"entry '{key}' repeats the field(s): {names}")
-    if isinstance(block, MiddlewareErrorBlock):
-        key = getattr(block.ignore_error_block, "key", "?")
-        return Problem(location, f"entry '{key}': {block.error}")
-    reason = getattr(block.error, "abort_reason", "") or str(block.error)
-    return Problem(location, f"could not parse this block: {' '.join(reason.split())}")
+def _unique_entries(
+    entries: list[RawEntry], path: str, problems: list[Problem]
+) -> dict[str, RawEntry]:
+    """Entries by key; a repeated key (BibTeX keys ignore case) is reported and skipped."""
+    kept: dict[str, RawEntry] = {}
+    by_folded: dict[str, RawEntry] = {}
+    for entry in entries:
+        location = SourceLocation(path, entry.line)
+        earlier = by_folded.get(entry.key.lower())
+        if earlier is not None:
+            if earlier.key == entry.key:
+                message = f"duplicate key '{entry.key}' (first defined at line {earlier.line})"
+            else:
+                message = (
+                    f"key '{entry.key}' differs only in case from '{earlier.key}' "
+                    f"at line {earlier.line}"
+                )
+            problems.append(Problem(location, message))
+            continue
+        by_folded[entry.key.lower()] = entry
+        kept[entry.key] = entry
+    return kept
 
 
-def _to_reference(entry: Entry, path: str) -> tuple[Reference, list[Problem]]:
-    location = SourceLocation(path, _line(entry.start_line))
+def _own_fields(entry: RawEntry, path: str, problems: list[Problem]) -> dict[str, tuple[str, int]]:
+    """The entry's fields by lower-case name, as (value, line); repeats are reported."""
+    fields: dict[str, tuple[str, int]] = {}
+    spelled: dict[str, str] = {}
+    repeated: list[str] = []
+    where = f"entry '{entry.key}'"
+    for raw in entry.fields:
+        name = raw.name.lower()
+        if name in spelled:
+            if spelled[name] == raw.name:
+                repeated.append(raw.name)
+            else:
+                problems.append(
+                    Problem(
+                        SourceLocation(path, entry.line),
+                        f"{where}: fields '{spelled[name]}' and '{raw.name}' differ only in case",
+                    )
+                )
+            continue
+        spelled[name] = raw.name
+        fields[name] = (raw.value, raw.line)
+    if repeated:
+        names = ", ".join(sorted(set(repeated)))
+        problems.append(
+            Problem(SourceLocation(path, entry.line), f"{where} repeats the field(s): {names}")
+        )
+    return fields
+
+
+def _with_crossref(
+    entry: RawEntry,
+    fields: dict[str, tuple[str, int]],
+    entries: dict[str, RawEntry],
+    path: str,
+    problems: list[Problem],
+) -> dict[str, tuple[str, int]]:
+    """Add the fields the entry inherits from the entry its ``crossref`` names (BibTeX's rule)."""
+    if "crossref" not in fields:
+        return fields
+    parent_key, line = fields.pop("crossref")
+    parent_key = parent_key.strip()
+    parent = next((e for k, e in entries.items() if k.lower() == parent_key.lower()), None)
+    if parent is None:
+        message = f"entry '{entry.key}': crossref names '{parent_key}', which is not in the file"
+        problems.append(Problem(SourceLocation(path, line), message))
+        return fields
+    inherited = dict(fields)
+    parent_fields = {raw.name.lower(): (raw.value, raw.line) for raw in parent.fields}
+    for name, value in parent_fields.items():
+        if name not in inherited and name not in _NOT_INHERITED:
+            inherited[name] = value
+    if (
+        entry.entry_type.lower() in _CONTAINED_TYPES
+        and "booktitle" not in fields
+        and "title" in parent_fields
+    ):
+        inherited["booktitle"] = parent_fields["title"]
+    return inherited
+
+
+def _to_reference(
+    entry: RawEntry, entries: dict[str, RawEntry], path: str
+) -> tuple[Reference, list[Problem]]:
+    location = SourceLocation(path, entry.line)
+    problems: list[Problem] = []
+    where = f"entry '{entry.key}'"
+    if match := _FORBIDDEN_RE.search(entry.key):
+        problems.append(Problem(location, f"{where}: the key contains {_describe(match.group())}"))
+    own = _own_fields(entry, path, problems)
+    raw_fields = _with_crossref(entry, own, entries, path, problems)
     fields: dict[str, str] = {}
     field_lines: dict[str, int] = {}
-    for field in entry.fields:
-        name = field.key.lower()
-        raw = str(field.value)
+    bibtex_fields: dict[str, str] = {}
+    for name, (raw, line) in raw_fields.items():
+        field_lines[name] = line
+        at = SourceLocation(path, line)
+        if match := _FORBIDDEN_RE.search(raw):
+            message = f"{where}: field '{name}' contains {_describe(match.group())}; remove it"
+            problems.append(Problem(at, message))
+            continue
+        if _ends_in_lone_backslash(raw):
+            message = (
+                f"{where}: field '{name}' ends in a backslash: BibTeX counts the brace after "
+                "it, so '\\}' closed the field; write '\\textbackslash' or balance the braces"
+            )
+            problems.append(Problem(at, message))
+            continue
+        bibtex_fields[name] = raw
         # Name fields are decoded name by name below, where repeated names hit a cache.
-        verbatim = name in VERBATIM_FIELDS or name in NAME_FIELDS
-        fields[name] = " ".join(raw.split()) if verbatim else latex_to_text(raw)
-        field_lines[name] = _line(field.start_line) if field.start_line is not None else 0
-    problems: list[Problem] = []
+        if name in VERBATIM_FIELDS or name in NAME_FIELDS:
+            fields[name] = " ".join(raw.split())
+            continue
+        try:
+            fields[name] = latex_to_text(raw)
+        except ValueError as error:
+            problems.append(Problem(at, f"{where}: field '{name}': {error}"))
+            fields[name] = " ".join(raw.split())  # kept, so no "lacks required field" follows
     people: dict[str, tuple[Person, ...]] = {}
     for name_field in NAME_FIELDS:
-        raw_names = next((str(f.value) for f in entry.fields if f.key.lower() == name_field), "")
         try:
-            people[name_field] = _parse_people(raw_names)
+            people[name_field] = _parse_people(bibtex_fields.get(name_field, ""))
         except ValueError as error:
             line = field_lines.get(name_field) or location.line
-            problems.append(
-                Problem(
-                    SourceLocation(path, line), f"entry '{entry.key}': bad {name_field}: {error}"
-                )
-            )
+            message = f"{where}: bad {name_field}: {error}"
+            problems.append(Problem(SourceLocation(path, line), message))
             people[name_field] = ()
     reference = Reference(
         key=entry.key,
@@ -208,9 +234,20 @@ def _to_reference(entry: Entry, path: str) -> tuple[Reference, list[Problem]]:
         editors=people["editor"],
         location=location,
         field_lines=field_lines,
-        raw_bibtex=(entry.raw or "").strip(),
+        raw_bibtex=format_entry(entry.entry_type, entry.key, bibtex_fields) if not problems else "",
+        bibtex_fields=bibtex_fields,
     )
     return reference, problems
+
+
+def _describe(char: str) -> str:
+    return f"the control character U+{ord(char):04X} ({unicodedata.name(char, 'a control code')})"
+
+
+def _ends_in_lone_backslash(value: str) -> bool:
+    stripped = value.rstrip()
+    trailing = len(stripped) - len(stripped.rstrip("\\"))
+    return trailing % 2 == 1
 
 
 def _parse_people(raw: str) -> tuple[Person, ...]:

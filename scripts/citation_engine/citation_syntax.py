@@ -208,6 +208,11 @@ def parse_key(text: str, position: int) -> tuple[str, int] | None:
     return text[position:index], index
 
 
+def is_citable_key(key: str) -> bool:
+    """Whether ``[@key]`` cites exactly this key, with no braces needed."""
+    return parse_key(key, 0) == (key, len(key))
+
+
 def _cite_key(text: str, position: int) -> tuple[bool, str, int] | None:
     """``-@key`` or ``@key`` at ``position`` (not after a word): (suppressed, key, end)."""
     if after_string(text, position):

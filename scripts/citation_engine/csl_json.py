@@ -9,25 +9,13 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any, Final
 
+from citation_engine.entry_types import ENTRY_TYPES, THESIS_GENRES
+
 if TYPE_CHECKING:
     from citation_engine.references import Person, Reference
 
-CSL_TYPES: Final = {
-    "article": "article-journal",
-    "book": "book",
-    "incollection": "chapter",
-    "inbook": "chapter",
-    "inproceedings": "paper-conference",
-    "techreport": "report",
-    "report": "report",
-    "phdthesis": "thesis",
-    "mastersthesis": "thesis",
-    "software": "software",
-    "online": "webpage",
-    "misc": "document",
-}
-
-THESIS_GENRES: Final = {"phdthesis": "Doctoral dissertation", "mastersthesis": "Master's thesis"}
+# Entry type -> CSL type, and the thesis genres: one table for checks, CSL and RIS.
+CSL_TYPES: Final = {name: row.csl for name, row in ENTRY_TYPES.items()}
 
 # BibTeX field -> CSL variable, for fields that map one to one.
 _SIMPLE_FIELDS: Final = {

@@ -15,13 +15,13 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True, order=True)
 class SourceLocation:
-    """A 1-based position in a source file, shown as ``path:line``."""
+    """A 1-based position in a source file, shown as ``path:line`` (line 0: the whole file)."""
 
     path: str
     line: int
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}"
+        return f"{self.path}:{self.line}" if self.line else self.path
 
 
 def display_path(path: Path, root: Path | None) -> str:

@@ -1,10 +1,18 @@
-"""Turn the LaTeX found in BibTeX fields into plain Unicode text.
+"""Turn the LaTeX found in BibTeX fields into plain Unicode text, losing no text.
 
 The only module that imports pylatexenc. Decoding every field with it made a large
 bibliography load many times slower (the trap in bibtexparser's own LaTeX middleware), so
 fields are sorted by what they hold: no LaTeX at all is returned as is; only braces and
 dashes are handled by three replacements; anything with a backslash or math goes to
 pylatexenc, with repeated values (author names, journal names) decoded once.
+
+BibTeX keeps ``%``, ``#``, ``&`` and ``_`` inside a field as they stand, and people write
+them meaning the character ("Reduced by 50% in six weeks"). LaTeX would read ``%`` as the
+start of a comment and drop the rest of the field, so an unescaped one is escaped before
+decoding: it shows as written. A ``$`` is math only when it pairs with another by Pandoc's
+rule for TeX math (the opening ``$`` is followed by a non-space, the closing one follows a
+non-space and is not followed by a digit); any other ``$`` is refused, because "$5 and $6"
+would otherwise lose both signs and a space.
 """
 
 from __future__ import annotations
@@ -13,23 +21,42 @@ import re
 from functools import cache, lru_cache
 from typing import Final
 
-from pylatexenc.latex2text import LatexNodes2Text
+from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 
 _LATEX_SIGNS_RE: Final = re.compile(r"[\\{}~$%]|--")
 _NEEDS_DECODER_RE: Final = re.compile(r"[\\$%]")
 _DASHES: Final = (("---", "\u2014"), ("--", "\u2013"), ("~", " "))
+# Characters BibTeX keeps as written and LaTeX would treat as markup outside math.
+_LITERAL_SPECIALS: Final = frozenset("%#&_")
+_ESCAPE_NEEDED_RE: Final = re.compile(r"[%#&_$]")
+# An escape (kept as written) or a special character outside math (escaped).
+_ESCAPABLE_RE: Final = re.compile(r"\\.|[%#&_]", re.DOTALL)
+# Macros whose argument pylatexenc would drop or wrap, and names it would print as nothing.
+_KEEP_ARGUMENT: Final = ("mbox", "text", "textnormal", "url", "path")
+_NAMES: Final = (("LaTeX", "LaTeX"), ("TeX", "TeX"), ("BibTeX", "BibTeX"))
+
+
+class LatexTextError(ValueError):
+    """Field text whose LaTeX cannot be decoded without losing or inventing text."""
 
 
 @cache
 def _decoder() -> LatexNodes2Text:
-    return LatexNodes2Text()
+    context = get_default_latex_context_db()
+    macros = [MacroTextSpec(name, simplify_repl="%s") for name in _KEEP_ARGUMENT]
+    macros += [MacroTextSpec(name, simplify_repl=text) for name, text in _NAMES]
+    context.add_context_category("citation-engine-keep-text", prepend=True, macros=macros)
+    return LatexNodes2Text(latex_context=context)
 
 
 def latex_to_text(value: str) -> str:
-    """Decode accents, dashes, escapes and case-protecting braces into Unicode.
+    r"""Decode accents, dashes, escapes, math and case-protecting braces into Unicode.
 
     Case-protecting braces are dropped: the citation style does not change the case of
     titles, so the protected words already keep the case the author wrote.
+
+    Raises:
+        LatexTextError: a ``$`` that opens or closes no math (write ``\$`` for the sign).
     """
     if not _LATEX_SIGNS_RE.search(value):
         return " ".join(value.split())
@@ -38,7 +65,56 @@ def latex_to_text(value: str) -> str:
         for latex, unicode in _DASHES:
             text = text.replace(latex, unicode)
         return " ".join(text.split())
-    return _decode(value)
+    return _decode(escape_literal_specials(value))
+
+
+def escape_literal_specials(value: str) -> str:
+    """Escape each unescaped ``%``, ``#``, ``&`` and ``_`` outside math, so LaTeX shows it.
+
+    The result means in LaTeX what the field means in BibTeX; ``$`` pairs are checked here.
+
+    Raises:
+        LatexTextError: an unpaired ``$``, or a pair that is not math by Pandoc's rule.
+    """
+    if not _ESCAPE_NEEDED_RE.search(value):
+        return value
+    if "$" not in value:
+        return _ESCAPABLE_RE.sub(_escape_match, value)
+    out: list[str] = []
+    dollars: list[int] = []
+    index = 0
+    while index < len(value):
+        char = value[index]
+        if char == "\\":
+            out.append(value[index : index + 2])
+            index += 2
+            continue
+        if char == "$":
+            dollars.append(index)
+        elif char in _LITERAL_SPECIALS and len(dollars) % 2 == 0:
+            out.append("\\")
+        out.append(char)
+        index += 1
+    _check_math(value, dollars)
+    return "".join(out)
+
+
+def _escape_match(match: re.Match[str]) -> str:
+    text = match.group()
+    return text if text.startswith("\\") else "\\" + text
+
+
+def _check_math(value: str, dollars: list[int]) -> None:
+    hint = "write \\$ for a dollar sign, or $...$ around math"
+    if len(dollars) % 2:
+        raise LatexTextError(
+            f"a '$' at character {dollars[-1] + 1} opens math it never closes; {hint}"
+        )
+    for start, end in zip(dollars[::2], dollars[1::2], strict=True):
+        inner = value[start + 1 : end]
+        after = value[end + 1 : end + 2]
+        if not inner or inner[0].isspace() or inner[-1].isspace() or after.isdigit():
+            raise LatexTextError(f"'{value[start : end + 1]}' is not math; {hint}")
 
 
 @lru_cache(maxsize=65536)

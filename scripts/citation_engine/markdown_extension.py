@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from markdown import Extension
 
 from citation_engine import styling_cache
+from citation_engine.engine_failures import guard_conversion
 from citation_engine.engine_pages import engine_page, engine_project_dir, relative_link
 from citation_engine.inline_citations import (
     CitationCheckTreeprocessor,
@@ -77,6 +78,7 @@ class CitationExtension(Extension):
         """Register the processors; each priority is chosen relative to the built-ins."""
         self.md = md
         md.registerExtension(self)
+        guard_conversion(md)  # input problems end an engine's build without a traceback
         if "@" not in md.ESCAPED_CHARS:
             md.ESCAPED_CHARS.append("@")  # "\@key" stays a literal "@key"
         # After snippets (32) have appended shared text, before whitespace is normalised (30):

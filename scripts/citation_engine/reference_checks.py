@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Final
 
+from citation_engine.citation_syntax import is_citable_key
+from citation_engine.entry_types import ENTRY_TYPES, entry_type
 from citation_engine.errors import Problem, SourceLocation
 
 if TYPE_CHECKING:
@@ -16,45 +18,30 @@ if TYPE_CHECKING:
 
     from citation_engine.references import Reference
 
-# Keys read as author, year, first title word: razzaque2015mindfulness, smithinpressalliance.
-KEY_RE: Final = re.compile(r"^[a-z]+(?:\d{4}|inpress)[a-z0-9]+$")
 DOI_RE: Final = re.compile(r"^10\.\d{4,9}/\S+$")
 # "n.d." is APA's mark for an undated work (APA 7, section 9.17): honest where no date exists.
 YEAR_RE: Final = re.compile(r"^(?:\d{4}|in press|n\.d\.)$", re.IGNORECASE)
 URL_RE: Final = re.compile(r"^https?://[^\s/?#]+[^\s]*$")
 DOI_PREFIX_RE: Final = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:)", re.IGNORECASE)
-
-# Each requirement is a group of alternatives: one field of the group must be present.
-# The container fields are the ones an APA 7 reference cannot be written without.
-_CORE: Final = (("author", "editor"), ("title",), ("year",))
-REQUIRED_FIELDS: Final[Mapping[str, tuple[tuple[str, ...], ...]]] = {
-    "article": (*_CORE, ("journal",)),
-    "book": (*_CORE, ("publisher",)),
-    "incollection": (("author",), ("title",), ("year",), ("booktitle",), ("publisher",)),
-    "inbook": (*_CORE, ("booktitle", "chapter", "pages"), ("publisher",)),
-    "inproceedings": (("author",), ("title",), ("year",), ("booktitle",)),
-    "techreport": (*_CORE, ("institution", "publisher")),
-    "report": (*_CORE, ("institution", "publisher")),
-    "phdthesis": (("author",), ("title",), ("year",), ("school",)),
-    "mastersthesis": (("author",), ("title",), ("year",), ("school",)),
-    "software": (*_CORE, ("publisher", "url", "version")),
-    "online": (*_CORE, ("url",)),
-    "misc": (*_CORE, ("publisher", "url", "howpublished")),
-}
+# A key must be citable as "[@key]" (Pandoc's grammar) and name its download file and URL.
+_UNSAFE_IN_FILE_NAMES: Final = frozenset('/?#%<>"\\')
 
 
 def check_references(references: Mapping[str, Reference]) -> list[Problem]:
-    """Return every rule broken by any entry, and any DOI or title two entries share."""
+    """Return every rule broken by any entry, and any DOI two entries share."""
     problems: list[Problem] = []
     for reference in references.values():
         problems += check_reference(reference)
-    problems += _shared_values(references.values(), "doi", fold=str.lower)
-    problems += _shared_values(references.values(), "title", fold=_fold_title)
+    problems += shared_values(references.values(), "doi", fold=str.lower)
     return problems
 
 
 def check_reference(reference: Reference) -> list[Problem]:
-    """Return the rules one entry breaks: key shape, type, required fields, DOI, URL, year."""
+    """Return the rules one entry breaks: usable key, type, required fields, DOI, URL, year.
+
+    These are what the engine needs to cite, link, format and export an entry. A site's own
+    house rules (a key scheme, every entry cited) are its tooling's business, not these.
+    """
     problems = [*_key_problems(reference), *_required_field_problems(reference)]
     doi = reference.get("doi")
     if doi and DOI_PREFIX_RE.match(doi):
@@ -73,34 +60,32 @@ def check_reference(reference: Reference) -> list[Problem]:
     return problems
 
 
-def find_uncited(references: Mapping[str, Reference], cited: Iterable[str]) -> list[Problem]:
-    """Return one problem for each entry no page cites: nothing stays in the file unseen."""
-    cited_keys = set(cited)
-    return [
-        Problem(reference.location, f"entry '{key}' is not cited on any page")
-        for key, reference in references.items()
-        if key not in cited_keys
-    ]
-
-
 def _key_problems(reference: Reference) -> list[Problem]:
-    if KEY_RE.match(reference.key):
-        return []
-    message = (
-        f"key '{reference.key}' does not follow the scheme authorYEARword "
-        "(lowercase letters, a four-digit year or 'inpress', then a title word)"
-    )
-    return [Problem(reference.location, message)]
+    key = reference.key
+    if not is_citable_key(key):
+        message = (
+            f"key '{key}' cannot be cited as [@{key}]: a key starts and ends with a letter, "
+            "digit or '_' and holds only letters, digits and _:.#$%&+?<>~/-"
+        )
+        return [Problem(reference.location, message)]
+    unsafe = sorted(set(key) & _UNSAFE_IN_FILE_NAMES)
+    if unsafe:
+        message = (
+            f"key '{key}' cannot name its download file: it holds {' '.join(unsafe)}; "
+            "rename the entry"
+        )
+        return [Problem(reference.location, message)]
+    return []
 
 
 def _required_field_problems(reference: Reference) -> list[Problem]:
-    requirements = REQUIRED_FIELDS.get(reference.entry_type)
-    if requirements is None:
-        known = ", ".join(sorted(REQUIRED_FIELDS))
+    row = entry_type(reference.entry_type)
+    if row is None:
+        known = ", ".join(sorted(ENTRY_TYPES))
         message = f"entry '{reference.key}' has type '{reference.entry_type}'; use one of {known}"
         return [Problem(reference.location, message)]
     problems = []
-    for alternatives in requirements:
+    for alternatives in row.required:
         if not any(reference.get(name) for name in alternatives):
             wanted = " or ".join(alternatives)
             entry = f"entry '{reference.key}' ({reference.entry_type})"
@@ -108,9 +93,10 @@ def _required_field_problems(reference: Reference) -> list[Problem]:
     return problems
 
 
-def _shared_values(
+def shared_values(
     references: Iterable[Reference], field: str, *, fold: Callable[[str], str]
 ) -> list[Problem]:
+    """One problem for each entry whose ``field`` (folded) equals an earlier entry's."""
     first_seen: dict[str, Reference] = {}
     problems = []
     for reference in references:
@@ -129,10 +115,6 @@ def _shared_values(
                 )
             )
     return problems
-
-
-def _fold_title(title: str) -> str:
-    return re.sub(r"\W+", " ", title).strip().casefold()
 
 
 def _at(reference: Reference, field: str, message: str) -> Problem:

@@ -1,8 +1,8 @@
 """Write the bibliography in the formats reference managers import: BibTeX, RIS, CSL-JSON.
 
-The only module that imports rispy. BibTeX is exported as the verified source text of each
-entry, so nothing is lost or re-encoded on the way; RIS and CSL-JSON come from the same
-CSL-JSON mapping the site formats with.
+The only module that imports rispy. BibTeX is written by ``bibtex_writing`` from the fields
+the site read, with every macro expanded; RIS and CSL-JSON come from the same CSL-JSON
+mapping the site formats with.
 """
 
 from __future__ import annotations
@@ -12,7 +12,9 @@ from typing import TYPE_CHECKING, Any, Final
 
 import rispy
 
+from citation_engine.bibtex_writing import format_entries
 from citation_engine.csl_json import to_csl_json
+from citation_engine.entry_types import ENTRY_TYPES
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
@@ -20,20 +22,8 @@ if TYPE_CHECKING:
 
     from citation_engine.references import Person, Reference
 
-RIS_TYPES: Final = {
-    "article": "JOUR",
-    "book": "BOOK",
-    "incollection": "CHAP",
-    "inbook": "CHAP",
-    "inproceedings": "CONF",
-    "techreport": "RPRT",
-    "report": "RPRT",
-    "phdthesis": "THES",
-    "mastersthesis": "THES",
-    "software": "COMP",
-    "online": "ELEC",
-    "misc": "GEN",
-}
+# Entry type -> RIS type, from the one table the checks and CSL-JSON read too.
+RIS_TYPES: Final = {name: row.ris for name, row in ENTRY_TYPES.items()}
 # BibTeX field -> rispy's long field name.
 _RIS_FIELDS: Final = {
     "title": "title",
@@ -52,8 +42,8 @@ DOWNLOADS_SUBDIR: Final = "entries"
 
 
 def to_bibtex(references: Iterable[Reference]) -> str:
-    """Return the entries as their verified BibTeX source, one blank line apart."""
-    return "\n\n".join(reference.raw_bibtex for reference in references) + "\n"
+    """Return the entries as BibTeX that means what the site shows (see ``bibtex_writing``)."""
+    return format_entries(reference.raw_bibtex for reference in references)
 
 
 def to_ris_record(reference: Reference) -> dict[str, Any]:

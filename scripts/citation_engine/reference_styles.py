@@ -181,7 +181,10 @@ def style_references(
     }
     bibliography.sort()
     entries = []
-    for key, item in zip(bibliography.keys, bibliography.bibliography(), strict=True):
+    # citeproc-py lower-cases every key; the loader keeps keys unique regardless of case.
+    by_folded_key = {key.lower(): key for key in references}
+    for folded, item in zip(bibliography.keys, bibliography.bibliography(), strict=True):
+        key = by_folded_key[folded]
         reference = references[key]
         author, year = labels[key]
         marked = _apply_fixes(

@@ -34,7 +34,11 @@ class Reference:
     editors: tuple[Person, ...]
     location: SourceLocation
     field_lines: dict[str, int] = field(default_factory=dict)
+    # The entry as BibTeX that means what the site shows (``bibtex_writing``): the export
+    # and the copy button use it.
     raw_bibtex: str = ""
+    # Field values as BibTeX holds them (LaTeX kept), after @string, "#" and crossref.
+    bibtex_fields: dict[str, str] = field(default_factory=dict)
 
     def get(self, name: str) -> str:
         """Return a field's decoded value, or an empty string when the entry lacks it."""

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from citation_engine.bibtex_loading import load_bibliography
 from citation_engine.citation_index import CitationIndex, scan_docs
 from citation_engine.errors import BibliographyError, Problem, display_path
-from citation_engine.reference_checks import check_references, find_uncited
+from citation_engine.reference_checks import check_references
 from citation_engine.styling_cache import styled_with_cache
 
 if TYPE_CHECKING:
@@ -55,10 +55,6 @@ class SiteBibliography:
             if site.key not in self.references
         ]
 
-    def uncited_problems(self) -> list[Problem]:
-        """One problem for each entry that no page cites."""
-        return find_uncited(self.references, self.index.cited_keys())
-
 
 def unknown_key_message(key: str, references: dict[str, Reference]) -> str:
     """Say which key is unknown and which existing keys are nearest ("did you mean")."""
@@ -74,10 +70,22 @@ def load_site_bibliography(
     root: Path | None = None,
     cache_dir: Path | None = None,
 ) -> SiteBibliography:
-    """Return the build's bibliography, raising once with every problem in the ``.bib`` file."""
+    """Return the build's bibliography, raising once with every problem in the ``.bib`` file.
+
+    Only what the engine needs to render and export is checked here; a site's house rules
+    (its key scheme, every entry cited) belong to its own tooling, so any legal BibTeX that
+    renders builds.
+
+    Raises:
+        BibliographyError: the file is missing or unreadable, or an entry is broken.
+    """
+    try:
+        mtime_ns = bib_path.stat().st_mtime_ns
+    except OSError:
+        mtime_ns = -1  # the loader reports the missing or unreadable file
     return _cached(
         bib_path.resolve(),
-        bib_path.stat().st_mtime_ns,
+        mtime_ns,
         docs_dir.resolve(),
         _folder_token(docs_dir),
         style,
@@ -94,7 +102,7 @@ def check_site(
         site = load_site_bibliography(bib_path, docs_dir, style, root)
     except BibliographyError as error:
         return list(error.problems)
-    return [*site.unknown_key_problems(), *site.uncited_problems()]
+    return site.unknown_key_problems()
 
 
 @lru_cache(maxsize=4)
