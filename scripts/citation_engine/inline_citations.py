@@ -12,11 +12,11 @@ from typing import TYPE_CHECKING
 from markdown.inlinepatterns import InlineProcessor
 from markdown.preprocessors import Preprocessor
 
+from citation_engine.citation_labels import narrative, parenthetical
 from citation_engine.citation_syntax import (
     BRACKETED_RE,
     NARRATIVE_RE,
     Citation,
-    CitedWork,
     find_citations,
     parse_bracketed,
     parse_narrative,
@@ -31,7 +31,6 @@ if TYPE_CHECKING:
     from markdown import Markdown
 
     from citation_engine.markdown_extension import CitationExtension
-    from citation_engine.reference_styles import StyledReference
 
 LINK_CLASS = "citation__link"
 
@@ -118,30 +117,21 @@ class NarrativeCitationProcessor(_CitationProcessor):
 
 
 def build_citation(citation: Citation, site: SiteBibliography) -> etree.Element:
-    """Build the in-text citation: one link per work to its entry in the page's list."""
+    """Build the in-text citation: one link per work to its entry in the page's list.
+
+    The text comes from ``citation_labels``: works in reference-list order, one author's
+    works collapsed, and labels that tell every work on the site apart.
+    """
     span = etree.Element("span", {"class": "citation"})
     builder = TextBuilder(span)
+    styled = site.styled
     if citation.narrative:
-        work = citation.works[0]
-        entry = site.styled[work.key]
-        label = f"{entry.author_label} ({entry.year_label})"
-        builder.link(label, "#" + anchor_for(work.key), LINK_CLASS)
-        return span
-    builder.text("(")
-    for index, work in enumerate(citation.works):
-        if index:
-            builder.text("; ")
-        _cited_work(builder, work, site.styled[work.key])
-    builder.text(")")
+        segments = narrative(citation.works[0], styled.labels)
+    else:
+        segments = parenthetical(citation.works, styled.labels, styled.position, styled.options)
+    for segment in segments:
+        if segment.key:
+            builder.link(segment.text, "#" + anchor_for(segment.key), LINK_CLASS)
+        else:
+            builder.text(segment.text)
     return span
-
-
-def _cited_work(builder: TextBuilder, work: CitedWork, entry: StyledReference) -> None:
-    if work.prefix:
-        builder.text(f"{work.prefix} ")
-    label = (
-        entry.year_label if work.suppress_author else f"{entry.author_label}, {entry.year_label}"
-    )
-    builder.link(label, "#" + anchor_for(work.key), LINK_CLASS)
-    if work.locator:
-        builder.text(f", {work.locator}")

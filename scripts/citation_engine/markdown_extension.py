@@ -25,6 +25,7 @@ from citation_engine.inline_citations import (
     NarrativeCitationProcessor,
 )
 from citation_engine.reference_lists import ReferenceListTreeprocessor
+from citation_engine.reference_styles import check_site_style
 from citation_engine.site_bibliography import SiteBibliography, forget_site, load_site_bibliography
 from citation_engine.styling_cache import DEFAULT_CACHE_DIR
 
@@ -62,6 +63,7 @@ class CitationExtension(Extension):
     def __init__(self, **kwargs: Any) -> None:
         self.config = {name: [default, help] for name, (default, help) in OPTIONS.items()}
         super().__init__(**kwargs)
+        check_site_style(self.getConfig("style"))  # refuse a style it cannot render, at start
         self.md: Markdown | None = None
         self.reset()
 
