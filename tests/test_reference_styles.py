@@ -98,7 +98,7 @@ def test_bibliography_is_sorted_by_author_as_apa_sorts(styled: StyledBibliograph
 
 def test_a_style_the_engine_cannot_render_is_refused_with_the_choices() -> None:
     with pytest.raises(UnsupportedStyleError) as raised:
-        load_site_bibliography(FIXTURE_BIB, FIXTURE_DOCS, "nlm-citation-sequence").styled
+        _ = load_site_bibliography(FIXTURE_BIB, FIXTURE_DOCS, "nlm-citation-sequence").styled
     assert str(raised.value) == (
         "citation style 'nlm-citation-sequence' is not supported: the engine renders in-text "
         "citations as APA 7 author-date labels, so the style must be one of: apa. "

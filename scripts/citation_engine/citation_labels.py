@@ -174,16 +174,12 @@ def bibliography_sort_key(item: Mapping[str, Any]) -> tuple[Any, ...]:
     """Order of the reference list: names one by one, then date, then title."""
     title = _sort_text(_ARTICLE_RE.sub("", str(item.get("title", ""))))
     names = _names(item)
-    if names:
-        name_key = tuple(
-            (
-                _sort_text(name.get("literal") or name.get("family", "")),
-                _sort_text(name.get("given", "")),
-            )
-            for name in names
-        )
-    else:
-        name_key = ((title, ""),)  # a work without author is alphabetised by its title
+    # Surnames of every author first, then initials: "Baer, R. A." alone precedes
+    # "Baer, R., Lykins, E. L. B., …", and "Horvath, A. O., Del Re, …" precedes
+    # "Horvath, A. O., & Greenberg, …", as in citeproc-js and Pandoc.
+    families = tuple(_sort_text(name.get("literal") or name.get("family", "")) for name in names)
+    givens = tuple(_sort_text(name.get("given", "")) for name in names)
+    name_key = (families, givens) if names else ((title,), ())
     return (name_key, _date_key(item), title, str(item.get("id", "")))
 
 
