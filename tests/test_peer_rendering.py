@@ -9,11 +9,13 @@ citeproc-js and Pandoc") applied explicitly below.
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 from typing import TYPE_CHECKING
 
 import pytest
 import rispy
+from bs4 import BeautifulSoup
 from citation_engine.bibtex_loading import load_bibliography
 from citation_engine.reference_exports import RIS_LIST_TAGS, RIS_MAPPING, write_downloads
 
@@ -244,3 +246,39 @@ def test_rispy_reads_every_field_the_ris_export_writes(downloads: Path) -> None:
     assert by_id["smith2015book"]["secondary_title"] == "Test Series"  # T2: a book's series
     assert by_id["nres2007misc"]["notes"] == ["Decision algorithm"]
     assert "year" not in by_id["nres2007misc"]
+
+
+# -- one label, one work, across the built site ----------------------------------------------
+
+_NARRATIVE_RE = re.compile(r"^(?P<author>.+) \((?P<year>[^()]+)\)$")
+_YEAR_RE = re.compile(r"^(?:\d{4}[a-z]*|n\.d\.(?:-[a-z]+)?|in press(?:-[a-z]+)?)$")
+
+
+def _labels_in(html: str) -> list[tuple[tuple[str, str], str]]:
+    """(author, year) -> href for every citation link; a collapsed year keeps its author."""
+    found = []
+    for span in BeautifulSoup(html, "html.parser").select("span.citation"):
+        author = ""
+        for link in span.select("a.citation__link"):
+            text = " ".join(link.get_text().split())
+            if narrative := _NARRATIVE_RE.match(text):
+                author, year = narrative["author"].replace(" and ", " & "), narrative["year"]
+            elif _YEAR_RE.match(text):
+                year = text  # "2013" after "Segal et al., 2002": the same authors
+            else:
+                author, _, year = text.rpartition(", ")
+            if author:
+                found.append(((author, year), str(link["href"])))
+    return found
+
+
+def test_every_label_on_the_built_site_stands_for_exactly_one_work(mkdocs_site: Path) -> None:
+    targets: dict[tuple[str, str], set[str]] = {}
+    for page in mkdocs_site.rglob("*.html"):
+        for label, href in _labels_in(page.read_text(encoding="utf-8")):
+            targets.setdefault(label, set()).add(href.rsplit("#", 1)[-1])
+    assert len(targets) >= 71
+    assert {label: works for label, works in targets.items() if len(works) > 1} == {}
+    assert targets[("Flückiger, Rubel, et al.", "2020")] == {"ref-fluckiger2020reciprocal"}
+    assert targets[("Flückiger, Del Re, et al.", "2020")] == {"ref-fluckiger2020assessing"}
+    assert targets[("Segal et al.", "2013")] == {"ref-segal2013mindfulness"}
