@@ -123,8 +123,10 @@ def test_copy_buttons_put_apa_and_bibtex_on_the_clipboard(page: Page, root_serve
         ),
         (
             "Copy Harvard",
-            "Razzaque, R., Okoro, E. and Wood, L. (2015) ‘Mindfulness in clinician therapeutic "
-            "relationships’, Mindfulness, 6(2), pp. 170–174.",
+            # en-US quotation marks: the style names no locale, and the site's is en-US.
+            "Razzaque, R., Okoro, E. and Wood, L. (2015) “Mindfulness in clinician therapeutic "
+            "relationships”, Mindfulness, 6(2), pp. 170–174. "
+            "Available at: https://doi.org/10.1007/s12671-013-0241-7.",
             "<em>Mindfulness</em>",
         ),
     ],
@@ -146,7 +148,9 @@ def test_copy_falls_back_to_a_copy_event_with_both_flavours(
 ) -> None:
     page.goto(root_server.base_url + "references/#ref-razzaque2015mindfulness")
     # As on a plain-http intranet: the async write is refused, execCommand remains.
-    page.evaluate("navigator.clipboard.write = () => Promise.reject(new Error('refused'))")
+    page.evaluate(
+        "() => { navigator.clipboard.write = () => Promise.reject(new Error('refused')); }"
+    )
     entry = page.locator("li#ref-razzaque2015mindfulness")
     entry.get_by_role("button", name="Copy APA 7").click()
     expect(entry.get_by_role("button", name="Copied")).to_be_visible()
