@@ -101,12 +101,17 @@ def test_full_bibliography_replaces_the_marker(render: MarkdownFactory) -> None:
     assert [(a.get_text(), a["href"]) for a in cited_on.find_all("a")] == [
         ("Fixture home", "index.md")
     ]
-    downloads = [a["href"] for a in entry.select(".reference__actions a")]
+    downloads = [a["href"] for a in entry.select(".reference__actions > a")]
     assert downloads == [
         "downloads/entries/doe2020alliance.bib",
         "downloads/entries/doe2020alliance.ris",
     ]
-    assert [b["data-copy"] for b in entry.select("button")] == ["apa", "bibtex"]
+    assert [b["data-copy"] for b in entry.select("button")] == [
+        "apa",
+        "vancouver",
+        "harvard",
+        "bibtex",
+    ]
     bibtex = entry.select_one(".reference__bibtex code")
     assert bibtex is not None
     assert "@article{doe2020alliance," in bibtex.get_text()

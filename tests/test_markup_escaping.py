@@ -38,6 +38,8 @@ OUR_TAGS = {
     "button",
 }
 OUR_ATTRIBUTES = {
+    "hidden",  # the entry in the other copy styles, beside its button
+    "data-style",
     "href",
     "title",
     "class",
