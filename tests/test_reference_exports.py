@@ -100,3 +100,41 @@ def test_ris_names_keep_their_suffix(write_bib: Callable[[str], Path]) -> None:
     )
     reference = load_bibliography(bib).references["joiner2006suffix"]
     assert to_ris_record(reference)["authors"] == ["Joiner, Thomas E., Jr.", "Test Society"]
+
+
+def test_ris_records_start_with_ty_and_carry_type_specific_fields(
+    downloads: Path, references: dict[str, Reference]
+) -> None:
+    text = (downloads / "references.ris").read_text(encoding="utf-8")
+    assert text.startswith("TY  - ")
+    assert "\n1." not in text
+    edited = to_ris_record(references["smith2018edited"])
+    assert edited["editors"] == ["Smith, Anna", "Jones, Bo"]
+    assert "secondary_authors" not in edited
+    software = to_ris_record(references["acme2010software"])
+    assert (software["type_of_reference"], software["edition"]) == ("COMP", "18")
+    assert to_ris_record(references["lee2015thesis"])["type_of_work"] == "Doctoral dissertation"
+
+
+def test_csl_json_carries_number_series_and_medium(write_bib: Callable[[str], Path]) -> None:
+    bib = write_bib(
+        "@techreport{who2013report,\n author = {{World Health Organization}},\n"
+        " title = {R},\n institution = {I},\n number = {TR-42},\n type = {Technical report},\n"
+        " address = {Geneva},\n year = {2013},\n}\n\n"
+        "@book{smith2015book,\n author = {Smith, Alan},\n title = {B},\n publisher = {P},\n"
+        " series = {Test Series},\n number = {7},\n year = {2015},\n}\n\n"
+        "@misc{nres2007misc,\n author = {{Test Service}},\n title = {M},\n"
+        " howpublished = {Decision algorithm},\n year = {n.d.},\n}\n"
+    )
+    loaded = load_bibliography(bib).references
+    items = {item["id"]: item for item in json.loads(to_csl_json_text(loaded.values()))}
+    report = items["who2013report"]
+    assert (report["number"], report["genre"], report["publisher-place"]) == (
+        "TR-42",
+        "Technical report",
+        "Geneva",
+    )
+    assert "issue" not in report  # it printed "(Issue TR-42)"
+    book = items["smith2015book"]
+    assert (book["collection-title"], book["collection-number"]) == ("Test Series", "7")
+    assert items["nres2007misc"]["medium"] == "Decision algorithm"

@@ -5,7 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from citation_engine.reference_styles import StyledBibliography, resolve_style
+from citation_engine.markdown_extension import CitationExtension
+from citation_engine.reference_styles import (
+    StyledBibliography,
+    UnsupportedStyleError,
+    resolve_style,
+    typographic_quotes,
+)
 from citation_engine.site_bibliography import load_site_bibliography
 
 from tests.conftest import FIXTURE_BIB, FIXTURE_DOCS
@@ -90,14 +96,76 @@ def test_bibliography_is_sorted_by_author_as_apa_sorts(styled: StyledBibliograph
     ]
 
 
-def test_style_is_one_setting() -> None:
-    assert resolve_style("apa").name == "apa.csl"
-    harvard = load_site_bibliography(FIXTURE_BIB, FIXTURE_DOCS, "harvard-cite-them-right").styled
-    assert (
-        harvard["roe2019book"].text
-        != load_site_bibliography(FIXTURE_BIB, FIXTURE_DOCS, "apa").styled["roe2019book"].text
+def test_a_style_the_engine_cannot_render_is_refused_with_the_choices() -> None:
+    with pytest.raises(UnsupportedStyleError) as raised:
+        _ = load_site_bibliography(FIXTURE_BIB, FIXTURE_DOCS, "nlm-citation-sequence").styled
+    assert str(raised.value) == (
+        "citation style 'nlm-citation-sequence' is not supported: the engine renders in-text "
+        "citations as APA 7 author-date labels, so the style must be one of: apa. "
+        "Vancouver and Harvard are offered as copy formats on the bibliography page."
     )
+
+
+def test_the_extension_refuses_the_style_when_it_starts() -> None:
+    with pytest.raises(UnsupportedStyleError, match="'harvard-cite-them-right' is not supported"):
+        CitationExtension(style="harvard-cite-them-right")
+
+
+def test_style_names_resolve_to_files() -> None:
+    assert resolve_style("apa").name == "apa.csl"
     assert resolve_style("styles/custom.csl") == Path("styles/custom.csl")
+
+
+@pytest.mark.parametrize(
+    ("style", "expected"),
+    [
+        ("vancouver", "Roe R. A book about relationships. London: Test Press; 2019."),
+        ("harvard", "Roe, R. (2019) A book about relationships. London: Test Press."),
+    ],
+)
+def test_every_entry_is_offered_in_the_copy_styles(
+    styled: StyledBibliography, style: str, expected: str
+) -> None:
+    copies = dict(styled["roe2019book"].copies)
+    assert "".join(run.text for run in copies[style]) == expected
+    assert [name for name, _ in styled["roe2019book"].copies] == ["vancouver", "harvard"]
+
+
+def test_a_numeric_copy_style_prints_no_citation_number(styled: StyledBibliography) -> None:
+    for entry in styled.entries:
+        text = "".join(run.text for run in dict(entry.copies)["vancouver"])
+        assert not text[:1].isdigit(), text
+
+
+def test_copy_styles_keep_italics(styled: StyledBibliography) -> None:
+    runs = dict(styled["roe2019book"].copies)["harvard"]
+    assert [run.text for run in runs if run.italic] == ["A book about relationships"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Patients' opinion", "Patients\u2019 opinion"),
+        ('The "working alliance" idea', "The \u201cworking alliance\u201d idea"),
+        ("'Quoted' start", "\u2018Quoted\u2019 start"),
+        ("O'Brien's (\"x\")", "O\u2019Brien\u2019s (\u201cx\u201d)"),
+    ],
+)
+def test_straight_quotes_become_typographic(text: str, expected: str) -> None:
+    assert typographic_quotes(text) == expected
+
+
+def test_reference_text_gets_typographic_apostrophes(tmp_path: Path) -> None:
+    bib = tmp_path / "q.bib"
+    bib.write_text(
+        "@article{ask2020why,\n author = {Ask, A.},\n title = {Patients' views},\n"
+        " journal = {J},\n year = {2020},\n url = {https://example.org/it's},\n}\n",
+        encoding="utf-8",
+    )
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    entry = load_site_bibliography(bib, docs, "apa", cache_dir=tmp_path / "c").styled["ask2020why"]
+    assert entry.text == "Ask, A. (2020). Patients\u2019 views. J. https://example.org/it's"
 
 
 def test_question_mark_titles_take_no_extra_full_stop(tmp_path: Path) -> None:

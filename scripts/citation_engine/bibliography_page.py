@@ -13,10 +13,10 @@ from markdown.util import AtomicString
 
 from citation_engine.coins import coins_span
 from citation_engine.html_building import SEARCH_EXCLUDE, TextBuilder, anchor_for, heading
+from citation_engine.reference_styles import COPY_STYLES, StyledReference
 
 if TYPE_CHECKING:
     from citation_engine.markdown_extension import CitationExtension
-    from citation_engine.reference_styles import StyledReference
     from citation_engine.site_bibliography import SiteBibliography
 
 _FORMATS = (("BibTeX", ".bib"), ("RIS", ".ris"), ("CSL-JSON", ".json"))
@@ -90,11 +90,24 @@ def _cited_on(extension: CitationExtension, key: str, site: SiteBibliography) ->
 
 
 def _actions(extension: CitationExtension, entry: StyledReference) -> etree.Element:
+    """Copy buttons for each copy style and BibTeX, then the per-entry downloads.
+
+    The entry in the other copy styles sits beside its button, hidden, as built runs (italics
+    kept), so site.js can put both an HTML and a plain-text flavour on the clipboard.
+    """
     button_class = extension.getConfig("button_class")
     downloads = extension.getConfig("downloads")
     actions = etree.Element("p", {"class": "reference__actions", SEARCH_EXCLUDE: ""})
     builder = TextBuilder(actions)
-    for copy_kind, label in (("apa", "Copy APA"), ("bibtex", "Copy BibTeX")):
+    copies = dict(entry.copies)
+    kinds = [(style_id, f"Copy {label}") for style_id, label, _ in COPY_STYLES]
+    for copy_kind, label in [*kinds, ("bibtex", "Copy BibTeX")]:
+        if copy_kind in copies:
+            hidden = etree.SubElement(
+                actions, "span", {"class": "reference__copy-text", "data-style": copy_kind}
+            )
+            hidden.set("hidden", "")
+            TextBuilder(hidden).runs(StyledReference(entry.key, copies[copy_kind], "", ""))
         button = etree.SubElement(
             actions,
             "button",

@@ -21,9 +21,9 @@ CSL_TYPES: Final = {name: row.csl for name, row in ENTRY_TYPES.items()}
 _SIMPLE_FIELDS: Final = {
     "title": "title",
     "volume": "volume",
-    "number": "issue",
     "edition": "edition",
-    "address": "publisher-place",
+    "series": "collection-title",
+    "howpublished": "medium",
     "doi": "DOI",
     "url": "URL",
     "version": "version",
@@ -32,6 +32,17 @@ _SIMPLE_FIELDS: Final = {
     "chapter": "chapter-number",
 }
 _CONTAINER_FIELDS: Final = ("journal", "booktitle")
+_PLACE_FIELDS: Final = ("address", "location")
+# BibTeX's "number" is a report's own number (CSL "number"), a book's number in its series
+# ("collection-number"), and otherwise a journal issue ("issue"). Sending a report number as
+# "issue" printed "(Issue TR-42)".
+_NUMBER_VARIABLES: Final = {
+    "techreport": "number",
+    "report": "number",
+    "book": "collection-number",
+    "incollection": "collection-number",
+    "inbook": "collection-number",
+}
 _PUBLISHER_FIELDS: Final = ("publisher", "institution", "school", "organization")
 # Characters the formatter uses as markup; field text must never contain them.
 PRIVATE_USE_RE: Final = re.compile("[\ue000-\uf8ff]")
@@ -48,6 +59,9 @@ def to_csl_json(reference: Reference) -> dict[str, Any]:
             item[csl_name] = _clean(value)
     _set_first(item, "container-title", reference, _CONTAINER_FIELDS)
     _set_first(item, "publisher", reference, _PUBLISHER_FIELDS)
+    _set_first(item, "publisher-place", reference, _PLACE_FIELDS)
+    if number := reference.get("number"):
+        item[_NUMBER_VARIABLES.get(reference.entry_type, "issue")] = _clean(number)
     if pages := reference.get("pages"):
         item["page"] = _clean(pages).replace("--", "–").replace("-", "–")
     if genre := reference.get("type") or THESIS_GENRES.get(reference.entry_type, ""):

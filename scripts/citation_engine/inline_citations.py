@@ -285,11 +285,14 @@ def build_citation(
     Prefix and suffix stay Markdown (Python-Markdown renders them after this processor); the
     labels are escaped text. Without a site (collect mode) or for an unknown key, the label
     is the key. Inside a link the labels are text, since a link cannot hold a link.
+    The labels come from ``citation_labels`` (APA 7): works of a group in reference-list
+    order, one author's works collapsed, labels that tell every work on the site apart, and
+    "and" in narrative citations.
     """
     span = etree.Element("span", {"class": "citation"})
     first, *rest = citation.works
     if citation.narrative:
-        author, year = _labels(site, first)
+        author, year = _labels(site, first, narrative=True)
         _label(span, author, first.key, linked)
         span[-1].tail = f" ({year}{_suffix(first.suffix)}" + ("; " if rest else "")
         _works(span, rest, linked=linked, site=site)
@@ -299,9 +302,17 @@ def build_citation(
         _works(span, citation.works, linked=linked, site=site)
         return span
     span.text = "("
-    _works(span, citation.works, linked=linked, site=site)
+    _works(span, _in_list_order(citation.works, site), linked=linked, site=site, collapse=True)
     _append_tail(span, ")")
     return span
+
+
+def _in_list_order(works: tuple[CitedWork, ...], site: SiteBibliography | None) -> list[CitedWork]:
+    """APA 7 §8.12: the works of one parenthetical citation in reference-list order."""
+    if site is None or any(work.key not in site.references for work in works):
+        return list(works)
+    position = site.styled.position
+    return sorted(works, key=lambda work: position[work.key])
 
 
 def _works(
@@ -310,24 +321,45 @@ def _works(
     *,
     linked: bool = True,
     site: SiteBibliography | None = None,
+    collapse: bool = False,
 ) -> None:
-    for index, work in enumerate(works):
-        if index:
-            _append_tail(span, "; ")
-        if work.prefix:
-            _append_tail(span, f"{work.prefix} ")
+    previous: CitedWork | None = None
+    for work in works:
         author, year = _labels(site, work)
-        label = year if work.suppress_author else f"{author}, {year}"
-        _label(span, label, work.key, linked)
+        if collapse and previous is not None and _same_author(previous, work, site):
+            # "(Segal et al., 2002, 2013)": one author's works share the name (APA 7 §8.12).
+            _append_tail(span, ", ")
+            _label(span, year, work.key, linked)
+        else:
+            if previous is not None:
+                _append_tail(span, "; ")
+            if work.prefix:
+                _append_tail(span, f"{work.prefix} ")
+            label = year if work.suppress_author else f"{author}, {year}"
+            _label(span, label, work.key, linked)
         span[-1].tail = _suffix(work.suffix)
+        previous = work
 
 
-def _labels(site: SiteBibliography | None, work: CitedWork) -> tuple[str, str]:
+def _same_author(previous: CitedWork, work: CitedWork, site: SiteBibliography | None) -> bool:
+    """Whether ``work`` collapses into ``previous``: same label author, nothing between."""
+    if site is None or not site.styled.options.collapse.startswith("year"):
+        return False
+    if work.prefix or work.suppress_author or previous.suppress_author or previous.suffix:
+        return False
+    if previous.key not in site.references or work.key not in site.references:
+        return False
+    return site.styled[previous.key].author_label == site.styled[work.key].author_label
+
+
+def _labels(
+    site: SiteBibliography | None, work: CitedWork, *, narrative: bool = False
+) -> tuple[str, str]:
     """The work's (author, year) labels; the key alone when there is nothing to format."""
     if site is None or work.key not in site.references:
         return work.key, work.key
-    entry = site.styled[work.key]
-    return entry.author_label, entry.year_label
+    label = site.styled[work.key].label
+    return (label.narrative_author if narrative else label.author), label.date
 
 
 def _label(span: etree.Element, label: str, key: str, linked: bool) -> None:

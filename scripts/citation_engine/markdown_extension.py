@@ -31,6 +31,7 @@ from citation_engine.inline_citations import (
     SourceCapturePreprocessor,
 )
 from citation_engine.reference_lists import ReferenceListTreeprocessor
+from citation_engine.reference_styles import check_site_style
 from citation_engine.site_bibliography import SiteBibliography, forget_site, load_site_bibliography
 from citation_engine.styling_cache import DEFAULT_CACHE_DIR
 
@@ -71,6 +72,7 @@ class CitationExtension(Extension):
         # Collect mode only records what the inline processor sees (keys, modes, prefixes,
         # suffixes, lines), with no bibliography: the citation index and `cites` use it.
         self.collect = collect
+        check_site_style(self.getConfig("style"))  # refuse a style it cannot render, at start
         self.md: Markdown | None = None
         self.reset()
 

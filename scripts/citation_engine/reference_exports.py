@@ -24,21 +24,45 @@ if TYPE_CHECKING:
 
 # Entry type -> RIS type, from the one table the checks and CSL-JSON read too.
 RIS_TYPES: Final = {name: row.ris for name, row in ENTRY_TYPES.items()}
-# BibTeX field -> rispy's long field name.
+# BibTeX field -> rispy's long field name (the RIS tag in the comment). Tags per type follow
+# the RIS specification as Zotero's RIS translator reads it (zotero/translators RIS.js).
 _RIS_FIELDS: Final = {
-    "title": "title",
-    "volume": "volume",
-    "number": "number",
-    "publisher": "publisher",
+    "title": "title",  # TI
+    "volume": "volume",  # VL
+    "publisher": "publisher",  # PB
     "institution": "publisher",
     "school": "publisher",
-    "address": "place_published",
-    "edition": "edition",
-    "doi": "doi",
-    "isbn": "issn",
-    "annote": "notes",
+    "organization": "publisher",
+    "address": "place_published",  # CY
+    "location": "place_published",
+    "edition": "edition",  # ET
+    "version": "edition",  # ET: Zotero reads it as a program's version
+    "doi": "doi",  # DO
+    "isbn": "issn",  # SN
+    "annote": "notes",  # N1
+    "howpublished": "notes",
+    "type": "type_of_work",  # M3: report type, thesis type
 }
+_THESIS_TYPES: Final = {"phdthesis": "Doctoral dissertation", "mastersthesis": "Master's thesis"}
+# Where the series title goes: T3 for a part of a book (T2 holds the book), else T2.
+_SERIES_TAG: Final = {"incollection": "tertiary_title", "inbook": "tertiary_title"}
+_REPORT_TYPES: Final = ("techreport", "report")
+
+
+class _RisWriter(rispy.RisWriter):  # type: ignore[misc]
+    """rispy's writer without the "1." counter line before each record.
+
+    A record starts with "TY  - " (RIS specification), and Pandoc refuses a file that does not.
+    """
+
+    def set_header(self, count: int) -> str:
+        return ""
+
+
 DOWNLOADS_SUBDIR: Final = "entries"
+# rispy's tags plus ED (editor), which rispy does not know; readers pass the same mapping.
+RIS_MAPPING: Final = {**rispy.TAG_KEY_MAPPING, "ED": "editors"}
+RIS_LIST_TAGS: Final = [*rispy.LIST_TYPE_TAGS, "ED"]
 
 
 def to_bibtex(references: Iterable[Reference]) -> str:
@@ -54,12 +78,22 @@ def to_ris_record(reference: Reference) -> dict[str, Any]:
         value = reference.get(bibtex_name)
         if not value:
             continue
-        record[ris_name] = [value] if ris_name == "notes" else value
+        if ris_name == "notes":
+            record.setdefault("notes", []).append(value)
+        else:
+            record.setdefault(ris_name, value)
+    if reference.entry_type in _THESIS_TYPES and "type_of_work" not in record:
+        record["type_of_work"] = _THESIS_TYPES[reference.entry_type]
+    if number := reference.get("number"):
+        # A report's number is SN (Zotero: reportNumber); elsewhere IS is the issue.
+        record["issn" if reference.entry_type in _REPORT_TYPES else "number"] = number
+    if series := reference.get("series"):
+        record[_SERIES_TAG.get(reference.entry_type, "secondary_title")] = series
     container = reference.get("journal") or reference.get("booktitle")
     if container:
         record["secondary_title"] = container
-    if year := reference.get("year"):
-        record["year"] = year
+    if (year := reference.get("year")) and year.lower() != "n.d.":
+        record["year"] = year  # RIS wants a year; an undated work has no PY
     start, _, end = reference.get("pages").replace("–", "--").partition("--")
     if start:
         record["start_page"] = start.strip("-")
@@ -70,13 +104,20 @@ def to_ris_record(reference: Reference) -> dict[str, Any]:
     if reference.authors:
         record["authors"] = [_ris_name(person) for person in reference.authors]
     if reference.editors:
-        record["secondary_authors"] = [_ris_name(person) for person in reference.editors]
+        # A chapter's editors edit its book: A2, which Zotero, Pandoc and rispy read as editors.
+        # On a book, Zotero reads A2 as the *series* editor and Pandoc drops A3, so the editors
+        # of a whole edited book go in ED, which both read as editor.
+        editors_tag = "secondary_authors" if record["type_of_reference"] == "CHAP" else "editors"
+        record[editors_tag] = [_ris_name(person) for person in reference.editors]
     return record
 
 
 def to_ris(references: Iterable[Reference]) -> str:
     """Return the entries as one RIS document."""
-    text: str = rispy.dumps([to_ris_record(reference) for reference in references])
+    records = [to_ris_record(reference) for reference in references]
+    text: str = rispy.dumps(
+        records, implementation=_RisWriter, mapping=RIS_MAPPING, list_tags=RIS_LIST_TAGS
+    )
     return text
 
 

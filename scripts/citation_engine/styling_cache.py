@@ -27,7 +27,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 from citation_engine import reference_styles
-from citation_engine.reference_styles import Run, StyledBibliography, StyledReference, resolve_style
+from citation_engine.reference_styles import (
+    COPY_STYLES,
+    Run,
+    StyledBibliography,
+    StyledReference,
+    check_site_style,
+    citation_options,
+    resolve_style,
+)
 
 if TYPE_CHECKING:
     from citation_engine.references import Reference
@@ -45,7 +53,8 @@ def cache_key(references: dict[str, Reference], style: str) -> str:
     for key in sorted(references):
         digest.update(_decoded(references[key]).encode("utf-8"))
         digest.update(b"\0")
-    digest.update(resolve_style(style).read_bytes())
+    for style_file in (style, *(name for _, _, name in COPY_STYLES)):
+        digest.update(resolve_style(style_file).read_bytes())
     digest.update(_environment_digest())
     return digest.hexdigest()
 
@@ -81,9 +90,10 @@ def styled_with_cache(
     references: dict[str, Reference], style: str, cache_dir: Path | None = None
 ) -> StyledBibliography:
     """Return the formatted bibliography from the cache, or format it and store it."""
+    check_site_style(style)
     folder = DEFAULT_CACHE_DIR if cache_dir is None else cache_dir
     path = folder / f"{cache_key(references, style)}.json"
-    cached = _read(path)
+    cached = _read(path, style)
     if cached is not None and {entry.key for entry in cached.entries} == set(references):
         return cached
     styled = reference_styles.style_references(references, style)
@@ -92,22 +102,28 @@ def styled_with_cache(
     return styled
 
 
-def _read(path: Path) -> StyledBibliography | None:
+def _runs(raw: list[dict[str, object]]) -> tuple[Run, ...]:
+    return tuple(Run(**run) for run in raw)  # type: ignore[arg-type]
+
+
+def _read(path: Path, style: str) -> StyledBibliography | None:
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
         entries = tuple(
             StyledReference(
                 key=item["key"],
-                runs=tuple(Run(**run) for run in item["runs"]),
+                runs=_runs(item["runs"]),
                 author_label=item["author_label"],
                 year_label=item["year_label"],
+                narrative_author_label=item["narrative_author_label"],
+                copies=tuple((name, _runs(runs)) for name, runs in item["copies"]),
             )
             for item in raw
         )
     except (OSError, ValueError, KeyError, TypeError):
         return None
     path.touch()  # the most recently used files survive pruning
-    return StyledBibliography(entries)
+    return StyledBibliography(entries, citation_options(style))
 
 
 def _write(path: Path, styled: StyledBibliography) -> None:
@@ -117,6 +133,8 @@ def _write(path: Path, styled: StyledBibliography) -> None:
             "runs": [vars(run) for run in entry.runs],
             "author_label": entry.author_label,
             "year_label": entry.year_label,
+            "narrative_author_label": entry.narrative_author_label,
+            "copies": [[name, [vars(run) for run in runs]] for name, runs in entry.copies],
         }
         for entry in styled.entries
     ]

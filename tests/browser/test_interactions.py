@@ -82,21 +82,81 @@ def test_citation_preview_shows_on_keyboard_focus(page: Page, root_server: Serve
     expect(page.locator(f"#{described_by}")).to_contain_text("Journal of Clinical Psychology")
 
 
+READ_CLIPBOARD = """async () => {
+    const flavours = {};
+    for (const item of await navigator.clipboard.read()) {
+        for (const type of item.types) flavours[type] = await (await item.getType(type)).text();
+    }
+    return flavours;
+}"""
+RAZZAQUE_APA = (
+    "Razzaque, R., Okoro, E., & Wood, L. (2015). Mindfulness in clinician therapeutic "
+    "relationships. Mindfulness, 6(2), 170–174. https://doi.org/10.1007/s12671-013-0241-7"
+)
+
+
 def test_copy_buttons_put_apa_and_bibtex_on_the_clipboard(page: Page, root_server: Server) -> None:
     page.goto(root_server.base_url + "references/#ref-razzaque2015mindfulness")
     entry = page.locator("li#ref-razzaque2015mindfulness")
-    entry.get_by_role("button", name="Copy APA").focus()
+    entry.get_by_role("button", name="Copy APA 7").focus()
     page.keyboard.press("Enter")
     expect(entry.get_by_role("button", name="Copied")).to_be_visible()
-    assert page.evaluate("navigator.clipboard.readText()") == (
-        "Razzaque, R., Okoro, E., & Wood, L. (2015). Mindfulness in clinician therapeutic "
-        "relationships. Mindfulness, 6(2), 170–174. https://doi.org/10.1007/s12671-013-0241-7"
-    )
-    expect(page.get_by_role("status")).to_have_text("APA reference copied to the clipboard")
+    flavours = page.evaluate(READ_CLIPBOARD)
+    assert flavours["text/plain"] == RAZZAQUE_APA
+    # The HTML flavour keeps APA's italics: journal and volume.
+    assert "<em>Mindfulness</em>, <em>6</em>(2)" in flavours["text/html"]
+    expect(page.get_by_role("status")).to_have_text("APA 7 reference copied to the clipboard")
     entry.get_by_role("button", name="Copy BibTeX").click()
     assert page.evaluate("navigator.clipboard.readText()").startswith(
         "@article{razzaque2015mindfulness,"
     )
+
+
+@pytest.mark.parametrize(
+    ("button", "plain", "italic"),
+    [
+        (
+            "Copy Vancouver",
+            "Razzaque R, Okoro E, Wood L. Mindfulness in clinician therapeutic relationships. "
+            "Mindfulness. 2015;6(2):170–4.",
+            "",
+        ),
+        (
+            "Copy Harvard",
+            # en-US quotation marks: the style names no locale, and the site's is en-US.
+            "Razzaque, R., Okoro, E. and Wood, L. (2015) “Mindfulness in clinician therapeutic "
+            "relationships”, Mindfulness, 6(2), pp. 170–174. "
+            "Available at: https://doi.org/10.1007/s12671-013-0241-7.",
+            "<em>Mindfulness</em>",
+        ),
+    ],
+)
+def test_every_entry_copies_in_vancouver_and_harvard(
+    page: Page, root_server: Server, button: str, plain: str, italic: str
+) -> None:
+    page.goto(root_server.base_url + "references/#ref-razzaque2015mindfulness")
+    entry = page.locator("li#ref-razzaque2015mindfulness")
+    entry.get_by_role("button", name=button).click()
+    expect(entry.get_by_role("button", name="Copied")).to_be_visible()
+    flavours = page.evaluate(READ_CLIPBOARD)
+    assert flavours["text/plain"].startswith(plain)
+    assert italic in flavours["text/html"]
+
+
+def test_copy_falls_back_to_a_copy_event_with_both_flavours(
+    page: Page, root_server: Server
+) -> None:
+    page.goto(root_server.base_url + "references/#ref-razzaque2015mindfulness")
+    # As on a plain-http intranet: the async write is refused, execCommand remains.
+    page.evaluate(
+        "() => { navigator.clipboard.write = () => Promise.reject(new Error('refused')); }"
+    )
+    entry = page.locator("li#ref-razzaque2015mindfulness")
+    entry.get_by_role("button", name="Copy APA 7").click()
+    expect(entry.get_by_role("button", name="Copied")).to_be_visible()
+    flavours = page.evaluate(READ_CLIPBOARD)
+    assert flavours["text/plain"] == RAZZAQUE_APA
+    assert "<em>Mindfulness</em>" in flavours["text/html"]
 
 
 def test_downloads_are_served(page: Page, root_server: Server) -> None:

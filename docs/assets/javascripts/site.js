@@ -1,7 +1,9 @@
 /* The site's one script, loaded from its own origin.
-   1. Copy buttons on the bibliography page: copy an entry's APA text or its BibTeX. Works
-      offline and on plain-http intranets, where the async Clipboard API is missing: it falls
-      back to a selected, off-screen textarea and execCommand("copy").
+   1. Copy buttons on the bibliography page: copy an entry as APA 7, Vancouver or Harvard
+      (an HTML flavour with its italics and a plain-text flavour, so a word processor keeps
+      the italics and a plain editor gets text), or its BibTeX (plain text). Works offline and
+      on plain-http intranets, where the async Clipboard API is missing: it falls back to
+      execCommand("copy") with a copy-event handler that sets both flavours.
    2. Names Material's search dialog for assistive technology (it has role="dialog" but no
       name); Zensical's template already names it, so the label is only added when missing.
    3. Citation previews: hovering or focusing an in-text citation shows the entry it links to
@@ -18,39 +20,73 @@
     search.setAttribute("aria-label", "Search");
   }
 
-  function entryText(button) {
+  // The element whose content a button copies: the BibTeX source, the entry as the page
+  // shows it (APA), or its hidden rendering in another copy style.
+  function copySource(button) {
     var entry = button.closest("li.reference");
-    if (!entry) return "";
-    var selector = button.dataset.copy === "bibtex" ? ".reference__bibtex code" : ".reference__text";
-    var source = entry.querySelector(selector);
-    return source ? source.textContent.trim() : "";
+    if (!entry) return null;
+    var kind = button.dataset.copy;
+    if (kind === "bibtex") return entry.querySelector(".reference__bibtex code");
+    if (kind === "apa") return entry.querySelector(".reference__text");
+    var hidden = entry.querySelectorAll(".reference__copy-text");
+    for (var i = 0; i < hidden.length; i++) {
+      if (hidden[i].dataset.style === kind) return hidden[i];
+    }
+    return null;
   }
 
-  function copyWithSelection(text) {
+  function flavours(button) {
+    var source = copySource(button);
+    if (!source) return { text: "", html: "" };
+    var text = source.textContent.trim();
+    if (button.dataset.copy === "bibtex") return { text: text, html: "" };
+    // innerHTML of our own built markup (em, strong, a): the serializer escaped field text.
+    return { text: text.replace(/\s+/g, " "), html: source.innerHTML.trim() };
+  }
+
+  function copyWithEvent(copied) {
+    function onCopy(event) {
+      event.clipboardData.setData("text/plain", copied.text);
+      if (copied.html) event.clipboardData.setData("text/html", copied.html);
+      event.preventDefault();
+    }
     var area = document.createElement("textarea");
-    area.value = text;
+    area.value = copied.text;
     area.setAttribute("readonly", "");
     area.style.position = "fixed";
     area.style.top = "-1000px";
     document.body.appendChild(area);
     area.select();
-    var copied = false;
+    document.addEventListener("copy", onCopy);
+    var done = false;
     try {
-      copied = document.execCommand("copy");
+      done = document.execCommand("copy");
     } catch (error) {
-      copied = false;
+      done = false;
     }
+    document.removeEventListener("copy", onCopy);
     document.body.removeChild(area);
-    return copied ? Promise.resolve() : Promise.reject(new Error("copy refused"));
+    return done ? Promise.resolve() : Promise.reject(new Error("copy refused"));
   }
 
-  function copy(text) {
+  function copy(copied) {
     if (navigator.clipboard && window.isSecureContext) {
-      return navigator.clipboard.writeText(text).catch(function () {
-        return copyWithSelection(text);
+      var written;
+      if (copied.html && window.ClipboardItem) {
+        written = navigator.clipboard.write([
+          new window.ClipboardItem({
+            "text/html": new Blob([copied.html], { type: "text/html" }),
+            "text/plain": new Blob([copied.text], { type: "text/plain" }),
+          }),
+        ]);
+      } else {
+        written = navigator.clipboard.writeText(copied.text);
+      }
+      return written.catch(function () {
+        return copyWithEvent(copied);
       });
     }
-    return copyWithSelection(text);
+    return copyWithEvent(copied);
   }
 
   function announce(message) {
@@ -73,7 +109,7 @@
     if (!button) return;
     var label = button.dataset.label || button.textContent;
     button.dataset.label = label;
-    copy(entryText(button)).then(
+    copy(flavours(button)).then(
       function () {
         button.textContent = "Copied";
         announce(label.replace("Copy ", "") + " reference copied to the clipboard");
