@@ -7,11 +7,14 @@ from __future__ import annotations
 
 import unicodedata
 import xml.etree.ElementTree as etree
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Final
 
+from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
 from citation_engine.html_building import SEARCH_EXCLUDE, TextBuilder, anchor_for, heading
+from citation_engine.page_order import nav_order, site_order_key
 
 if TYPE_CHECKING:
     from citation_engine.markdown_extension import CitationExtension
@@ -19,6 +22,11 @@ if TYPE_CHECKING:
     from citation_engine.site_bibliography import SiteBibliography
 
 _FORMATS = (("BibTeX", ".bib"), ("RIS", ".ris"), ("CSL-JSON", ".json"))
+# A BibTeX field whose value says which part of the record could not be checked.
+UNVERIFIED_FIELD: Final = "unverified"
+INCOMPLETE_LABEL: Final = "Incomplete record: "
+FILTER_ID: Final = "bibliography-filter"
+ENTRY_HEADING_SUFFIX: Final = "-entry"
 
 
 def full_bibliography(extension: CitationExtension) -> list[etree.Element]:
@@ -28,7 +36,7 @@ def full_bibliography(extension: CitationExtension) -> list[etree.Element]:
     sections small enough for the search index (Zensical refuses one huge section).
     """
     site = extension.site()
-    elements = [_whole_library_downloads(extension)]
+    elements = [_whole_library_downloads(extension), _filter_controls()]
     for letter, entries in _by_initial(site.styled.entries):
         section = heading(letter)
         section.set("id", f"bibliography-{letter.lower() if letter.isalpha() else 'other'}")
@@ -37,7 +45,45 @@ def full_bibliography(extension: CitationExtension) -> list[etree.Element]:
         for entry in entries:
             listing.append(_full_entry(extension, entry, site))
         elements.append(listing)
+    empty = etree.Element("p", {"class": "bibliography-filter__empty", "hidden": "hidden"})
+    empty.text = AtomicString(
+        "No entry matches this filter. Try part of an author's family name, a year, "
+        "a word from the title, or the name of a page."
+    )
+    elements.append(empty)
     return elements
+
+
+def _filter_controls() -> etree.Element:
+    """A labelled filter box; site.js shows it and filters the entries (it is useless without)."""
+    box = etree.Element("div", {"class": "bibliography-filter", "hidden": "hidden"})
+    box.set(SEARCH_EXCLUDE, "")
+    label = etree.SubElement(box, "label", {"for": FILTER_ID})
+    label.text = AtomicString("Filter by author, year, title or topic")
+    etree.SubElement(
+        box,
+        "input",
+        {
+            "type": "search",
+            "id": FILTER_ID,
+            "class": "bibliography-filter__input",
+            "autocomplete": "off",
+            "spellcheck": "false",
+            "aria-describedby": f"{FILTER_ID}-count",
+        },
+    )
+    count = etree.SubElement(
+        box,
+        "p",
+        {
+            "id": f"{FILTER_ID}-count",
+            "class": "bibliography-filter__count",
+            "role": "status",
+            "aria-live": "polite",
+        },
+    )
+    count.text = AtomicString("")
+    return box
 
 
 def _whole_library_downloads(extension: CitationExtension) -> etree.Element:
@@ -63,6 +109,12 @@ def _full_entry(
     item = etree.Element("li", {"id": anchor_for(entry.key), "class": "reference"})
     text = etree.SubElement(item, "p", {"class": "reference__text"})
     TextBuilder(text).runs(entry)
+    if reason := reference.get(UNVERIFIED_FIELD):
+        item.set("class", "reference reference--incomplete")
+        marker = etree.SubElement(item, "p", {"class": "reference__incomplete"})
+        label = etree.SubElement(marker, "strong")
+        label.text = AtomicString(INCOMPLETE_LABEL.strip())
+        label.tail = AtomicString(f" {reason}")
     if annote := reference.get("annote"):
         note = etree.SubElement(item, "p", {"class": "reference__annote"})
         note.text = AtomicString(annote)
@@ -80,7 +132,12 @@ def _cited_on(extension: CitationExtension, key: str, site: SiteBibliography) ->
     paragraph = etree.Element("p", {"class": "reference__cited-on"})
     builder = TextBuilder(paragraph)
     builder.text(extension.getConfig("cited_on_label"))
-    for index, page in enumerate(site.index.citing_pages(key)):
+    # In the order of the site's navigation, and never the bibliography page itself.
+    bibliography_page = extension.getConfig("bibliography_page")
+    pages = [page for page in site.index.citing_pages(key) if page.path != bibliography_page]
+    order = site_order_key(nav_order(Path(extension.getConfig("nav_config"))))
+    pages.sort(key=lambda page: order(page.path))
+    for index, page in enumerate(pages):
         if index:
             builder.text(", ")
         builder.link(page.title, extension.link_to(page.path))
@@ -116,3 +173,24 @@ def _by_initial(entries: tuple[StyledReference, ...]) -> list[tuple[str, list[St
         letter = first.upper() if first.isalpha() else "#"
         groups.setdefault(letter, []).append(entry)
     return list(groups.items())
+
+
+class EntryHeadingTreeprocessor(Treeprocessor):
+    """Make each bibliography entry's reference a heading, after the table of contents is built.
+
+    Both engines' search split a page into sections at headings with an id, so a search for
+    an author then leads to the entry itself rather than to its letter. Done after ``toc``
+    the headings stay out of the page's table of contents (71 entries would bury the letters)
+    and get no permalink. The entry keeps its list-item id, which links already use.
+    """
+
+    def run(self, root: etree.Element) -> None:
+        """Turn ``li.reference > p.reference__text`` of the full list into ``h3`` in place."""
+        for listing in root.iter("ul"):
+            if "reference-list--full" not in (listing.get("class") or "").split():
+                continue
+            for item in listing:
+                text = item.find("p[@class='reference__text']")
+                if text is not None and item.get("id"):
+                    text.tag = "h3"
+                    text.set("id", f"{item.get('id')}{ENTRY_HEADING_SUFFIX}")

@@ -96,7 +96,8 @@ def scan_page(text: str, relative_path: str, display_path: str) -> PageCitations
     body = text[front.end() :] if front else text
     meta = _front_matter(front.group("yaml") if front else "")
     heading = _HEADING_RE.search(body)
-    title = str(meta.get("title") or (heading["title"] if heading else relative_path))
+    # The H1 is the title readers see; front matter `title` may be written for the browser tab.
+    title = str((heading["title"] if heading else "") or meta.get("title") or relative_path)
     sites = tuple(
         CitationSite(key, SourceLocation(display_path, found.line + offset))
         for found in find_citations(body)

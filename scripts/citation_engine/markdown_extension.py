@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from markdown import Extension
 
+from citation_engine.bibliography_page import EntryHeadingTreeprocessor
 from citation_engine.engine_pages import engine_page, relative_link
 from citation_engine.inline_citations import (
     BracketedCitationProcessor,
@@ -47,6 +48,10 @@ OPTIONS: dict[str, tuple[str, str]] = {
         "Text before the whole-library download links.",
     ),
     "cited_on_label": ("Cited on: ", "Text before the links to the pages citing an entry."),
+    "nav_config": (
+        "mkdocs.yml",
+        "Configuration whose `nav` orders the cited-on links (path order when it has none).",
+    ),
     "button_class": ("md-button", "Theme class of the copy and download buttons."),
     "cache_dir": (
         str(DEFAULT_CACHE_DIR),
@@ -80,6 +85,8 @@ class CitationExtension(Extension):
         # After inline processing (20) so the page's keys are known; before toc (5) so the
         # References heading gets an id and a TOC entry; before both engines' link rewriting (0).
         md.treeprocessors.register(ReferenceListTreeprocessor(md, self), "citation_lists", 15)
+        # After toc (5), so the bibliography's entry headings stay out of the page's contents.
+        md.treeprocessors.register(EntryHeadingTreeprocessor(md), "citation_entry_headings", 4)
 
     def reset(self) -> None:
         """Forget the previous page's citations, as Python-Markdown's footnotes do."""
