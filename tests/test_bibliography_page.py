@@ -125,10 +125,14 @@ def test_each_entry_is_a_search_section_but_not_a_contents_entry(
     bib = write_bib(ENTRY.replace("{unverified}", ""))
     docs = _docs(tmp_path, {"index.md": "# Home\n\n[@doe2020alliance]\n"})
     soup, md = _bibliography(bib, docs)
-    heading = soup.select_one("li#ref-doe2020alliance > h3.reference__text")
+    heading = soup.select_one("li#ref-doe2020alliance > h3.reference__label")
     assert heading is not None
     assert heading["id"] == "ref-doe2020alliance-entry"
-    assert heading.get_text().startswith("Doe, J. (2020). A test of the alliance.")
+    assert heading.get_text() == "Doe, 2020"
+    # The reference itself stays a paragraph: its title words are not weighted as a heading.
+    reference = soup.select_one("li#ref-doe2020alliance > p.reference__text")
+    assert reference is not None
+    assert reference.get_text().startswith("Doe, J. (2020). A test of the alliance.")
     assert heading.select(".headerlink") == []
     contents = [token["id"] for token in md.toc_tokens[0]["children"]]  # type: ignore[attr-defined]
     assert contents == ["bibliography-d"]
