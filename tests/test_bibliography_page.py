@@ -160,4 +160,5 @@ def test_the_filter_box_is_labelled_announces_its_count_and_has_an_empty_message
     empty = soup.select_one("p.bibliography-filter__empty")
     assert empty is not None
     assert empty.has_attr("hidden")
+    assert empty.has_attr("data-search-exclude")
     assert empty.get_text().startswith("No entry matches this filter.")

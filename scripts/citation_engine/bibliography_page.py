@@ -46,7 +46,9 @@ def full_bibliography(extension: CitationExtension) -> list[etree.Element]:
         for entry in entries:
             listing.append(_full_entry(extension, entry, site))
         elements.append(listing)
-    empty = etree.Element("p", {"class": "bibliography-filter__empty", "hidden": "hidden"})
+    empty = etree.Element(
+        "p", {"class": "bibliography-filter__empty", "hidden": "hidden", SEARCH_EXCLUDE: ""}
+    )
     empty.text = AtomicString(
         "No entry matches this filter. Try part of an author's family name, a year, "
         "a word from the title, or the name of a page."
