@@ -81,7 +81,7 @@ def _filter_controls() -> etree.Element:
         {
             "id": f"{FILTER_ID}-count",
             "class": "bibliography-filter__count",
-            "role": "status",
+            # A polite live region, not role=status: the copy buttons' status is the page's one.
             "aria-live": "polite",
         },
     )
