@@ -101,11 +101,14 @@ def search_page(browser: Browser, root_server: Server) -> Iterator[Page]:
 def _search(page: Page, query: str) -> tuple[str, list[str]]:
     """Run one query; return the result count line and the result links, site-relative."""
     field = page.locator(".md-search__input")
+    meta = page.locator(".md-search-result__meta")
+    # Empty the box first, so the results read below cannot be the previous query's.
+    field.fill("")
+    field.press("End")
+    expect(meta).to_have_text("Type to start searching", timeout=10000)
     field.fill(query)
     field.press("End")  # the theme searches on keyup: one search for the whole query
-    meta = page.locator(".md-search-result__meta")
     expect(meta).to_have_text(re.compile(r"matching document|No matching"), timeout=10000)
-    page.wait_for_timeout(150)
     base = page.evaluate("new URL('.', document.baseURI).href")
     hrefs = page.locator(".md-search-result__list a").evaluate_all(
         "(links) => links.map((link) => link.href)"
