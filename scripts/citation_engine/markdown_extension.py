@@ -50,7 +50,7 @@ OPTIONS: dict[str, tuple[str, str]] = {
     "cited_on_label": ("Cited on: ", "Text before the links to the pages citing an entry."),
     "nav_config": (
         "mkdocs.yml",
-        "Configuration whose `nav` orders the cited-on links (path order when it has none).",
+        "MkDocs-style config (from the working directory) whose `nav` orders cited-on links.",
     ),
     "button_class": ("md-button", "Theme class of the copy and download buttons."),
     "cache_dir": (
