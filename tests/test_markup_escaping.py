@@ -36,6 +36,11 @@ OUR_TAGS = {
     "pre",
     "code",
     "button",
+    # The bibliography's filter box and each entry's label heading (bibliography_page.py).
+    "div",
+    "label",
+    "input",
+    "h3",
 }
 OUR_ATTRIBUTES = {
     "hidden",  # the entry in the other copy styles, beside its button
@@ -48,6 +53,13 @@ OUR_ATTRIBUTES = {
     "type",
     "data-copy",
     "data-search-exclude",
+    # The filter box: fixed values, never field text.
+    "for",
+    "autocomplete",
+    "spellcheck",
+    "aria-describedby",
+    "aria-live",
+    "role",
 }
 
 

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import unicodedata
 import xml.etree.ElementTree as etree
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
+from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
 from citation_engine.coins import coins_span
 from citation_engine.html_building import SEARCH_EXCLUDE, TextBuilder, anchor_for, heading
+from citation_engine.page_order import nav_order, site_order_key
 from citation_engine.reference_styles import COPY_STYLES, StyledReference
 
 if TYPE_CHECKING:
@@ -20,6 +22,12 @@ if TYPE_CHECKING:
     from citation_engine.site_bibliography import SiteBibliography
 
 _FORMATS = (("BibTeX", ".bib"), ("RIS", ".ris"), ("CSL-JSON", ".json"))
+# A BibTeX field whose value says which part of the record could not be checked.
+UNVERIFIED_FIELD: Final = "unverified"
+INCOMPLETE_LABEL: Final = "Incomplete record: "
+FILTER_ID: Final = "bibliography-filter"
+ENTRY_HEADING_SUFFIX: Final = "-entry"
+ENTRY_LABEL_CLASS: Final = "reference__label"
 
 
 def full_bibliography(extension: CitationExtension) -> list[etree.Element]:
@@ -29,7 +37,7 @@ def full_bibliography(extension: CitationExtension) -> list[etree.Element]:
     sections small enough for the search index (Zensical refuses one huge section).
     """
     site = extension.site()
-    elements = [_whole_library_downloads(extension)]
+    elements = [_whole_library_downloads(extension), _filter_controls()]
     for letter, entries in _by_initial(site.styled.entries):
         section = heading(letter)
         section.set("id", f"bibliography-{letter.lower() if letter.isalpha() else 'other'}")
@@ -38,7 +46,47 @@ def full_bibliography(extension: CitationExtension) -> list[etree.Element]:
         for entry in entries:
             listing.append(_full_entry(extension, entry, site))
         elements.append(listing)
+    empty = etree.Element(
+        "p", {"class": "bibliography-filter__empty", "hidden": "hidden", SEARCH_EXCLUDE: ""}
+    )
+    empty.text = AtomicString(
+        "No entry matches this filter. Try part of an author's family name, a year, "
+        "a word from the title, or the name of a page."
+    )
+    elements.append(empty)
     return elements
+
+
+def _filter_controls() -> etree.Element:
+    """A labelled filter box; site.js shows it and filters the entries (it is useless without)."""
+    box = etree.Element("div", {"class": "bibliography-filter", "hidden": "hidden"})
+    box.set(SEARCH_EXCLUDE, "")
+    label = etree.SubElement(box, "label", {"for": FILTER_ID})
+    label.text = AtomicString("Filter by author, year, title or topic")
+    etree.SubElement(
+        box,
+        "input",
+        {
+            "type": "search",
+            "id": FILTER_ID,
+            "class": "bibliography-filter__input",
+            "autocomplete": "off",
+            "spellcheck": "false",
+            "aria-describedby": f"{FILTER_ID}-count",
+        },
+    )
+    count = etree.SubElement(
+        box,
+        "p",
+        {
+            "id": f"{FILTER_ID}-count",
+            "class": "bibliography-filter__count",
+            # A polite live region, not role=status: the copy buttons' status is the page's one.
+            "aria-live": "polite",
+        },
+    )
+    count.text = AtomicString("")
+    return box
 
 
 def _whole_library_downloads(extension: CitationExtension) -> etree.Element:
@@ -62,8 +110,17 @@ def _full_entry(
 ) -> etree.Element:
     reference = site.references[entry.key]
     item = etree.Element("li", {"id": anchor_for(entry.key), "class": "reference"})
+    # Becomes the entry's heading once the table of contents is built (EntryHeadingTreeprocessor).
+    label = etree.SubElement(item, "p", {"class": ENTRY_LABEL_CLASS})
+    label.text = AtomicString(f"{entry.author_label}, {entry.year_label}")
     text = etree.SubElement(item, "p", {"class": "reference__text"})
     TextBuilder(text).runs(entry)
+    if reason := reference.get(UNVERIFIED_FIELD):
+        item.set("class", "reference reference--incomplete")
+        marker = etree.SubElement(item, "p", {"class": "reference__incomplete"})
+        label = etree.SubElement(marker, "strong")
+        label.text = AtomicString(INCOMPLETE_LABEL.strip())
+        label.tail = AtomicString(f" {reason}")
     if annote := reference.get("annote"):
         note = etree.SubElement(item, "p", {"class": "reference__annote"})
         note.text = AtomicString(annote)
@@ -82,7 +139,12 @@ def _cited_on(extension: CitationExtension, key: str, site: SiteBibliography) ->
     paragraph = etree.Element("p", {"class": "reference__cited-on"})
     builder = TextBuilder(paragraph)
     builder.text(extension.getConfig("cited_on_label"))
-    for index, page in enumerate(site.index.citing_pages(key)):
+    # In the order of the site's navigation, and never the bibliography page itself.
+    bibliography_page = extension.getConfig("bibliography_page")
+    pages = [page for page in site.index.citing_pages(key) if page.path != bibliography_page]
+    order = site_order_key(nav_order(extension.option_path("nav_config")))
+    pages.sort(key=lambda page: order(page.path))
+    for index, page in enumerate(pages):
         if index:
             builder.text(", ")
         builder.link(page.title, extension.link_to(page.path))
@@ -131,3 +193,26 @@ def _by_initial(entries: tuple[StyledReference, ...]) -> list[tuple[str, list[St
         letter = first.upper() if first.isalpha() else "#"
         groups.setdefault(letter, []).append(entry)
     return list(groups.items())
+
+
+class EntryHeadingTreeprocessor(Treeprocessor):
+    """Give each bibliography entry a heading, its label, after the table of contents is built.
+
+    Both engines' search split a page into sections at headings with an id and weight the
+    heading far above the text, so a search for an author leads to the entry itself rather
+    than to its letter. The heading is the short label ("Safran & Muran, 2000"), not the
+    reference: with every title word in 71 headings, the bibliography outranked the pages
+    for topic words such as "mindfulness". Done after ``toc``, the headings stay out of the
+    page's table of contents and get no permalink; the list item keeps its id for links.
+    """
+
+    def run(self, root: etree.Element) -> None:
+        """Turn ``li.reference > p.reference__label`` of the full list into ``h3`` in place."""
+        for listing in root.iter("ul"):
+            if "reference-list--full" not in (listing.get("class") or "").split():
+                continue
+            for item in listing:
+                label = item.find(f"p[@class='{ENTRY_LABEL_CLASS}']")
+                if label is not None and item.get("id"):
+                    label.tag = "h3"
+                    label.set("id", f"{item.get('id')}{ENTRY_HEADING_SUFFIX}")

@@ -115,7 +115,8 @@ def scan_page(text: str, relative_path: str, display_path: str) -> PageCitations
     offset, body = split_front_matter(text)
     meta = _front_matter(front.group("yaml") if front else "")
     heading = _HEADING_RE.search(body)
-    title = str(meta.get("title") or (heading["title"] if heading else relative_path))
+    # The H1 is the title readers see; front matter `title` may be written for the browser tab.
+    title = str((heading["title"] if heading else "") or meta.get("title") or relative_path)
     sites = tuple(
         CitationSite(placed.work.key, SourceLocation(display_path, placed.line + offset))
         for placed in collect_citations(body)

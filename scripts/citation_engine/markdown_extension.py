@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from markdown import Extension
 
 from citation_engine import styling_cache
+from citation_engine.bibliography_page import EntryHeadingTreeprocessor
 from citation_engine.engine_failures import guard_conversion
 from citation_engine.engine_pages import engine_page, engine_project_dir, relative_link
 from citation_engine.inline_citations import (
@@ -54,6 +55,10 @@ OPTIONS: dict[str, tuple[str, str]] = {
         "Text before the whole-library download links.",
     ),
     "cited_on_label": ("Cited on: ", "Text before the links to the pages citing an entry."),
+    "nav_config": (
+        "mkdocs.yml",
+        "MkDocs-style config, relative to the project folder, whose `nav` orders cited-on links.",
+    ),
     "button_class": ("md-button", "Theme class of the copy and download buttons."),
     "cache_dir": (
         "",
@@ -99,6 +104,8 @@ class CitationExtension(Extension):
         # References heading gets an id and a TOC entry; before both engines' link rewriting (0).
         if not self.collect:
             md.treeprocessors.register(ReferenceListTreeprocessor(md, self), "citation_lists", 15)
+            # After toc (5), so the bibliography's entry headings stay out of its contents.
+            md.treeprocessors.register(EntryHeadingTreeprocessor(md), "citation_entry_headings", 4)
 
     def reset(self) -> None:
         """Forget the previous page's citations, as Python-Markdown's footnotes do."""
@@ -120,8 +127,8 @@ class CitationExtension(Extension):
             # Read at call time: tests move the default to a folder of their own.
             cache_dir = self.getConfig("cache_dir") or styling_cache.DEFAULT_CACHE_DIR
             self._site = load_site_bibliography(
-                self._option_path("bibliography"),
-                self._option_path("docs_dir"),
+                self.option_path("bibliography"),
+                self.option_path("docs_dir"),
                 self.getConfig("style"),
                 root=self._project_dir(),
                 cache_dir=self._project_dir() / cache_dir,
@@ -133,7 +140,8 @@ class CitationExtension(Extension):
         named = engine_project_dir(self.md) if self.md else None
         return named if named is not None else Path.cwd()
 
-    def _option_path(self, name: str) -> Path:
+    def option_path(self, name: str) -> Path:
+        """An option that names a file or folder, resolved against the project folder."""
         return self._project_dir() / str(self.getConfig(name))
 
     def refresh_site(self) -> SiteBibliography:

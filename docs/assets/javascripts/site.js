@@ -11,7 +11,12 @@
       textContent, so nothing in a BibTeX field can become markup, whatever the theme, the
       engine or the server's security policy. (The theme's own tooltips insert a title
       attribute as HTML, which is why citations carry no title.) The preview can be hovered,
-      and Escape dismisses it (WCAG 1.4.13). */
+      and Escape dismisses it (WCAG 1.4.13).
+   4. The bibliography filter: shows the filter box the page ships hidden, and hides the
+      entries (and emptied letter sections) whose text lacks any typed word. A live region
+      gives the count, and a message says so when nothing matches.
+   5. Wide tables: a table wider than its column gets a visible "scroll sideways" hint, a
+      shadow at the edge that hides columns, and a keyboard-focusable, named scroll region. */
 (function () {
   "use strict";
 
@@ -238,4 +243,110 @@
   document.addEventListener("keydown", function (event) {
     if (event.key === "Escape" && previewed) hidePreview();
   });
+
+  /* 4. Bibliography filter ------------------------------------------------------------- */
+
+  function folded(text) {
+    return text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+  }
+
+  function setUpBibliographyFilter() {
+    var box = document.querySelector(".bibliography-filter");
+    if (!box) return;
+    var input = box.querySelector("input");
+    var count = box.querySelector(".bibliography-filter__count");
+    var empty = document.querySelector(".bibliography-filter__empty");
+    var lists = Array.prototype.slice.call(document.querySelectorAll("ul.reference-list--full"));
+    var entries = Array.prototype.slice.call(
+      document.querySelectorAll("ul.reference-list--full > li.reference")
+    );
+    // What a reader may filter on: the reference, the annotation, the incomplete-record
+    // note and the titles of the citing pages (the topics); never the BibTeX source.
+    var texts = entries.map(function (entry) {
+      var parts = entry.querySelectorAll(
+        ".reference__text, .reference__annote, .reference__incomplete, .reference__cited-on"
+      );
+      return folded(Array.prototype.map.call(parts, function (part) {
+        return part.textContent;
+      }).join(" "));
+    });
+
+    function apply() {
+      var words = folded(input.value).split(/\s+/).filter(Boolean);
+      var shown = 0;
+      entries.forEach(function (entry, index) {
+        var match = words.every(function (word) { return texts[index].indexOf(word) !== -1; });
+        entry.hidden = !match;
+        if (match) shown += 1;
+      });
+      lists.forEach(function (list) {
+        var any = list.querySelector("li.reference:not([hidden])") !== null;
+        list.hidden = !any;
+        var letter = list.previousElementSibling;
+        if (letter && letter.tagName === "H2") letter.hidden = !any;
+      });
+      count.textContent = words.length
+        ? shown + " of " + entries.length + " entries match"
+        : entries.length + " entries";
+      if (empty) empty.hidden = shown !== 0;
+    }
+
+    box.hidden = false;
+    input.addEventListener("input", apply);
+    apply();
+  }
+
+  /* 5. Wide tables ---------------------------------------------------------------------- */
+
+  var HINT_CLASS = "table-scroll-hint";
+
+  function markScrollableTables() {
+    var wraps = document.querySelectorAll(".md-typeset__scrollwrap");
+    Array.prototype.forEach.call(wraps, function (wrap) {
+      var scrolls = wrap.scrollWidth > wrap.clientWidth + 1;
+      var hint = wrap.previousElementSibling;
+      var hasHint = hint && hint.classList.contains(HINT_CLASS);
+      wrap.classList.toggle("is-scrollable", scrolls);
+      if (scrolls) {
+        wrap.setAttribute("tabindex", "0");
+        wrap.setAttribute("role", "region");
+        wrap.setAttribute("aria-label", "Table, scrolls sideways");
+        if (!hasHint) {
+          hint = document.createElement("p");
+          hint.className = HINT_CLASS;
+          hint.setAttribute("aria-hidden", "true");
+          hint.textContent = "Scroll the table sideways to see every column \u2192";
+          wrap.parentNode.insertBefore(hint, wrap);
+        }
+      } else {
+        wrap.removeAttribute("tabindex");
+        wrap.removeAttribute("role");
+        wrap.removeAttribute("aria-label");
+        if (hasHint) hint.parentNode.removeChild(hint);
+      }
+    });
+  }
+
+  var resizeTimer = 0;
+  window.addEventListener("resize", function () {
+    window.clearTimeout(resizeTimer);
+    resizeTimer = window.setTimeout(markScrollableTables, 150);
+  });
+
+  function ready() {
+    setUpBibliographyFilter();
+    markScrollableTables();
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", ready);
+  } else {
+    ready();
+  }
+  // The theme wraps tables in their scroll containers from its own script, which may run
+  // after this one: measure again when it says the page is ready, and once all has loaded.
+  if (window.document$ && typeof window.document$.subscribe === "function") {
+    window.document$.subscribe(function () { markScrollableTables(); });
+  }
+  window.addEventListener("load", markScrollableTables);
 })();
