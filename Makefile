@@ -14,7 +14,6 @@ TEST_STAMP := $(VENV)/.installed-test
 # `make serve` listens here; DEV_ADDR=0.0.0.0:8000 previews on a phone on the same network.
 DEV_ADDR ?= 127.0.0.1:8000
 SITE_URL ?= http://$(DEV_ADDR)/
-VERSION := $(shell date -u +%Y.%m.%d)
 export NO_MKDOCS_2_WARNING := 1
 export SITE_URL
 
@@ -62,27 +61,27 @@ figures: install ## Draw the SVG figures from data/
 prepare: export figures
 
 .PHONY: serve
-serve: prepare ## Serve with live reload on DEV_ADDR (default 127.0.0.1:8000); bib edits reload too
-	$(PY) -m mkdocs serve --dev-addr $(DEV_ADDR) --watch bib
+serve: prepare ## Serve with live reload on DEV_ADDR (default 127.0.0.1:8000); bib edits rewrite the downloads too
+	$(PY) -m alliance_site serve --dev-addr $(DEV_ADDR)
 
+# build, build-zensical, dist and dist-offline go through alliance_site.release: each takes
+# the checkout's build lock, builds from a snapshot of the sources (the bibliography read
+# once, so pages and downloads agree), and replaces its output only when it succeeded.
 .PHONY: build
-build: prepare ## Build the static site into site/ (set SITE_URL for the deployment address)
-	$(PY) -m mkdocs build --strict --clean
+build: figures ## Build the static site into site/ (set SITE_URL for the deployment address)
+	$(PY) -m alliance_site build
 
 .PHONY: build-zensical
-build-zensical: prepare ## Build the same site with Zensical into site-zensical/ (site/ is kept)
-	@# Zensical has no --site-dir: it writes site/, so an existing MkDocs build is set aside.
-	rm -rf .site-keep && if [ -d site ]; then mv site .site-keep; fi
-	$(PY) -m zensical build --strict --clean --config-file mkdocs.yml || \
-		{ rm -rf site; if [ -d .site-keep ]; then mv .site-keep site; fi; exit 1; }
-	rm -rf site-zensical && mv site site-zensical
-	if [ -d .site-keep ]; then mv .site-keep site; fi
+build-zensical: figures ## Build the same site with Zensical into site-zensical/ (site/ is kept)
+	$(PY) -m alliance_site build --engine zensical
 
 .PHONY: dist
-dist: build ## Pack site/ into dist/mindful-alliance-VERSION.zip for an intranet server
-	mkdir -p dist
-	$(PY) -c "import shutil; shutil.make_archive('dist/mindful-alliance-$(VERSION)', 'zip', 'site')"
-	@echo "dist/mindful-alliance-$(VERSION).zip (built for $(SITE_URL))"
+dist: figures ## Pack a checked, reproducible dist/mindful-alliance-DATE-COMMIT.zip for a web server
+	$(PY) -m alliance_site dist
+
+.PHONY: dist-offline
+dist-offline: figures ## Pack dist/mindful-alliance-DATE-COMMIT-offline.zip, to open from a file share
+	$(PY) -m alliance_site dist --offline
 
 .PHONY: check-bib
 check-bib: install ## Validate the bibliography and every citation, without building
@@ -144,4 +143,4 @@ lock: ## Regenerate requirements/*.lock (exact versions with sha256 hashes) from
 
 .PHONY: clean
 clean: ## Remove built output and caches (keeps .venv)
-	rm -rf site site-zensical dist docs/downloads .citation-cache .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf site site-zensical site-offline dist docs/downloads .build-work-* .citation-cache .pytest_cache .mypy_cache .ruff_cache .hypothesis
