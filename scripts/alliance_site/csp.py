@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import re
 from typing import TYPE_CHECKING, Final
 
 from bs4 import BeautifulSoup
@@ -60,13 +61,32 @@ def inline_style_hashes(site: Path) -> set[str]:
     return hashes
 
 
+GENERATOR_RE: Final = re.compile(r'<meta name="generator" content="([^"]*)"')
+
+
+def built_by_zensical(site: Path) -> bool:
+    """Whether the home page says Zensical generated it."""
+    index = site / "index.html"
+    if not index.is_file():
+        return False
+    found = GENERATOR_RE.search(index.read_text(encoding="utf-8"))
+    return found is not None and found.group(1).startswith("zensical")
+
+
 def content_security_policy(*sites: Path) -> str:
     """The policy for the given builds (for example the root and the sub-path build)."""
     scripts = sorted(set().union(*(inline_script_hashes(site) for site in sites)))
     styles = sorted(set().union(*(inline_style_hashes(site) for site in sites)))
+    # Zensical's search (0.0.73) adds a <style> element, whose text its script builds, to a
+    # shadow root at run time: no hash or nonce can be known from the build, so its builds
+    # need 'unsafe-inline' for style elements. (A browser ignores 'unsafe-inline' next to a
+    # hash, so the hashes are left out then.) Scripts stay limited to 'self' and hashes.
+    inline_styles = any(built_by_zensical(site) for site in sites)
     directives = []
     for name, value in BASE_DIRECTIVES:
-        if name == "style-src" and styles:
+        if name == "style-src" and inline_styles:
+            value = f"{value} 'unsafe-inline'"
+        elif name == "style-src" and styles:
             value = " ".join([value, *styles])
         directives.append(f"{name} {value}")
     directives.insert(1, " ".join(["script-src 'self'", *scripts]))
