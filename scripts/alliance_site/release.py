@@ -93,10 +93,23 @@ def _git(root: Path, *args: str) -> str:
 
 
 def version_of(root: Path, environ: Mapping[str, str] = os.environ) -> Version:
-    """The commit checked out, whether tracked files differ from it, and the release time."""
-    commit = _git(root, "rev-parse", "HEAD")
-    dirty = bool(_git(root, "status", "--porcelain", "--untracked-files=no"))
-    epoch_text = environ.get("SOURCE_DATE_EPOCH") or _git(root, "log", "-1", "--format=%ct")
+    """The commit checked out, whether tracked files differ from it, and the release time.
+
+    Outside a git checkout (an unpacked source archive) SOURCE_DATE_EPOCH must say the time,
+    and the commit is "unknown".
+    """
+    epoch_text = environ.get("SOURCE_DATE_EPOCH")
+    try:
+        commit = _git(root, "rev-parse", "HEAD")
+    except ReleaseError:
+        if not epoch_text:
+            raise ReleaseError(
+                f"{root} is not a git checkout: set SOURCE_DATE_EPOCH to the release time"
+            ) from None
+        commit, dirty = "unknown", False
+    else:
+        dirty = bool(_git(root, "status", "--porcelain", "--untracked-files=no"))
+        epoch_text = epoch_text or _git(root, "log", "-1", "--format=%ct")
     try:
         epoch = int(epoch_text)
     except ValueError:
