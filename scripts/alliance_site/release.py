@@ -166,10 +166,11 @@ def _engine_environment(options: BuildOptions, version: Version) -> dict[str, st
         "SITE_URL": options.site_url,
         "SOURCE_DATE_EPOCH": str(version.epoch),
     }
-    if options.offline:
-        env["USE_DIRECTORY_URLS"] = "false"
-    else:
-        env.pop("USE_DIRECTORY_URLS", None)
+    for name in ("USE_DIRECTORY_URLS", "SEARCH_ENABLED"):
+        if options.offline:
+            env[name] = "false"
+        else:
+            env.pop(name, None)
     return env
 
 
@@ -217,8 +218,10 @@ def build(root: Path, options: BuildOptions, out: Path) -> Path:
 
 
 def _replace_folder(new: Path, out: Path, work: Path) -> None:
-    staged = work / "staged"
-    shutil.move(str(new), staged)
+    """Put the new build in place of ``out``; ``out`` is never a half-written folder."""
+    staged = out.parent / f".{out.name}.new"
+    shutil.rmtree(staged, ignore_errors=True)
+    shutil.move(str(new), staged)  # a rename when on the same file system
     old = work / "previous"
     if out.exists():
         out.rename(old)

@@ -10,9 +10,13 @@ from __future__ import annotations
 
 import http.client
 import ssl
+from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import unquote, urlsplit
 
 import pytest
+from alliance_site import release
+from alliance_site.release import BuildOptions
 
 from tests.browser.conftest import (
     SERVER_NAME,
@@ -24,12 +28,12 @@ from tests.browser.conftest import (
     open_context,
     watch,
 )
+from tests.conftest import ROOT, SUBPATH_URL
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
-    from pathlib import Path
 
-    from playwright.sync_api import Browser
+    from playwright.sync_api import Browser, Route
 
 SECRET = "do-not-serve-this"
 SECURITY_HEADERS = (
@@ -267,3 +271,64 @@ def test_both_builds_run_under_the_generated_policy(browser: Browser, hosted_bui
     assert all(found == [] for found in violations.values()), violations
     assert log.blocked == []
     assert [error for error in log.console_errors if "404" not in error] == []
+
+
+# -- the file-share build, opened from disk --------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def offline_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("offline") / "site"
+    return release.build(ROOT, BuildOptions(site_url=SUBPATH_URL, offline=True), out)
+
+
+def test_the_file_share_build_works_opened_from_disk(browser: Browser, offline_site: Path) -> None:
+    context = browser.new_context()
+    foreign: list[str] = []
+
+    def route(route: Route) -> None:
+        if route.request.url.startswith(("file://", "data:", "blob:", "about:")):
+            route.continue_()
+        else:
+            foreign.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", route)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("requestfailed", lambda request: errors.append(f"{request.url} failed"))
+    page.goto((offline_site / "index.html").as_uri())
+    # Search cannot run from disk: a visible note says so instead of a dead box.
+    assert page.locator(".search-offline-note").is_visible()
+    assert page.locator(".md-search, form[name='search']").count() == 0
+    # Every link to the site leads to a file (never a folder, which opens a listing).
+    pages = [offline_site / "index.html", offline_site / "references" / "index.html"]
+    for html in pages:
+        page.goto(html.as_uri())
+        for href in page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)"):
+            if href.startswith("file://"):
+                target = Path(unquote(urlsplit(href).path))
+                assert target.is_file(), f"{html.name}: {href}"
+    # Following the navigation lands on a page, not a listing.
+    page.goto((offline_site / "index.html").as_uri())
+    with page.expect_navigation():
+        page.locator("a.md-nav__link[href$='practice/index.html']").first.evaluate("a => a.click()")
+    assert page.url.endswith("/practice/index.html")
+    assert page.locator("h1").count() == 1
+    # Figures load.
+    page.goto((offline_site / "alliance" / "alliance-and-outcome.html").as_uri())
+    widths = page.eval_on_selector_all(
+        "article img[src$='.svg']", "els => els.map(e => e.complete ? e.naturalWidth : 0)"
+    )
+    assert widths
+    assert all(width > 0 for width in widths)
+    # The colour toggle works: automatic, then light, then dark.
+    schemes = []
+    for _ in range(2):
+        page.locator("form[data-md-component='palette'] label:not([hidden])").first.click()
+        schemes.append(page.evaluate("document.body.getAttribute('data-md-color-scheme')"))
+    assert schemes == ["default", "slate"]
+    context.close()
+    assert foreign == []
+    assert errors == []
