@@ -46,7 +46,7 @@ install: $(BUILD_STAMP) ## Create .venv with what building needs (once per chang
 install-test: $(TEST_STAMP) ## Add the test tools to .venv, and node_modules (once per change)
 
 .PHONY: system-deps
-system-deps: ## Install Debian's chromium and nginx for the browser tests when missing (CI or root)
+system-deps: ## Install Debian's chromium, nginx and apache2 for the browser tests when missing (asks unless CI)
 	@bash scripts/install_system_deps.sh
 
 .PHONY: export

@@ -196,7 +196,9 @@ def run_nginx(work: Path, config: Path, port: int) -> subprocess.Popen[bytes]:
     command = [NGINX, "-p", str(work), "-e", f"{work}/log/error.log", "-c", str(config)]
     checked = subprocess.run([*command, "-t"], capture_output=True, text=True, check=False)
     assert checked.returncode == 0, checked.stderr
-    process = subprocess.Popen([*command, "-g", "daemon off;"], stderr=subprocess.DEVNULL)
+    if "daemon off;" not in config.read_text(encoding="utf-8"):
+        command += ["-g", "daemon off;"]
+    process = subprocess.Popen(command, stderr=subprocess.DEVNULL)
     _wait_for_port(port, process)
     return process
 
@@ -211,20 +213,32 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
     process.wait(timeout=10)
 
 
-@contextlib.contextmanager
-def nginx_with_snippet(site: Path, work: Path) -> Iterator[Hosted]:
-    """Stock Debian nginx; the locations snippet included in the default site's server."""
-    port = _free_port()
+def render_nginx_config(port: int, www: Path, work: Path) -> Path:
+    """Debian's nginx in ``work``, serving ``www/alliance/`` through the generated snippet.
+
+    The snippet is included in Debian's default site, as the install notes say; nginx stays
+    in the foreground (``daemon off``). Returns the main configuration file.
+    """
     config = stock_nginx(work, port)
-    www = work / "www"
-    site_folder(site, www)
-    configs = deployment_configs(site, www)
+    configs = deployment_configs(www / SUBPATH.strip("/"), www)
     snippet = work / "etc" / "snippets" / "mindful-alliance-locations.conf"
     snippet.write_text(configs["nginx/mindful-alliance-locations.conf"], encoding="utf-8")
     default = work / "etc" / "sites-enabled" / "default"
     text = default.read_text(encoding="utf-8")
     text = text.replace("server_name _;", f"server_name _;\n\tinclude {snippet};", 1)
     default.write_text(text, encoding="utf-8")
+    config.write_text("daemon off;\n" + config.read_text(encoding="utf-8"), encoding="utf-8")
+    return config
+
+
+@contextlib.contextmanager
+def nginx_with_snippet(site: Path, work: Path) -> Iterator[Hosted]:
+    """Stock Debian nginx; the locations snippet included in the default site's server."""
+    port = _free_port()
+    www = work / "www"
+    site_folder(site, www)
+    config = render_nginx_config(port, www, work)
+    configs = deployment_configs(site, www)
     process = run_nginx(work, config, port)
     try:
         yield Hosted(Server(f"http://127.0.0.1:{port}{SUBPATH}", "nginx"), www, configs, port)
