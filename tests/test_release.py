@@ -254,3 +254,35 @@ def test_pages_and_downloads_come_from_the_same_bibliography(
     assert "EDITED" not in download + page
     assert "Mindfulness training as a clinical intervention" in download
     assert "Mindfulness training as a clinical intervention" in page
+
+
+def test_serving_rewrites_the_downloads_when_the_bibliography_changes(
+    project_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bib = project_copy / "bib" / "references.bib"
+    docs = project_copy / "docs"
+    original = bib.read_text(encoding="utf-8")
+    download = docs / "downloads" / "references.bib"
+    stop = threading.Event()
+    watcher = threading.Thread(
+        target=release.watch_downloads, args=(bib, docs, stop), kwargs={"interval": 0.05}
+    )
+    watcher.start()
+    try:
+        deadline = time.monotonic() + 30
+        while not download.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert "Mindfulness training as a clinical intervention" in download.read_text("utf-8")
+        bib.write_text(
+            original.replace("Mindfulness training as a clinical intervention", "REWRITTEN"),
+            encoding="utf-8",
+        )
+        os.utime(bib, ns=(time.time_ns(), time.time_ns() + 10**9))
+        while "REWRITTEN" not in download.read_text("utf-8") and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert "REWRITTEN" in download.read_text("utf-8")
+    finally:
+        stop.set()
+        watcher.join(timeout=10)
+        bib.write_text(original, encoding="utf-8")
+    assert "downloads in" in capsys.readouterr().err
