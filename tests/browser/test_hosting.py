@@ -125,7 +125,7 @@ def _check_every_kind(hosted: Hosted, *, host: str | None = None, https: bool = 
             assert headers["content-disposition"] == "attachment", path
         else:
             assert headers["content-security-policy"] == policy, path
-        if status == 404 and path.endswith("/"):
+        if status == 404:
             assert b"404 - Not found" in body, f"{path}: not the site's 404 page"
     # A folder without index.html is never listed.
     code, headers, body = get(hosted, "/alliance/downloads/entries/", host=host)
@@ -188,6 +188,11 @@ def test_nginx_server_block_beside_debians_default_site(nginx_server_block: Host
     _check_refusals(nginx_server_block, host=SERVER_NAME)
     code, headers, _ = get(nginx_server_block, "/", host=SERVER_NAME)
     assert (code, headers["location"]) == (302, "/alliance/")
+    # Outside the prefix: the site's own 404 page, with every header.
+    code, headers, body = get(nginx_server_block, "/elsewhere/", host=SERVER_NAME)
+    assert code == 404
+    assert b"404 - Not found" in body
+    assert all(name in headers for name in SECURITY_HEADERS)
     # Any other name still reaches Debian's default site, which knows nothing of /alliance/.
     code, _, body = get(nginx_server_block, "/alliance/", host="other.example")
     assert code == 404
