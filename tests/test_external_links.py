@@ -389,3 +389,9 @@ def test_report_cells_cannot_be_split_by_a_pipe(tmp_path: Path) -> None:
     report = tmp_path / "report.md"
     write_report(report, [LinkResult("https://x.example/a|b", BROKEN, "HTTP 404", 0.0)])
     assert "| <https://x.example/a%7Cb> | HTTP 404 |" in report.read_text(encoding="utf-8")
+
+
+def test_dot_segments_in_a_doi_stay_inside_the_handle_api(server: _Server) -> None:
+    [result] = check_links(["https://doi.org/10.1234/../../../admin"], {}, _settings(server))
+    assert result.verdict == LOOK  # the local server knows no such handle (500)
+    assert server.requests[0] == "/api/handles/10.1234/%2E%2E/%2E%2E/%2E%2E/admin"

@@ -146,7 +146,10 @@ def check_link(url: str, settings: CheckSettings) -> LinkResult:
 def _doi_handle_url(url: str, doi_api: str) -> str:
     parts = urlsplit(url)
     if parts.hostname == "doi.org" and parts.path.startswith("/10."):
-        return doi_api + quote(parts.path[1:], safe="/")
+        # A DOI is opaque: its "." and ".." segments are text, never a way up the API's path.
+        segments = [quote(segment, safe="") for segment in parts.path[1:].split("/")]
+        encoded = [s.replace(".", "%2E") if s in (".", "..") else s for s in segments]
+        return doi_api + "/".join(encoded)
     return url
 
 
