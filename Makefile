@@ -14,7 +14,6 @@ TEST_STAMP := $(VENV)/.installed-test
 # `make serve` listens here; DEV_ADDR=0.0.0.0:8000 previews on a phone on the same network.
 DEV_ADDR ?= 127.0.0.1:8000
 SITE_URL ?= http://$(DEV_ADDR)/
-VERSION := $(shell cat VERSION)
 export NO_MKDOCS_2_WARNING := 1
 export SITE_URL
 
@@ -29,13 +28,13 @@ help: ## List the targets
 $(BUILD_STAMP): requirements/build.lock pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found (set PYTHON=...)"; exit 1; }
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements/build.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements/build.lock
 	@# This repository's own distribution (scripts/): the engine and the site's tooling.
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $(BUILD_STAMP)
 
 $(TEST_STAMP): $(BUILD_STAMP) requirements/test.lock package-lock.json
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements/test.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements/test.lock
 	@command -v npm >/dev/null || { echo "error: npm not found (Node.js is needed for axe-core)"; exit 1; }
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $(TEST_STAMP)
@@ -47,7 +46,7 @@ install: $(BUILD_STAMP) ## Create .venv with what building needs (once per chang
 install-test: $(TEST_STAMP) ## Add the test tools to .venv, and node_modules (once per change)
 
 .PHONY: system-deps
-system-deps: ## Install Debian's chromium and nginx for the browser tests when missing (CI or root)
+system-deps: ## Install Debian's chromium, nginx and apache2 for the browser tests when missing (asks unless CI)
 	@bash scripts/install_system_deps.sh
 
 .PHONY: export
@@ -58,37 +57,31 @@ export: install ## Write the BibTeX, RIS and CSL-JSON downloads into docs/downlo
 figures: install ## Draw the SVG figures from data/
 	$(PY) -m alliance_site figures
 
-.PHONY: site-files
-site-files: ## Ship CITATION.cff and LICENSE in the site (docs/downloads/, linked from every footer)
-	mkdir -p docs/downloads
-	cp CITATION.cff docs/downloads/CITATION.cff
-	cp LICENSE docs/downloads/LICENSE.txt
-
 .PHONY: prepare
-prepare: export figures site-files
+prepare: export figures
 
 .PHONY: serve
-serve: prepare ## Serve with live reload on DEV_ADDR (default 127.0.0.1:8000); bib edits reload too
-	$(PY) -m mkdocs serve --dev-addr $(DEV_ADDR) --watch bib
+serve: prepare ## Serve with live reload on DEV_ADDR (default 127.0.0.1:8000); bib edits rewrite the downloads too
+	$(PY) -m alliance_site serve --dev-addr $(DEV_ADDR)
 
+# build, build-zensical, dist and dist-offline go through alliance_site.release: each takes
+# the checkout's build lock, builds from a snapshot of the sources (the bibliography read
+# once, so pages and downloads agree), and replaces its output only when it succeeded.
 .PHONY: build
-build: prepare ## Build the static site into site/ (set SITE_URL for the deployment address)
-	$(PY) -m mkdocs build --strict --clean
+build: figures ## Build the static site into site/ (set SITE_URL for the deployment address)
+	$(PY) -m alliance_site build
 
 .PHONY: build-zensical
-build-zensical: prepare ## Build the same site with Zensical into site-zensical/ (site/ is kept)
-	@# Zensical has no --site-dir: it writes site/, so an existing MkDocs build is set aside.
-	rm -rf .site-keep && if [ -d site ]; then mv site .site-keep; fi
-	$(PY) -m zensical build --strict --clean --config-file mkdocs.yml || \
-		{ rm -rf site; if [ -d .site-keep ]; then mv .site-keep site; fi; exit 1; }
-	rm -rf site-zensical && mv site site-zensical
-	if [ -d .site-keep ]; then mv .site-keep site; fi
+build-zensical: figures ## Build the same site with Zensical into site-zensical/ (site/ is kept)
+	$(PY) -m alliance_site build --engine zensical
 
 .PHONY: dist
-dist: build ## Pack site/ into dist/mindful-alliance-VERSION.zip for an intranet server
-	mkdir -p dist
-	$(PY) -c "import shutil; shutil.make_archive('dist/mindful-alliance-$(VERSION)', 'zip', 'site')"
-	@echo "dist/mindful-alliance-$(VERSION).zip (built for $(SITE_URL))"
+dist: figures ## Pack a checked, reproducible dist/mindful-alliance-DATE-COMMIT.zip for a web server
+	$(PY) -m alliance_site dist
+
+.PHONY: dist-offline
+dist-offline: figures ## Pack dist/mindful-alliance-DATE-COMMIT-offline.zip, to open from a file share
+	$(PY) -m alliance_site dist --offline
 
 .PHONY: overdue
 overdue: install ## List the pages whose review is overdue (never fails; TODAY=YYYY-MM-DD to look ahead)
@@ -140,16 +133,18 @@ bench: install-test system-deps ## Build and reader benchmarks; writes benchmark
 	$(PY) -m benchmarks.run
 
 .PHONY: lock
-lock: ## Regenerate requirements/*.lock from requirements/*.in
+# pip-compile keeps the versions already pinned unless a .in file asks otherwise; to move
+# everything to the newest allowed versions, delete the .lock files first.
+PIP_TOOLS_VERSION := 7.6.2
+PIP_COMPILE := .lock-venv/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+	--no-emit-index-url --no-emit-find-links
+lock: ## Regenerate requirements/*.lock (exact versions with sha256 hashes) from requirements/*.in
 	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
-	.lock-venv/bin/pip install --quiet -r requirements/build.in
-	{ echo "# Exact pins for Python 3.11 of what building needs, generated by \`make lock\` from requirements/build.in."; \
-	  .lock-venv/bin/pip freeze --all --exclude-editable | grep -v '^pip=='; } > requirements/build.lock
-	.lock-venv/bin/pip install --quiet -r requirements/test.in
-	{ echo "# Exact pins for Python 3.11 of what the tests add to build.lock, generated by \`make lock\` from requirements/test.in."; \
-	  .lock-venv/bin/pip freeze --all --exclude-editable | grep -v '^pip==' | grep -vxFf requirements/build.lock; } > requirements/test.lock
+	.lock-venv/bin/pip install --quiet pip-tools==$(PIP_TOOLS_VERSION)
+	$(PIP_COMPILE) --output-file requirements/build.lock requirements/build.in
+	$(PIP_COMPILE) --output-file requirements/test.lock requirements/test.in
 	rm -rf .lock-venv
 
 .PHONY: clean
 clean: ## Remove built output and caches (keeps .venv)
-	rm -rf site site-zensical dist docs/downloads .citation-cache .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf site site-zensical site-offline dist docs/downloads .build-work-* .citation-cache .pytest_cache .mypy_cache .ruff_cache .hypothesis

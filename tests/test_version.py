@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-import subprocess
 import tomllib
 from pathlib import Path
 
 import pytest
 import yaml
+from alliance_site.release import BuildOptions, version_of, zip_name
 
 ROOT = Path(__file__).resolve().parent.parent
 VERSION = (ROOT / "VERSION").read_text(encoding="utf-8").strip()
@@ -61,10 +61,9 @@ def test_changelog_opens_with_this_release() -> None:
 
 
 def test_release_zip_is_named_after_the_version() -> None:
-    result = subprocess.run(
-        ["make", "-s", "-n", "dist"], cwd=ROOT, capture_output=True, text=True, check=False
-    )
-    assert f"dist/mindful-alliance-{VERSION}.zip" in result.stdout, result.stdout + result.stderr
+    version = version_of(ROOT)
+    assert version.release == VERSION
+    assert zip_name(version, BuildOptions()).startswith(f"mindful-alliance-{VERSION}-")
 
 
 @pytest.mark.build

@@ -23,8 +23,16 @@ DEFAULT_BIB = Path("bib/references.bib")
 DEFAULT_DOCS = Path("docs")
 
 
+RELEASE_COMMANDS = ("build", "dist", "serve")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Parse the arguments and run one command."""
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments[:1] and arguments[0] in RELEASE_COMMANDS:
+        from alliance_site.release import main as release_main
+
+        return release_main(arguments)
     parser = _parser()
     args = parser.parse_args(argv)
     status: int = args.run(args)
@@ -34,6 +42,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m alliance_site", description=__doc__)
     commands = parser.add_subparsers(required=True, metavar="command")
+    # Handled by alliance_site.release (listed here for --help): see its own --help.
+    commands.add_parser("build", help="build the site from a snapshot, under the build lock")
+    commands.add_parser("dist", help="build and pack a checked, reproducible release zip")
+    commands.add_parser("serve", help="mkdocs serve, rewriting the downloads when the bib changes")
 
     check = commands.add_parser(
         "check", help="validate the bibliography and every citation, and lint the house style"
@@ -121,8 +133,24 @@ def _export(args: argparse.Namespace) -> int:
         print(error, file=sys.stderr)
         return 1
     written = write_downloads(site.references, args.out)
+    written += _ship_site_files(args.out)
     print(f"{len(written)} files written to {args.out}")
     return 0
+
+
+# The site's own citation file and licence, linked from every footer: written with the
+# downloads, so every build that writes those (make prepare, make build, make dist) ships them.
+SITE_FILES = (("CITATION.cff", "CITATION.cff"), ("LICENSE", "LICENSE.txt"))
+
+
+def _ship_site_files(out: Path) -> list[Path]:
+    written = []
+    for source, name in SITE_FILES:
+        if Path(source).is_file():
+            target = out / name
+            target.write_bytes(Path(source).read_bytes())
+            written.append(target)
+    return written
 
 
 def _figures(args: argparse.Namespace) -> int:

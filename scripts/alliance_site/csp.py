@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import re
 from typing import TYPE_CHECKING, Final
 
 from bs4 import BeautifulSoup
@@ -17,12 +18,15 @@ from bs4 import BeautifulSoup
 if TYPE_CHECKING:
     from pathlib import Path
 
-# Sources besides the hashes. 'unsafe-inline' for styles only: the theme sets style
-# attributes in its markup, and style cannot run script.
+# Sources besides the hashes. No inline <style> element is allowed (the builds have none;
+# an injected one, say in a citation preview, is blocked). 'unsafe-inline' is allowed for
+# style attributes only, because the theme's script sets them (sidebar heights, tooltip
+# positions) and a style attribute cannot run script or load from another host.
 BASE_DIRECTIVES: Final = (
     ("default-src", "'self'"),
     ("img-src", "'self' data:"),
-    ("style-src", "'self' 'unsafe-inline'"),
+    ("style-src", "'self'"),
+    ("style-src-attr", "'unsafe-inline'"),
     ("font-src", "'self'"),
     ("connect-src", "'self'"),
     ("worker-src", "'self'"),
@@ -46,9 +50,44 @@ def inline_script_hashes(site: Path) -> set[str]:
     return hashes
 
 
+def inline_style_hashes(site: Path) -> set[str]:
+    """The sha256 source expression of every inline <style> element of the built pages."""
+    hashes = set()
+    for page in site.rglob("*.html"):
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        for style in soup.find_all("style"):
+            digest = hashlib.sha256((style.string or "").encode("utf-8")).digest()
+            hashes.add(f"'sha256-{base64.b64encode(digest).decode('ascii')}'")
+    return hashes
+
+
+GENERATOR_RE: Final = re.compile(r'<meta name="generator" content="([^"]*)"')
+
+
+def built_by_zensical(site: Path) -> bool:
+    """Whether the home page says Zensical generated it."""
+    index = site / "index.html"
+    if not index.is_file():
+        return False
+    found = GENERATOR_RE.search(index.read_text(encoding="utf-8"))
+    return found is not None and found.group(1).startswith("zensical")
+
+
 def content_security_policy(*sites: Path) -> str:
     """The policy for the given builds (for example the root and the sub-path build)."""
-    hashes = sorted(set().union(*(inline_script_hashes(site) for site in sites)))
-    directives = [f"{name} {value}" for name, value in BASE_DIRECTIVES]
-    directives.insert(1, "script-src 'self' " + " ".join(hashes))
+    scripts = sorted(set().union(*(inline_script_hashes(site) for site in sites)))
+    styles = sorted(set().union(*(inline_style_hashes(site) for site in sites)))
+    # Zensical's search (0.0.73) adds a <style> element, whose text its script builds, to a
+    # shadow root at run time: no hash or nonce can be known from the build, so its builds
+    # need 'unsafe-inline' for style elements. (A browser ignores 'unsafe-inline' next to a
+    # hash, so the hashes are left out then.) Scripts stay limited to 'self' and hashes.
+    inline_styles = any(built_by_zensical(site) for site in sites)
+    directives = []
+    for name, value in BASE_DIRECTIVES:
+        if name == "style-src" and inline_styles:
+            value = f"{value} 'unsafe-inline'"
+        elif name == "style-src" and styles:
+            value = " ".join([value, *styles])
+        directives.append(f"{name} {value}")
+    directives.insert(1, " ".join(["script-src 'self'", *scripts]))
     return "; ".join(directives)

@@ -6,35 +6,52 @@ which routinely answer bots with 403. Answers are cached for two weeks. 404 and 
 broken; 403, 429, timeouts and server errors only "need a look", because they are so often
 bot-blocking rather than rot. With no network at all the command says so and exits 3, rather
 than reporting every link broken.
+
+The checker cannot be steered by the links it checks: it speaks only HTTP(S); it never
+connects to a loopback, private, link-local or otherwise non-public address (checked on the
+socket actually connected, so DNS tricks do not help); it follows redirects only to https
+addresses of the same kind, and reports a redirect it refused, a loop or too many hops as
+broken; and every attempt has a wall-clock limit that a server dripping bytes cannot stretch.
 """
 
 from __future__ import annotations
 
+import contextlib
+import ipaddress
 import json
+import math
 import re
 import socket
+import sys
+import threading
 import time
 import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Final
-from urllib.parse import quote, urlsplit
+from http.client import HTTPConnection, HTTPSConnection
+from typing import TYPE_CHECKING, Any, Final
+from urllib.parse import quote, urljoin, urlsplit
 
 from citation_engine.bibtex_loading import load_bibliography
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable
+    from collections.abc import Callable, Iterable, Mapping
+    from http.client import HTTPMessage
     from pathlib import Path
+    from typing import IO
 
 USER_AGENT: Final = "MindfulAllianceLinkCheck/1.0 (scheduled link check of a static site)"
 DOI_HANDLE_API: Final = "https://doi.org/api/handles/"
 CACHE_SECONDS: Final = 14 * 24 * 3600
 NO_NETWORK_STATUS: Final = 3
+MAX_REDIRECTS: Final = 5
 MARKDOWN_LINK_RE: Final = re.compile(r"\]\((https?://[^)\s]+)\)|<(https?://[^>\s]+)>")
 BROKEN: Final = "broken"
 LOOK: Final = "needs a look"
 OK: Final = "ok"
+VERDICTS: Final = (BROKEN, LOOK, OK)
+WEB_SCHEMES: Final = frozenset({"http", "https"})
 
 
 @dataclass(frozen=True)
@@ -49,13 +66,26 @@ class LinkResult:
 
 @dataclass(frozen=True)
 class CheckSettings:
-    """How politely to check: concurrency, retries, timeout, and where DOIs resolve."""
+    """How politely to check, and how far a link may lead the checker.
+
+    ``timeout_seconds`` bounds each attempt by the wall clock (connect, headers, everything);
+    ``link_seconds`` bounds all attempts at one link together. ``redirect_schemes`` are the
+    schemes a redirect may lead to. ``allowed_addresses`` are non-public addresses the
+    checker may still contact: empty in real runs, the tests' own loopback server in tests.
+    """
 
     doi_api: str = DOI_HANDLE_API
     workers: int = 4
     retries: int = 3
     backoff_seconds: float = 1.0
     timeout_seconds: float = 20.0
+    link_seconds: float = 60.0
+    redirect_schemes: frozenset[str] = frozenset({"https"})
+    allowed_addresses: frozenset[str] = frozenset()
+
+
+class RefusedError(OSError):
+    """The checker would not go where a link or a redirect pointed."""
 
 
 def collect_links(bib: Path, docs: Path) -> list[str]:
@@ -73,44 +103,210 @@ def collect_links(bib: Path, docs: Path) -> list[str]:
 
 
 def classify(status: int) -> str:
-    """Map an HTTP status to a verdict."""
+    """Map an HTTP status to a verdict (a redirect that reaches here was not followed)."""
     if status in (404, 410):
         return BROKEN
-    if 200 <= status < 400:
+    if 200 <= status < 300:
         return OK
+    if 300 <= status < 400:
+        return BROKEN
     return LOOK
+
+
+def is_public_address(address: str) -> bool:
+    """True for a globally routable unicast address (not loopback, private, link-local...)."""
+    try:
+        ip = ipaddress.ip_address(address.split("%", 1)[0])
+    except ValueError:
+        return False
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return ip.is_global and not ip.is_multicast
 
 
 def check_link(url: str, settings: CheckSettings) -> LinkResult:
     """Check one link, with retries and exponential back-off on answers that may pass."""
     target = _doi_handle_url(url, settings.doi_api)
     verdict, detail = LOOK, "not checked"
+    budget_ends = time.monotonic() + settings.link_seconds
     for attempt in range(settings.retries):
-        verdict, detail = _fetch(target, settings.timeout_seconds)
+        remaining = budget_ends - time.monotonic()
+        if remaining <= 0:
+            detail += f" (gave up: {settings.link_seconds:g} s for this link used)"
+            break
+        verdict, detail = _fetch(target, settings, min(settings.timeout_seconds, remaining))
         if verdict != LOOK:
             break
-        time.sleep(settings.backoff_seconds * (2**attempt))
+        pause = settings.backoff_seconds * (2**attempt)
+        if attempt + 1 < settings.retries and time.monotonic() + pause < budget_ends:
+            time.sleep(pause)
     return LinkResult(url, verdict, detail, time.time())
 
 
 def _doi_handle_url(url: str, doi_api: str) -> str:
     parts = urlsplit(url)
     if parts.hostname == "doi.org" and parts.path.startswith("/10."):
-        return doi_api + quote(parts.path[1:], safe="/")
+        # A DOI is opaque: its "." and ".." segments are text, never a way up the API's path.
+        segments = [quote(segment, safe="") for segment in parts.path[1:].split("/")]
+        encoded = [s.replace(".", "%2E") if s in (".", "..") else s for s in segments]
+        return doi_api + "/".join(encoded)
     return url
 
 
-def _fetch(url: str, timeout: float) -> tuple[str, str]:
+class _Deadline:
+    """Shuts every socket of one attempt when its wall-clock time is up."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.ends = time.monotonic() + seconds
+        self.expired = False
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+
+    def __enter__(self) -> _Deadline:
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._timer.cancel()
+
+    def remaining(self) -> float:
+        return max(0.01, self.ends - time.monotonic())
+
+    def watch(self, sock: socket.socket) -> None:
+        with self._lock:
+            self._sockets.append(sock)
+            if self.expired:
+                _shut(sock)
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            for sock in self._sockets:
+                _shut(sock)
+
+
+def _shut(sock: socket.socket) -> None:
+    with contextlib.suppress(OSError):
+        sock.shutdown(socket.SHUT_RDWR)
+
+
+def _guarded_connector(
+    settings: CheckSettings, deadline: _Deadline
+) -> Callable[..., socket.socket]:
+    """``socket.create_connection`` that refuses non-public peers and obeys the deadline."""
+
+    def connect(address: tuple[str, int], *args: Any, **kwargs: Any) -> socket.socket:
+        kwargs.pop("timeout", None)
+        sock = socket.create_connection(address, deadline.remaining(), *args[1:], **kwargs)
+        peer = str(sock.getpeername()[0])
+        if not is_public_address(peer) and peer not in settings.allowed_addresses:
+            sock.close()
+            message = f"refused: {address[0]} is at a non-public address ({peer})"
+            raise RefusedError(message)
+        deadline.watch(sock)
+        return sock
+
+    return connect
+
+
+class _GuardedHTTPHandler(urllib.request.HTTPHandler):
+    def __init__(self, connect: Callable[..., socket.socket]) -> None:
+        super().__init__()
+        self._connect = connect
+
+    def http_open(self, req: urllib.request.Request) -> Any:
+        def build(host: str, **kwargs: Any) -> HTTPConnection:
+            connection = HTTPConnection(host, **kwargs)
+            connection._create_connection = self._connect  # type: ignore[attr-defined]
+            return connection
+
+        return self.do_open(build, req)
+
+
+class _GuardedHTTPSHandler(urllib.request.HTTPSHandler):
+    def __init__(self, connect: Callable[..., socket.socket]) -> None:
+        super().__init__()
+        self._connect = connect
+
+    def https_open(self, req: urllib.request.Request) -> Any:
+        def build(host: str, **kwargs: Any) -> HTTPSConnection:
+            connection = HTTPSConnection(host, **kwargs)
+            connection._create_connection = self._connect  # type: ignore[attr-defined]
+            return connection
+
+        return self.do_open(build, req)
+
+
+class _CheckedRedirects(urllib.request.HTTPRedirectHandler):
+    """Follow a redirect only to an allowed scheme, and only a few times."""
+
+    max_redirections = MAX_REDIRECTS
+
+    def __init__(self, schemes: frozenset[str]) -> None:
+        super().__init__()
+        self._schemes = schemes
+
+    def http_error_302(
+        self, req: urllib.request.Request, fp: IO[bytes], code: int, msg: str, headers: HTTPMessage
+    ) -> Any:
+        # Checked before urllib's own rule, which would let ftp: through.
+        location = headers.get("location") or headers.get("uri")
+        if location:
+            target = urljoin(req.full_url, location)
+            scheme = urlsplit(target).scheme.lower()
+            if scheme not in self._schemes:
+                message = f"refused: HTTP {code} redirect to a {scheme}: address {target}"
+                raise RefusedError(message)
+        return super().http_error_302(req, fp, code, msg, headers)
+
+    http_error_301 = http_error_303 = http_error_307 = http_error_308 = http_error_302
+
+
+def _opener(settings: CheckSettings, deadline: _Deadline) -> urllib.request.OpenerDirector:
+    """HTTP and HTTPS only: no file:, ftp: or data: handlers, no proxies from the environment."""
+    connect = _guarded_connector(settings, deadline)
+    opener = urllib.request.OpenerDirector()
+    for handler in (
+        urllib.request.UnknownHandler(),
+        urllib.request.HTTPDefaultErrorHandler(),
+        urllib.request.HTTPErrorProcessor(),
+        _CheckedRedirects(settings.redirect_schemes),
+        _GuardedHTTPHandler(connect),
+        _GuardedHTTPSHandler(connect),
+    ):
+        opener.add_handler(handler)
+    return opener
+
+
+def _fetch(url: str, settings: CheckSettings, seconds: float) -> tuple[str, str]:
+    if urlsplit(url).scheme.lower() not in WEB_SCHEMES:
+        return BROKEN, "refused: not an http(s) address"
     request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            return classify(response.status), f"HTTP {response.status}"
-    except urllib.error.HTTPError as error:
-        return classify(error.code), f"HTTP {error.code}"
-    except TimeoutError:
-        return LOOK, "timed out"
-    except urllib.error.URLError as error:
-        return LOOK, f"no answer: {error.reason}"
+    with _Deadline(seconds) as deadline:
+        try:
+            with _opener(settings, deadline).open(request, timeout=seconds) as response:
+                status = int(response.status)
+            outcome = classify(status), f"HTTP {status}"
+        except urllib.error.HTTPError as error:
+            if 300 <= error.code < 400:
+                outcome = BROKEN, f"HTTP {error.code}: redirect loop or more than {MAX_REDIRECTS}"
+            else:
+                outcome = classify(error.code), f"HTTP {error.code}"
+        except RefusedError as error:
+            outcome = BROKEN, str(error)
+        except urllib.error.URLError as error:
+            if isinstance(error.reason, RefusedError):
+                outcome = BROKEN, str(error.reason)
+            else:
+                outcome = LOOK, f"no answer: {error.reason}"
+        except (TimeoutError, OSError, ValueError) as error:
+            outcome = LOOK, f"no answer: {error}"
+    if deadline.expired:
+        return LOOK, f"timed out: no complete answer within {seconds:g} s"
+    return outcome
 
 
 def network_available(probe_url: str, timeout: float = 5.0) -> bool:
@@ -131,10 +327,12 @@ def check_links(
     now: Callable[[], float] = time.time,
 ) -> list[LinkResult]:
     """Check each link once, reusing cached answers younger than two weeks."""
+    urls = list(urls)
+    moment = now()
     fresh = {
         url: cache[url]
         for url in urls
-        if url in cache and now() - cache[url].checked_at < CACHE_SECONDS
+        if url in cache and 0 <= moment - cache[url].checked_at < CACHE_SECONDS
     }
     pending = [url for url in urls if url not in fresh]
     with ThreadPoolExecutor(max_workers=settings.workers) as pool:
@@ -143,13 +341,58 @@ def check_links(
     return [results[url] for url in urls]
 
 
-def load_cache(path: Path) -> dict[str, LinkResult]:
-    """Read cached results; a missing or unreadable cache is simply empty."""
+def load_cache(path: Path, now: Callable[[], float] = time.time) -> dict[str, LinkResult]:
+    """Read cached results; a missing cache is empty, a damaged one is discarded with a warning.
+
+    Entries of the wrong shape, and entries dated in the future, are dropped one by one (each
+    link is then simply checked again); a file that is not a JSON object is dropped whole.
+    """
     try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
         return {}
-    return {url: LinkResult(url, **entry) for url, entry in raw.items()}
+    except (OSError, UnicodeDecodeError) as error:
+        _warn(f"{path}: link cache unreadable ({error}); ignoring it")
+        return {}
+    try:
+        raw = json.loads(text)
+    except ValueError as error:
+        _warn(f"{path}: link cache is not valid JSON ({error}); ignoring it")
+        return {}
+    if not isinstance(raw, dict):
+        _warn(f"{path}: link cache is not a JSON object; ignoring it")
+        return {}
+    moment = now()
+    cache: dict[str, LinkResult] = {}
+    dropped = 0
+    for url, entry in raw.items():
+        result = _cache_entry(url, entry, moment)
+        if result is None:
+            dropped += 1
+        else:
+            cache[url] = result
+    if dropped:
+        _warn(f"{path}: {dropped} malformed or future-dated link cache entries ignored")
+    return cache
+
+
+def _cache_entry(url: object, entry: object, moment: float) -> LinkResult | None:
+    if not isinstance(url, str) or not isinstance(entry, dict):
+        return None
+    if set(entry) != {"verdict", "detail", "checked_at"}:
+        return None
+    verdict, detail, checked_at = entry["verdict"], entry["detail"], entry["checked_at"]
+    if verdict not in VERDICTS or not isinstance(detail, str):
+        return None
+    if isinstance(checked_at, bool) or not isinstance(checked_at, int | float):
+        return None
+    if not math.isfinite(checked_at) or checked_at > moment:
+        return None
+    return LinkResult(url, verdict, detail, float(checked_at))
+
+
+def _warn(message: str) -> None:
+    print(f"warning: {message}", file=sys.stderr)
 
 
 def save_cache(path: Path, results: Iterable[LinkResult]) -> None:
@@ -163,17 +406,21 @@ def save_cache(path: Path, results: Iterable[LinkResult]) -> None:
     path.write_text(json.dumps(kept, indent=1, sort_keys=True) + "\n", encoding="utf-8")
 
 
+def _cell(text: str) -> str:
+    return text.replace("|", "%7C").replace("\n", " ")
+
+
 def write_report(path: Path, results: list[LinkResult]) -> None:
     """Write a Markdown report: broken links first, then those that need a look."""
     lines = ["# External link check", ""]
-    counts = {verdict: sum(r.verdict == verdict for r in results) for verdict in (BROKEN, LOOK, OK)}
+    counts: Mapping[str, int] = {v: sum(r.verdict == v for r in results) for v in VERDICTS}
     summary = f"{counts[BROKEN]} broken, {counts[LOOK]} need a look, {counts[OK]} ok"
     lines.append(f"{len(results)} links: {summary}.")
     for verdict in (BROKEN, LOOK):
         chosen = [r for r in results if r.verdict == verdict]
         if chosen:
             lines += ["", f"## {verdict.capitalize()}", "", "| Link | Answer |", "| --- | --- |"]
-            lines += [f"| <{r.url}> | {r.detail} |" for r in chosen]
+            lines += [f"| <{_cell(r.url)}> | {_cell(r.detail)} |" for r in chosen]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 

@@ -350,3 +350,17 @@
   }
   window.addEventListener("load", markScrollableTables);
 })();
+
+/* Opened from disk (file://, a file share), the theme's search cannot run: browsers do
+   not start its web worker there. The file-share build (make dist-offline) leaves search
+   out, and this puts a visible note in the header in its place. */
+(function () {
+  "use strict";
+  if (window.location.protocol !== "file:") return;
+  var title = document.querySelector(".md-header__title");
+  if (!title || document.querySelector(".search-offline-note")) return;
+  var note = document.createElement("p");
+  note.className = "search-offline-note";
+  note.textContent = "Search needs a web server: not available in this copy.";
+  title.after(note);
+})();

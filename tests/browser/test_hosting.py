@@ -1,0 +1,339 @@
+"""The generated server configurations, on web servers as Debian ships them.
+
+nginx and Apache run with Debian's own configuration and default site (see conftest.py);
+the site's configuration is generated from the build, as `make dist` does. Each is probed
+over HTTP for what it must refuse and for the headers on every kind of answer, and both
+engines' builds are browsed in Chromium with zero Content-Security-Policy violations.
+"""
+
+from __future__ import annotations
+
+import http.client
+import ssl
+from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import unquote, urlsplit
+
+import pytest
+from alliance_site import release
+from alliance_site.release import BuildOptions
+
+from tests.browser.conftest import (
+    SERVER_NAME,
+    Hosted,
+    PageLog,
+    apache,
+    nginx_standalone,
+    nginx_with_snippet,
+    open_context,
+    watch,
+)
+from tests.conftest import ROOT, SUBPATH_URL
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from playwright.sync_api import Browser, Route
+
+SECRET = "do-not-serve-this"
+SECURITY_HEADERS = (
+    "content-security-policy",
+    "x-content-type-options",
+    "referrer-policy",
+    "x-frame-options",
+    "permissions-policy",
+)
+# One address of each kind the site serves: pages, assets, downloads, and three 404s.
+EVERY_KIND = {
+    "/alliance/": 200,
+    "/alliance/references/": 200,
+    "/alliance/assets/javascripts/site.js": 200,
+    "/alliance/downloads/references.bib": 200,
+    "/alliance/no/such/page/": 404,
+    "/alliance/assets/no-such.js": 404,
+    "/alliance/downloads/no-such.ris": 404,
+}
+HIDDEN = [
+    "/alliance/.git/config",
+    "/alliance/.env",
+    "/alliance/.citation-cache/x.json",
+    "/alliance/index.html~",
+    "/alliance/assets/.env",
+    "/alliance/downloads/.env",
+    "/alliance/.htaccess",
+]
+OUTSIDE = [
+    "/secret.txt",
+    "/alliance/../secret.txt",
+    "/alliance/%2e%2e/secret.txt",
+    "/alliance/..%2fsecret.txt",
+    "/alliancesecret.txt",
+]
+BROWSED = ["", "references/", "mindfulness/mindfulness-razzaque-study/", "glossary/"]
+
+
+def plant_secrets(www: Path) -> None:
+    """Files that must never be served: hidden ones inside the site, one beside it."""
+    site = www / "alliance"
+    for relative in (".git/config", ".env", ".citation-cache/x.json", "index.html~"):
+        (site / relative).parent.mkdir(parents=True, exist_ok=True)
+        (site / relative).write_text(SECRET, encoding="utf-8")
+    for relative in ("assets/.env", "downloads/.env"):
+        (site / relative).write_text(SECRET, encoding="utf-8")
+    (www / "secret.txt").write_text(SECRET, encoding="utf-8")
+    for folder in [site / ".git", site / ".citation-cache"]:
+        folder.chmod(0o755)
+    for path in [*site.rglob(".*"), site / "index.html~", www / "secret.txt"]:
+        if path.is_file():
+            path.chmod(0o644)
+
+
+def get(hosted: Hosted, path: str, *, host: str | None = None) -> tuple[int, dict[str, str], bytes]:
+    """One GET with the path sent exactly as written (no normalising), and its answer."""
+    if hosted.server.base_url.startswith("https:"):
+        context = ssl.create_default_context()
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+        connection: http.client.HTTPConnection = http.client.HTTPSConnection(
+            "127.0.0.1", hosted.port, timeout=10, context=context
+        )
+    else:
+        connection = http.client.HTTPConnection("127.0.0.1", hosted.port, timeout=10)
+    try:
+        connection.putrequest("GET", path, skip_host=True, skip_accept_encoding=True)
+        connection.putheader("Host", host or f"127.0.0.1:{hosted.port}")
+        connection.endheaders()
+        response = connection.getresponse()
+        headers = {name.lower(): value for name, value in response.getheaders()}
+        return response.status, headers, response.read()
+    finally:
+        connection.close()
+
+
+def _check_every_kind(hosted: Hosted, *, host: str | None = None, https: bool = False) -> None:
+    policy = hosted.configs["csp.txt"].strip()
+    for path, status in EVERY_KIND.items():
+        code, headers, body = get(hosted, path, host=host)
+        assert code == status, path
+        missing = [name for name in SECURITY_HEADERS if name not in headers]
+        assert missing == [], f"{path} lacks {missing}"
+        assert headers["x-content-type-options"] == "nosniff"
+        assert headers["x-frame-options"] == "SAMEORIGIN"
+        assert ("strict-transport-security" in headers) is https, path
+        if path.startswith("/alliance/downloads/") and status == 200:
+            assert headers["content-security-policy"] == "default-src 'none'; sandbox", path
+            assert headers["content-disposition"] == "attachment", path
+        else:
+            assert headers["content-security-policy"] == policy, path
+        if status == 404:
+            assert b"404 - Not found" in body, f"{path}: not the site's 404 page"
+    # A folder without index.html is never listed.
+    code, headers, body = get(hosted, "/alliance/downloads/entries/", host=host)
+    assert code in (403, 404)
+    assert b"references.bib" not in body
+    assert all(name in headers for name in SECURITY_HEADERS)
+    _, headers, _ = get(hosted, "/alliance/downloads/references.bib", host=host)
+    assert headers["content-type"].startswith("application/x-bibtex")
+    _, headers, _ = get(hosted, "/alliance/downloads/references.ris", host=host)
+    assert headers["content-type"].startswith("application/x-research-info-systems")
+
+
+def _check_refusals(hosted: Hosted, *, host: str | None = None) -> None:
+    for path in HIDDEN:
+        code, _, body = get(hosted, path, host=host)
+        assert code in (403, 404), path
+        assert SECRET.encode() not in body, path
+    for path in OUTSIDE:
+        code, _, body = get(hosted, path, host=host)
+        assert code in (400, 403, 404), path
+        assert SECRET.encode() not in body, path
+
+
+# -- nginx ----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def nginx_snippet(subpath_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hosted]:
+    with nginx_with_snippet(subpath_site, tmp_path_factory.mktemp("nginx-snippet")) as hosted:
+        plant_secrets(hosted.www)
+        yield hosted
+
+
+@pytest.fixture(scope="module")
+def nginx_server_block(
+    subpath_site: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Hosted]:
+    with nginx_standalone(subpath_site, tmp_path_factory.mktemp("nginx-server")) as hosted:
+        plant_secrets(hosted.www)
+        yield hosted
+
+
+@pytest.fixture(scope="module")
+def nginx_https(subpath_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hosted]:
+    work = tmp_path_factory.mktemp("nginx-https")
+    with nginx_standalone(subpath_site, work, https=True) as hosted:
+        plant_secrets(hosted.www)
+        yield hosted
+
+
+def test_nginx_snippet_in_debians_default_site(nginx_snippet: Hosted) -> None:
+    _check_every_kind(nginx_snippet)
+    _check_refusals(nginx_snippet)
+    code, headers, _ = get(nginx_snippet, "/alliance")
+    assert (code, headers["location"]) == (301, "/alliance/")
+
+
+def test_nginx_server_block_beside_debians_default_site(nginx_server_block: Hosted) -> None:
+    _check_every_kind(nginx_server_block, host=SERVER_NAME)
+    _check_refusals(nginx_server_block, host=SERVER_NAME)
+    code, headers, _ = get(nginx_server_block, "/", host=SERVER_NAME)
+    assert (code, headers["location"]) == (302, "/alliance/")
+    # Outside the prefix: the site's own 404 page, with every header.
+    code, headers, body = get(nginx_server_block, "/elsewhere/", host=SERVER_NAME)
+    assert code == 404
+    assert b"404 - Not found" in body
+    assert all(name in headers for name in SECURITY_HEADERS)
+    # Any other name still reaches Debian's default site, which knows nothing of /alliance/.
+    code, _, body = get(nginx_server_block, "/alliance/", host="other.example")
+    assert code == 404
+    assert b"Mindful Alliance" not in body
+
+
+def test_nginx_https_server_sends_hsts_everywhere(nginx_https: Hosted) -> None:
+    _check_every_kind(nginx_https, host=SERVER_NAME, https=True)
+    _check_refusals(nginx_https, host=SERVER_NAME)
+    http_server = nginx_https.configs["nginx/mindful-alliance-https.conf"]
+    assert f"return 301 https://{SERVER_NAME}$request_uri;" in http_server
+
+
+# -- Apache ---------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def apache_conf(subpath_site: Path) -> Iterator[Hosted]:
+    with apache(subpath_site) as hosted:
+        plant_secrets(hosted.www)
+        yield hosted
+
+
+@pytest.fixture(scope="module")
+def apache_htaccess(subpath_site: Path) -> Iterator[Hosted]:
+    with apache(subpath_site, htaccess=True) as hosted:
+        plant_secrets(hosted.www)
+        yield hosted
+
+
+def test_apache_conf_in_debians_default_site(apache_conf: Hosted) -> None:
+    _check_every_kind(apache_conf)
+    _check_refusals(apache_conf)
+
+
+def test_apache_htaccess_alone(apache_htaccess: Hosted) -> None:
+    _check_every_kind(apache_htaccess)
+    _check_refusals(apache_htaccess)
+
+
+# -- both engines' builds in a browser, under each server -------------------------------------
+
+
+@pytest.fixture(scope="module", params=["mkdocs", "zensical"])
+def engine_site(request: pytest.FixtureRequest) -> Path:
+    name = "subpath_site" if request.param == "mkdocs" else "zensical_subpath_site"
+    site: Path = request.getfixturevalue(name)
+    return site
+
+
+@pytest.fixture(scope="module", params=["nginx", "apache"])
+def hosted_build(
+    request: pytest.FixtureRequest, engine_site: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Hosted]:
+    if request.param == "nginx":
+        with nginx_with_snippet(engine_site, tmp_path_factory.mktemp("nginx-browse")) as hosted:
+            yield hosted
+    else:
+        with apache(engine_site) as hosted:
+            yield hosted
+
+
+def test_both_builds_run_under_the_generated_policy(browser: Browser, hosted_build: Hosted) -> None:
+    server = hosted_build.server
+    log = PageLog()
+    context = open_context(browser, server, log)
+    page = watch(context.new_page(), log)
+    violations = {}
+    for path in BROWSED:
+        response = page.goto(server.base_url + path, wait_until="networkidle")
+        assert response is not None
+        assert response.status == 200, path
+        if path == "glossary/":  # a citation preview: the theme's script sets styles
+            page.locator("a.citation__link").first.hover()
+        violations[path] = page.evaluate("window.__cspViolations")
+    response = page.goto(server.base_url + "no/such/page/", wait_until="networkidle")
+    assert response is not None
+    assert response.status == 404
+    violations["404"] = page.evaluate("window.__cspViolations")
+    context.close()
+    assert all(found == [] for found in violations.values()), violations
+    assert log.blocked == []
+    assert [error for error in log.console_errors if "404" not in error] == []
+
+
+# -- the file-share build, opened from disk --------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def offline_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("offline") / "site"
+    return release.build(ROOT, BuildOptions(site_url=SUBPATH_URL, offline=True), out)
+
+
+def test_the_file_share_build_works_opened_from_disk(browser: Browser, offline_site: Path) -> None:
+    context = browser.new_context()
+    foreign: list[str] = []
+
+    def route(route: Route) -> None:
+        if route.request.url.startswith(("file://", "data:", "blob:", "about:")):
+            route.continue_()
+        else:
+            foreign.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", route)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("requestfailed", lambda request: errors.append(f"{request.url} failed"))
+    page.goto((offline_site / "index.html").as_uri())
+    # Search cannot run from disk: a visible note says so instead of a dead box.
+    assert page.locator(".search-offline-note").is_visible()
+    assert page.locator(".md-search, form[name='search']").count() == 0
+    # Every link to the site leads to a file (never a folder, which opens a listing).
+    pages = [offline_site / "index.html", offline_site / "references" / "index.html"]
+    for html in pages:
+        page.goto(html.as_uri())
+        for href in page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)"):
+            if href.startswith("file://"):
+                target = Path(unquote(urlsplit(href).path))
+                assert target.is_file(), f"{html.name}: {href}"
+    # Following the navigation lands on a page, not a listing.
+    page.goto((offline_site / "index.html").as_uri())
+    with page.expect_navigation():
+        page.locator("a.md-nav__link[href$='practice/index.html']").first.evaluate("a => a.click()")
+    assert page.url.endswith("/practice/index.html")
+    assert page.locator("h1").count() == 1
+    # Figures load.
+    page.goto((offline_site / "alliance" / "alliance-and-outcome.html").as_uri())
+    widths = page.eval_on_selector_all(
+        "article img[src$='.svg']", "els => els.map(e => e.complete ? e.naturalWidth : 0)"
+    )
+    assert widths
+    assert all(width > 0 for width in widths)
+    # The colour toggle works: automatic, then light, then dark.
+    schemes = []
+    for _ in range(2):
+        page.locator("form[data-md-component='palette'] label:not([hidden])").first.click()
+        schemes.append(page.evaluate("document.body.getAttribute('data-md-color-scheme')"))
+    assert schemes == ["default", "slate"]
+    context.close()
+    assert foreign == []
+    assert errors == []

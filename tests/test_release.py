@@ -1,0 +1,292 @@
+"""Releases are whole or absent, reproducible, and carry what an administrator needs."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import threading
+import time
+import zipfile
+from typing import TYPE_CHECKING
+
+import pytest
+from alliance_site import release
+from alliance_site.release import (
+    BuildOptions,
+    ReleaseError,
+    Version,
+    build_lock,
+    manifest,
+    verify_zip,
+    write_zip,
+    zip_name,
+)
+
+from tests.conftest import ROOT, SUBPATH_URL
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+EPOCH = 1796000000  # 2026-11-30 00:53:20 UTC
+
+
+def _folder(tmp_path: Path) -> Path:
+    site = tmp_path / "site"
+    (site / "assets").mkdir(parents=True)
+    (site / "index.html").write_text("<h1>home</h1>", encoding="utf-8")
+    (site / "assets" / "site.js").write_text("console.log(1)", encoding="utf-8")
+    (site / "zeta.txt").write_text("z", encoding="utf-8")
+    return site
+
+
+def _digests(files: dict[str, Path]) -> dict[str, str]:
+    return {name: hashlib.sha256(path.read_bytes()).hexdigest() for name, path in files.items()}
+
+
+def test_a_zip_is_byte_identical_whatever_the_files_times(tmp_path: Path) -> None:
+    site = _folder(tmp_path)
+    files = manifest(site, "top")
+    first, second = tmp_path / "1.zip", tmp_path / "2.zip"
+    write_zip(first, files, EPOCH)
+    for path in site.rglob("*"):
+        os.utime(path, (0, time.time()))
+    write_zip(second, files, EPOCH)
+    assert first.read_bytes() == second.read_bytes()
+    with zipfile.ZipFile(first) as archive:
+        assert archive.namelist() == ["top/assets/site.js", "top/index.html", "top/zeta.txt"]
+        assert {info.date_time for info in archive.infolist()} == {(2026, 11, 30, 0, 53, 20)}
+        assert {info.external_attr >> 16 for info in archive.infolist()} == {0o100644}
+
+
+def test_verification_finds_missing_extra_and_altered_files(tmp_path: Path) -> None:
+    site = _folder(tmp_path)
+    files = manifest(site, "top")
+    expected = _digests(files)
+    archive = tmp_path / "x.zip"
+    write_zip(archive, files, EPOCH)
+    assert verify_zip(archive, expected) == []
+    altered = {**expected, "top/index.html": "0" * 64, "top/extra.html": "0" * 64}
+    del altered["top/zeta.txt"]
+    assert verify_zip(archive, altered) == [
+        "top/extra.html: built but not in the archive",
+        "top/zeta.txt: in the archive but not built",
+        "top/index.html: differs from the built file",
+    ]
+
+
+def test_a_symbolic_link_is_never_packed(tmp_path: Path) -> None:
+    site = _folder(tmp_path)
+    (site / "link").symlink_to("/etc/hostname")
+    with pytest.raises(ReleaseError, match="a symbolic link in the release"):
+        manifest(site, "top")
+
+
+def test_zip_names_say_version_engine_and_variant() -> None:
+    version = Version("6f47af6" + "0" * 33, EPOCH, dirty=False, release="2026.11")
+    assert version.label == "2026.11+6f47af6"
+    assert zip_name(version, BuildOptions()) == "mindful-alliance-2026.11-6f47af6"
+    offline = BuildOptions(engine="zensical", offline=True)
+    assert zip_name(version, offline) == "mindful-alliance-2026.11-6f47af6-zensical-offline"
+    dirty = Version("abcdef0" * 6, EPOCH, dirty=True, release="2026.11")
+    assert dirty.label == "2026.11+abcdef0.dirty"
+    # Without a VERSION file (an unpacked source archive), the commit date stands in.
+    assert Version("6f47af6" + "0" * 33, EPOCH, dirty=False).label == "2026.11.30+6f47af6"
+
+
+def test_the_build_lock_makes_a_second_build_wait(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    events: list[str] = []
+
+    def second() -> None:
+        with build_lock(tmp_path):
+            events.append("second has the lock")
+
+    with build_lock(tmp_path):
+        waiting = threading.Thread(target=second)
+        waiting.start()
+        time.sleep(0.5)
+        events.append("first releases")
+    waiting.join(timeout=10)
+    assert events == ["first releases", "second has the lock"]
+    assert "waiting for another build in this checkout to finish" in capsys.readouterr().err
+
+
+# -- dist with a stand-in build (the packaging steps are real) ---------------------------------
+
+
+@pytest.fixture
+def fake_build(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """Replace the engine run by a tiny site, so only packaging is exercised."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(EPOCH))
+
+    def build_into(project: Path, options: BuildOptions, version: Version) -> Path:
+        site = project / "site"
+        shutil.copytree(_folder(tmp_path / "made"), site)
+        (site / "downloads").mkdir()
+        (site / "downloads" / "references.bib").write_text("@misc{a,}\n", encoding="utf-8")
+        return site
+
+    monkeypatch.setattr(release, "build_into", build_into)
+    return tmp_path / "dist"
+
+
+def test_dist_holds_the_site_and_what_an_administrator_needs(fake_build: Path) -> None:
+    options = BuildOptions(site_url=SUBPATH_URL)
+    archive = release.dist(ROOT, options, fake_build)
+    top = archive.name.removesuffix(".zip")
+    with zipfile.ZipFile(archive) as opened:
+        names = set(opened.namelist())
+        version_text = opened.read(f"{top}/VERSION.txt").decode()
+        install = opened.read(f"{top}/INSTALL.txt").decode()
+        location = opened.read(f"{top}/server/nginx/mindful-alliance-locations.conf").decode()
+    assert {
+        f"{top}/site/index.html",
+        f"{top}/site/downloads/references.bib",
+        f"{top}/LICENSE",
+        f"{top}/CITATION.cff",
+        f"{top}/server/csp.txt",
+        f"{top}/server/nginx/mindful-alliance.conf",
+        f"{top}/server/nginx/mindful-alliance-https.conf",
+        f"{top}/server/nginx/mindful-alliance-locations-https.conf",
+        f"{top}/server/apache/mindful-alliance.conf",
+        f"{top}/server/apache/htaccess",
+    } <= names
+    assert f"built for: {SUBPATH_URL}" in version_text
+    assert "/var/www/mindful-alliance/alliance/" in install
+    assert "@@" not in install + location
+    assert "location ^~ /alliance/ {" in location
+    checksum = (fake_build / f"{archive.name}.sha256").read_text(encoding="utf-8")
+    assert checksum == f"{hashlib.sha256(archive.read_bytes()).hexdigest()}  {archive.name}\n"
+    assert sorted(path.name for path in fake_build.iterdir()) == [
+        archive.name,
+        f"{archive.name}.sha256",
+    ]
+
+
+def test_an_interrupted_zip_leaves_nothing_under_any_name(
+    fake_build: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    real_write = release.write_zip
+
+    def interrupted(target: Path, files: dict[str, Path], epoch: int) -> None:
+        real_write(target, dict(list(files.items())[:2]), epoch)  # a valid, partial zip
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(release, "write_zip", interrupted)
+    status = release.main(["dist", "--site-url", SUBPATH_URL, "--out", str(fake_build)])
+    assert status == 130
+    assert "interrupted: nothing was published" in capsys.readouterr().err
+    assert list(fake_build.iterdir()) == []
+    assert not list(ROOT.glob(".build-work-*"))
+
+
+def test_an_archive_that_differs_from_the_build_is_not_published(
+    fake_build: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    real_write = release.write_zip
+
+    def short(target: Path, files: dict[str, Path], epoch: int) -> None:
+        real_write(target, dict(list(files.items())[1:]), epoch)
+
+    monkeypatch.setattr(release, "write_zip", short)
+    status = release.main(["dist", "--site-url", SUBPATH_URL, "--out", str(fake_build)])
+    assert status == 1
+    error = capsys.readouterr().err
+    assert "error: the archive does not match the build:" in error
+    assert ": built but not in the archive" in error
+    assert list(fake_build.iterdir()) == []
+
+
+# -- real builds in a copy of the project --------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def project_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The project without its git history (so SOURCE_DATE_EPOCH dates the release)."""
+    copy = tmp_path_factory.mktemp("release") / "project"
+    shutil.copytree(
+        ROOT,
+        copy,
+        ignore=shutil.ignore_patterns(
+            ".venv", ".git", "site", "site-*", "dist", ".*cache*", ".build-*", "node_modules"
+        ),
+    )
+    return copy
+
+
+@pytest.mark.build
+def test_two_dists_of_the_same_sources_are_byte_identical(
+    project_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(EPOCH))
+    options = BuildOptions(site_url=SUBPATH_URL)
+    first = release.dist(project_copy, options, tmp_path / "a")
+    second = release.dist(project_copy, options, tmp_path / "b")
+    version = (project_copy / "VERSION").read_text(encoding="utf-8").strip()
+    assert first.name == f"mindful-alliance-{version}-unknown.zip"
+    assert first.read_bytes() == second.read_bytes()
+
+
+@pytest.mark.build
+def test_pages_and_downloads_come_from_the_same_bibliography(
+    project_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The bibliography is edited after the downloads are written, before the pages are."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(EPOCH))
+    bib = project_copy / "bib" / "references.bib"
+    original = bib.read_text(encoding="utf-8")
+    assert "Mindfulness training as a clinical intervention" in original
+    real_run = release._run
+
+    def edit_after_export(command: list[str], cwd: Path, env: dict[str, str], what: str) -> None:
+        real_run(command, cwd, env, what)
+        if what == "writing the downloads":
+            bib.write_text(
+                original.replace("Mindfulness training as a clinical intervention", "EDITED"),
+                encoding="utf-8",
+            )
+
+    monkeypatch.setattr(release, "_run", edit_after_export)
+    try:
+        site = release.build(project_copy, BuildOptions(site_url=SUBPATH_URL), tmp_path / "site")
+    finally:
+        bib.write_text(original, encoding="utf-8")
+    download = (site / "downloads" / "references.bib").read_text(encoding="utf-8")
+    page = (site / "references" / "index.html").read_text(encoding="utf-8")
+    assert "EDITED" not in download + page
+    assert "Mindfulness training as a clinical intervention" in download
+    assert "Mindfulness training as a clinical intervention" in page
+
+
+def test_serving_rewrites_the_downloads_when_the_bibliography_changes(
+    project_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bib = project_copy / "bib" / "references.bib"
+    docs = project_copy / "docs"
+    original = bib.read_text(encoding="utf-8")
+    download = docs / "downloads" / "references.bib"
+    stop = threading.Event()
+    watcher = threading.Thread(
+        target=release.watch_downloads, args=(bib, docs, stop), kwargs={"interval": 0.05}
+    )
+    watcher.start()
+    try:
+        deadline = time.monotonic() + 30
+        while not download.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert "Mindfulness training as a clinical intervention" in download.read_text("utf-8")
+        bib.write_text(
+            original.replace("Mindfulness training as a clinical intervention", "REWRITTEN"),
+            encoding="utf-8",
+        )
+        os.utime(bib, ns=(time.time_ns(), time.time_ns() + 10**9))
+        while "REWRITTEN" not in download.read_text("utf-8") and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert "REWRITTEN" in download.read_text("utf-8")
+    finally:
+        stop.set()
+        watcher.join(timeout=10)
+        bib.write_text(original, encoding="utf-8")
+    assert "downloads in" in capsys.readouterr().err
