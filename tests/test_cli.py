@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import pytest
 from alliance_site.cli import main
 
-from tests.conftest import FIXTURE_BIB, FIXTURE_DOCS, FIXTURES
+from tests.conftest import FIXTURE_BIB, FIXTURE_DOCS, FIXTURES, ROOT
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -56,8 +56,11 @@ def test_export_writes_the_downloads(tmp_path: Path, capsys: pytest.CaptureFixtu
     out = tmp_path / "downloads"
     args = ["export", "--bib", str(FIXTURE_BIB), "--docs", str(FIXTURE_DOCS), "--out", str(out)]
     assert main(args) == 0
-    assert "21 files written" in capsys.readouterr().out
+    # 3 whole-library files, 2 per entry, and the site's citation file and licence.
+    assert "23 files written" in capsys.readouterr().out
     assert (out / "references.ris").exists()
+    assert (out / "CITATION.cff").read_bytes() == (ROOT / "CITATION.cff").read_bytes()
+    assert (out / "LICENSE.txt").read_bytes() == (ROOT / "LICENSE").read_bytes()
 
 
 def test_figures_are_drawn(tmp_path: Path) -> None:

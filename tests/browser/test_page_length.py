@@ -22,8 +22,16 @@ if TYPE_CHECKING:
 PHONE: Final = {"width": 375, "height": 812}
 MAX_SCREENS: Final = 8
 # Reference pages read by lookup, not end to end: the bibliography, the audit of the sources,
-# and the A-Z glossary, whose terms the table of contents and search lead straight to.
-EXEMPT: Final = frozenset({"references/index.md", "about/notes-on-the-sources.md", "glossary.md"})
+# the A-Z glossary, whose terms the table of contents and search lead straight to, and the
+# contributors' guide (CONTRIBUTING.md, with its options table), which no clinician reads.
+EXEMPT: Final = frozenset(
+    {
+        "references/index.md",
+        "about/notes-on-the-sources.md",
+        "glossary.md",
+        "about/contributing.md",
+    }
+)
 
 MAIN_TEXT_HEIGHT_JS: Final = """
 () => {
