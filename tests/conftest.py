@@ -109,17 +109,27 @@ def subpath_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return _build_or_fail("mkdocs", site, site_url=SUBPATH_URL)
 
 
+def copy_project(destination: Path) -> Path:
+    """The project's sources without history, environments, caches or build output.
+
+    Zensical writes into the project it builds, and release builds read git; a copy keeps
+    both away from the working tree.
+    """
+    shutil.copytree(
+        ROOT,
+        destination,
+        ignore=shutil.ignore_patterns(
+            ".venv", ".git", "site", "site-*", "dist", ".*cache*", ".build-*", "benchmarks",
+            "node_modules",
+        ),
+    )  # fmt: skip
+    return destination
+
+
 @pytest.fixture(scope="session")
 def zensical_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real site built once by Zensical, strict, in a copy of the project."""
-    work = tmp_path_factory.mktemp("zensical") / "project"
-    shutil.copytree(
-        ROOT,
-        work,
-        ignore=shutil.ignore_patterns(
-            ".venv", ".git", "site", "site-*", "dist", ".*cache*", "benchmarks", "node_modules"
-        ),
-    )
+    work = copy_project(tmp_path_factory.mktemp("zensical") / "project")
     return _build_or_fail("zensical", work.parent / "site", cwd=work)
 
 

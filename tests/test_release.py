@@ -23,7 +23,7 @@ from alliance_site.release import (
     zip_name,
 )
 
-from tests.conftest import ROOT, SUBPATH_URL
+from tests.conftest import ROOT, SUBPATH_URL, copy_project
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -205,15 +205,7 @@ def test_an_archive_that_differs_from_the_build_is_not_published(
 @pytest.fixture(scope="module")
 def project_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The project without its git history (so SOURCE_DATE_EPOCH dates the release)."""
-    copy = tmp_path_factory.mktemp("release") / "project"
-    shutil.copytree(
-        ROOT,
-        copy,
-        ignore=shutil.ignore_patterns(
-            ".venv", ".git", "site", "site-*", "dist", ".*cache*", ".build-*", "node_modules"
-        ),
-    )
-    return copy
+    return copy_project(tmp_path_factory.mktemp("release") / "project")
 
 
 @pytest.mark.build

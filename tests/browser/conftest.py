@@ -27,7 +27,7 @@ from alliance_site.csp import content_security_policy
 from alliance_site.server_configs import Deployment, render_all
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
 
-from tests.conftest import ROOT, SUBPATH_URL, _build_or_fail
+from tests.conftest import ROOT, SUBPATH_URL, _build_or_fail, copy_project
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -382,15 +382,7 @@ def nginx_server(subpath_site: Path, tmp_path_factory: pytest.TempPathFactory) -
 @pytest.fixture(scope="session")
 def zensical_subpath_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real site built by Zensical for https://intranet.example/alliance/ (strict)."""
-    work = tmp_path_factory.mktemp("zensical-subpath") / "project"
-    shutil.copytree(
-        ROOT,
-        work,
-        ignore=shutil.ignore_patterns(
-            ".venv", ".git", "site", "site-*", "dist", ".*cache*", ".build-*", "benchmarks",
-            "node_modules",
-        ),
-    )  # fmt: skip
+    work = copy_project(tmp_path_factory.mktemp("zensical-subpath") / "project")
     return _build_or_fail("zensical", work.parent / "site", cwd=work, site_url=SUBPATH_URL)
 
 
