@@ -331,7 +331,9 @@ def test_a_slow_drip_server_cannot_hold_a_link_past_its_time(slow_drip: str) -> 
     [result] = check_links([slow_drip], {}, settings)
     elapsed = time.monotonic() - started
     assert result.verdict == LOOK
-    assert result.detail.startswith("timed out: no complete answer within")
+    # On a loaded machine the first byte may already be late ("no answer: timed out"); either
+    # way the link is reported within its own time limit, never held by the server.
+    assert "timed out" in result.detail
     assert elapsed < 4.0
 
 

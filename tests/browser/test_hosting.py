@@ -322,7 +322,9 @@ def test_the_file_share_build_works_opened_from_disk(browser: Browser, offline_s
     assert page.url.endswith("/practice/index.html")
     assert page.locator("h1").count() == 1
     # Figures load.
-    page.goto((offline_site / "alliance" / "alliance-and-outcome.html").as_uri())
+    page.goto(
+        (offline_site / "alliance" / "alliance-therapists-clients-and-medication.html").as_uri()
+    )
     widths = page.eval_on_selector_all(
         "article img[src$='.svg']", "els => els.map(e => e.complete ? e.naturalWidth : 0)"
     )

@@ -15,11 +15,11 @@ from tests.browser.conftest import PageLog, Server, open_context
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
 
-# Pages with the widest tables: six columns, a 30-row verification table, and two guides.
+# Pages with the widest tables: six columns, the 30-row verification table, and two guides.
 TABLE_PAGES = [
     "",
     "mindfulness/mindfulness-evidence-table/",
-    "mindfulness/mindfulness-razzaque-study/",
+    "about/notes-on-the-sources/",
     "practice/",
 ]
 
