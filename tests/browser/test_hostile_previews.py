@@ -55,7 +55,7 @@ def hostile_server(
 
 
 def _straight_quotes(text: str) -> str:
-    return text.translate(str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'"}))
+    return text.translate(str.maketrans("“”‘’", "\"\"''"))
 
 
 def _assert_nothing_happened(page: Page, url: str, dialogs: list[str]) -> None:
