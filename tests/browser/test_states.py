@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import PageLog, Server, open_context
 from tests.browser.contrast import CONTRAST_JS
@@ -122,7 +123,8 @@ def test_the_copied_confirmation_is_legible_in_dark_mode(
     page.goto(root_server.base_url + "references/")
     button = page.locator(".reference__actions button[data-copy='apa']").first
     button.click()  # the pointer stays on it: hovered and focused, as the reader sees it
-    assert button.inner_text() == "Copied"
+    # Copying is asynchronous: wait for the confirmation (it stays two seconds).
+    expect(button).to_have_text("Copied")
     result = button.evaluate(CONTRAST_JS)
     context.close()
     assert result["ratio"] >= MINIMUM, result
