@@ -13,6 +13,7 @@ from collections import Counter
 
 import markdown
 import pytest
+import yaml
 from bs4 import BeautifulSoup
 from citation_engine.citation_index import SCAN_EXTENSIONS, collect_citations
 from citation_engine.errors import CitationError
@@ -20,7 +21,7 @@ from citation_engine.markdown_extension import CitationExtension
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import FIXTURE_BIB, FIXTURE_DOCS
+from tests.conftest import FIXTURE_BIB, FIXTURE_DOCS, ROOT
 
 KNOWN = ("doe2020alliance", "roe2019book", "who2021report", "lee2015thesis")
 UNKNOWN = ("nosuch2020key", "café2021", "a.b:c")
@@ -145,3 +146,19 @@ def test_escaped_brackets_are_still_counted() -> None:
     text = r"Text [\[sic\] @doe2020alliance, p. 3] here."
     assert [placed.work.key for placed in collect_citations(text)] == ["doe2020alliance"]
     assert 'href="#ref-doe2020alliance"' in _render(text)
+
+
+def test_the_scan_reads_pages_with_the_structural_extensions_the_site_uses() -> None:
+    """The scan's extensions are mkdocs.yml's, less those that only add output or text."""
+
+    class _Loader(yaml.SafeLoader):
+        pass
+
+    _Loader.add_multi_constructor("!", lambda _loader, _suffix, _node: None)
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_Loader)
+    names = {
+        next(iter(item)) if isinstance(item, dict) else item
+        for item in config["markdown_extensions"]
+    }
+    output_only = {"toc", "pymdownx.snippets", "citation_engine", "alliance_site.page_dates"}
+    assert set(SCAN_EXTENSIONS) == names - output_only
