@@ -1,8 +1,8 @@
 """What an editor feels: from saving a file under ``mkdocs serve`` to the reloaded page.
 
 Two copies of the real site are served side by side: ours as ``make serve`` runs it (with
-``--watch bib``), and the same pages under plain Material (no citation extension, as in the
-reader benchmark). Each round saves a page in both, in turn, and for ours also edits an
+``--watch bib``), and plain: the same pages and the same mkdocs.yml with the citation
+extension taken out, so the difference is the engine's alone. Each round saves a page in both, in turn, and for ours also edits an
 entry's title in ``bib/references.bib``; the time is taken from the save until the open
 browser tab, reloaded by MkDocs' live reload, shows the new text. Copies live under
 benchmarks/work/, so the working tree is never edited.
@@ -134,12 +134,30 @@ def _retitle(path: Path) -> Callable[[str], None]:
     return edit
 
 
-def measure(repo: Path, work: Path, plain_project: Path, rounds: int) -> dict[str, ReloadTimes]:
+def without_engine(config: str) -> str:
+    """mkdocs.yml with the ``citation_engine`` entry (and its indented options) removed."""
+    kept: list[str] = []
+    skipping = False
+    for line in config.splitlines(keepends=True):
+        if line.strip() == "- citation_engine:":
+            skipping = True
+            continue
+        if skipping and line.startswith("      "):
+            continue
+        skipping = False
+        kept.append(line)
+    return "".join(kept)
+
+
+def measure(repo: Path, work: Path, rounds: int) -> dict[str, ReloadTimes]:
     """Interleaved rounds: ours page edit, plain page edit, ours bib edit."""
     ours = copy_project(repo, work / "serve-ours")
-    plain = work / "serve-plain"
-    shutil.rmtree(plain, ignore_errors=True)
-    shutil.copytree(plain_project, plain)
+    plain = copy_project(repo, work / "serve-plain")
+    config = plain / "mkdocs.yml"
+    stripped = without_engine(config.read_text(encoding="utf-8"))
+    if "citation_engine" in stripped:
+        raise RuntimeError("could not take the citation extension out of mkdocs.yml")
+    config.write_text(stripped, encoding="utf-8")
     page_url = EDITED_PAGE.removesuffix(".md") + "/"
     times = {name: ReloadTimes() for name in ("ours: page", "plain: page", "ours: bib")}
     with (
