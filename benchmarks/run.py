@@ -169,7 +169,7 @@ def main() -> int:
     serve_lines = _serve_benchmark(int(os.environ.get("BENCH_SERVE_ROUNDS", "5")))
     load = (load_before, os.getloadavg())
     lines = _report(specs, results, check_seconds, profile, rounds, load)
-    lines += reader_lines + serve_lines
+    lines += [*reader_lines, "", *serve_lines]
     RESULTS.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(f"wrote {RESULTS.relative_to(REPO)} and {PLOT.relative_to(REPO)}")
     return 1 if any("FAIL" in line for line in lines if line.startswith("| Target")) else 0

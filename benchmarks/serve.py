@@ -155,7 +155,7 @@ def measure(repo: Path, work: Path, rounds: int) -> dict[str, ReloadTimes]:
     plain = copy_project(repo, work / "serve-plain")
     config = plain / "mkdocs.yml"
     stripped = without_engine(config.read_text(encoding="utf-8"))
-    if "citation_engine" in stripped:
+    if "- citation_engine:" in stripped:
         raise RuntimeError("could not take the citation extension out of mkdocs.yml")
     config.write_text(stripped, encoding="utf-8")
     page_url = EDITED_PAGE.removesuffix(".md") + "/"
