@@ -129,7 +129,7 @@ linkcheck-external: install ## Check every external link once (needs a network; 
 	$(PY) -m alliance_site check-external --cache .linkcheck-cache/external-links.json
 
 .PHONY: bench
-bench: install-test system-deps ## Build and reader benchmarks; writes benchmarks/RESULTS.md
+bench: install-test system-deps prepare ## Build, reader and serve benchmarks; writes benchmarks/RESULTS.md
 	$(PY) -m benchmarks.run
 
 .PHONY: lock

@@ -23,6 +23,8 @@ REPO: Final = Path(__file__).resolve().parent.parent
 WORK: Final = REPO / "benchmarks" / "work"
 BIBTEX_VENV: Final = WORK / "venv-bibtex"
 VARIANTS: Final = ("ours", "plain", "bibtex", "zensical")
+# Ours again with the cache folder emptied first: the first build after cloning.
+COLD: Final = "cold"
 BIBTEX_PACKAGES: Final = ("mkdocs==1.6.1", "mkdocs-material==9.8.1", "mkdocs-bibtex==4.4.0")
 
 
@@ -32,11 +34,17 @@ class Timing:
 
     seconds: list[float] = field(default_factory=list)
     peak_mb: list[float] = field(default_factory=list)
+    cpu_seconds: list[float] = field(default_factory=list)
 
     @property
     def median(self) -> float:
         """Median wall time in seconds."""
         return statistics.median(self.seconds)
+
+    @property
+    def cpu(self) -> float:
+        """Median CPU time (user and system, worker processes included) in seconds."""
+        return statistics.median(self.cpu_seconds)
 
     @property
     def peak(self) -> float:
@@ -53,8 +61,12 @@ def ensure_bibtex_venv() -> Path:
     return python
 
 
-def measure(command: list[str], cwd: Path) -> tuple[float, float]:
-    """Run a build; return wall seconds and the child's peak resident memory in MB."""
+def measure(command: list[str], cwd: Path) -> tuple[float, float, float]:
+    """Run a build; return wall seconds, peak resident memory in MB and CPU seconds.
+
+    The peak is the largest of the build process and any worker it waited for; CPU time
+    adds up all of them (the kernel folds reaped descendants into the child's usage).
+    """
     env = {**os.environ, "PYTHONPATH": str(REPO), "NO_MKDOCS_2_WARNING": "1"}
     started = time.perf_counter()
     process = subprocess.Popen(
@@ -68,7 +80,7 @@ def measure(command: list[str], cwd: Path) -> tuple[float, float]:
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:
         raise RuntimeError(f"{' '.join(command)} failed in {cwd}:\n{stderr[-2000:]}")
-    return elapsed, usage.ru_maxrss / 1024
+    return elapsed, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
 
 
 def build_command(variant: str, project: Path, bibtex_python: Path) -> list[str]:
@@ -90,23 +102,31 @@ def prepare(spec: SiteSpec) -> dict[str, Path]:
     return projects
 
 
-def run_size(spec: SiteSpec, rounds: int, bibtex_python: Path) -> tuple[dict[str, Timing], float]:
-    """Interleaved rounds for one size; also one cold build of ours (empty styling cache)."""
+def run_size(spec: SiteSpec, rounds: int, bibtex_python: Path) -> dict[str, Timing]:
+    """Interleaved rounds for one size: each round builds every variant, then ours cold.
+
+    The first build of ours fills the cache and is not counted; each cold build empties the
+    project's cache folder (formatting and scan caches) first.
+    """
     projects = prepare(spec)
-    cold, _ = measure(build_command("ours", projects["ours"], bibtex_python), projects["ours"])
-    timings = {variant: Timing() for variant in VARIANTS}
+    measure(build_command("ours", projects["ours"], bibtex_python), projects["ours"])
+    timings = {variant: Timing() for variant in (*VARIANTS, COLD)}
     for _ in range(rounds):
-        for variant in VARIANTS:
-            seconds, peak = measure(
-                build_command(variant, projects[variant], bibtex_python), projects[variant]
-            )
+        for variant in (*VARIANTS, COLD):
+            project = projects["ours" if variant == COLD else variant]
+            if variant == COLD:
+                shutil.rmtree(project / ".citation-cache", ignore_errors=True)
+            command = build_command("ours" if variant == COLD else variant, project, bibtex_python)
+            seconds, peak, cpu = measure(command, project)
             timings[variant].seconds.append(seconds)
             timings[variant].peak_mb.append(peak)
+            timings[variant].cpu_seconds.append(cpu)
             print(
-                f"  {spec.pages:>5} pages {spec.entries:>5} entries {variant:<9} {seconds:7.2f} s {peak:6.0f} MB",
+                f"  {spec.pages:>5} pages {spec.entries:>5} entries {variant:<9} "
+                f"{seconds:7.2f} s {cpu:7.2f} s CPU {peak:6.0f} MB",
                 flush=True,
             )
-    return timings, cold
+    return timings
 
 
 def time_check_command(rounds: int = 5) -> float:

@@ -7,13 +7,26 @@ up front. The same scan lets the check command find unknown keys without buildin
 The scan does not read the Markdown itself: it renders each page with Python-Markdown and the
 citation extension in collect mode, and keeps what the extension's inline processor saw. So
 code, raw HTML, comments and link targets are skipped exactly as on the page.
+
+That render costs about as much as the page's own, so a build with a cache folder keeps
+each page's scan there (``scan-<digest>.json``, one file beside the formatting cache): an
+entry is keyed on the page's path and text, and the file's name on everything else that
+shapes a scan (this package's code, the scan's Markdown extensions, the versions of
+Python-Markdown, pymdown-extensions and PyYAML). It holds only the pages of the last scan,
+and a file for another digest is removed when a new one is written. Unchanged pages are then
+not rendered twice; an edited page is scanned again.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import re
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
+from importlib import metadata
+from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 import yaml
@@ -23,7 +36,6 @@ from citation_engine.errors import SourceLocation, display_path
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
-    from pathlib import Path
 
     from citation_engine.inline_citations import PlacedWork
 
@@ -96,16 +108,26 @@ class CitationIndex:
             yield from page.sites
 
 
-def scan_docs(docs_dir: Path, display_root: Path | None = None) -> CitationIndex:
+def scan_docs(
+    docs_dir: Path, display_root: Path | None = None, cache_dir: Path | None = None
+) -> CitationIndex:
     """Scan every ``.md`` file under ``docs_dir``.
 
     Locations name files relative to ``display_root``, as a reader of the message would.
+    With ``cache_dir``, unchanged pages are read from the scan cache there (see above).
     """
+    cache = _ScanCache(cache_dir) if cache_dir is not None else None
     pages = {}
     for path in sorted(docs_dir.rglob("*.md")):
         relative = path.relative_to(docs_dir).as_posix()
         shown = display_path(path, display_root)
-        pages[relative] = scan_page(path.read_text(encoding="utf-8"), relative, shown)
+        text = path.read_text(encoding="utf-8")
+        if cache is None:
+            pages[relative] = scan_page(text, relative, shown)
+        else:
+            pages[relative] = cache.scan(text, relative, shown)
+    if cache is not None:
+        cache.save()
     return CitationIndex(pages)
 
 
@@ -147,6 +169,80 @@ def collect_citations(
     md = Markdown(extensions=[*extensions, extension])
     md.convert(markdown_text)
     return place_citations(extension.source, extension.seen)
+
+
+# A page's scan as stored: title, front-matter lines, and (key, file line) for each citation.
+_Stored = tuple[str, int, list[tuple[str, int]]]
+_SCAN_LIBRARIES: Final = ("Markdown", "pymdown-extensions", "PyYAML")
+_PACKAGE_DIR: Final = Path(__file__).resolve().parent
+
+
+@lru_cache(maxsize=1)
+def scan_digest() -> str:
+    """A hash of everything besides a page's path and text that shapes its scan."""
+    digest = hashlib.sha256()
+    for path in sorted(_PACKAGE_DIR.glob("*.py")):
+        digest.update(path.name.encode("utf-8"))
+        digest.update(path.read_bytes())
+    digest.update(repr(SCAN_EXTENSIONS).encode("utf-8"))
+    for name in _SCAN_LIBRARIES:
+        try:
+            version = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            version = "absent"
+        digest.update(f"{name}=={version}\n".encode())
+    return digest.hexdigest()[:32]
+
+
+class _ScanCache:
+    """Each page's scan, kept on disk by the hash of its path and text."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.path = folder / f"scan-{scan_digest()}.json"
+        self.stored = self._read()
+        self.used: dict[str, _Stored] = {}
+
+    def _read(self) -> dict[str, _Stored]:
+        try:
+            raw = json.loads(self.path.read_text(encoding="utf-8"))
+            return {
+                str(entry): (str(title), int(offset), [(str(k), int(n)) for k, n in sites])
+                for entry, (title, offset, sites) in raw.items()
+            }
+        except (OSError, ValueError, TypeError, AttributeError):
+            return {}  # missing or damaged: scan again, never trust it
+
+    def scan(self, text: str, relative_path: str, display_path: str) -> PageCitations:
+        entry = hashlib.sha256(f"{relative_path}\0{text}".encode()).hexdigest()
+        stored = self.stored.get(entry)
+        if stored is None:
+            page = scan_page(text, relative_path, display_path)
+            stored = (page.title, page.body_offset, [(s.key, s.location.line) for s in page.sites])
+        self.used[entry] = stored
+        title, offset, sites = stored
+        return PageCitations(
+            relative_path,
+            title,
+            offset,
+            tuple(CitationSite(key, SourceLocation(display_path, line)) for key, line in sites),
+        )
+
+    def save(self) -> None:
+        """Keep the pages of this scan only; write when anything changed."""
+        try:
+            if self.used != self.stored:
+                self.folder.mkdir(parents=True, exist_ok=True)
+                temporary = self.path.with_suffix(f".{os.getpid()}.tmp")
+                temporary.write_text(json.dumps(self.used), encoding="utf-8")
+                temporary.replace(self.path)
+            else:
+                self.path.touch()  # recently used: the formatting cache's pruning keeps it
+            for stale in self.folder.glob("scan-*.json"):
+                if stale != self.path:
+                    stale.unlink(missing_ok=True)
+        except OSError:
+            return  # a read-only checkout still builds, only without the cache
 
 
 def _front_matter(text: str) -> dict[str, object]:

@@ -119,7 +119,8 @@ def _cached(
     problems = [*loaded.problems, *check_references(loaded.references)]
     if problems:
         raise BibliographyError(problems)
-    return SiteBibliography(loaded.references, scan_docs(docs_dir, root), style, cache_dir)
+    index = scan_docs(docs_dir, root, cache_dir)
+    return SiteBibliography(loaded.references, index, style, cache_dir)
 
 
 def _folder_token(docs_dir: Path) -> tuple[tuple[str, int], ...]:
