@@ -13,11 +13,11 @@ from collections import Counter
 
 import markdown
 import pytest
-import yaml
 from bs4 import BeautifulSoup
 from citation_engine.citation_index import SCAN_EXTENSIONS, collect_citations
 from citation_engine.errors import CitationError
 from citation_engine.markdown_extension import CitationExtension
+from citation_engine.page_order import read_config
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -150,12 +150,7 @@ def test_escaped_brackets_are_still_counted() -> None:
 
 def test_the_scan_reads_pages_with_the_structural_extensions_the_site_uses() -> None:
     """The scan's extensions are mkdocs.yml's, less those that only add output or text."""
-
-    class _Loader(yaml.SafeLoader):
-        pass
-
-    _Loader.add_multi_constructor("!", lambda _loader, _suffix, _node: None)
-    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_Loader)
+    config = read_config(ROOT / "mkdocs.yml")
     names = {
         next(iter(item)) if isinstance(item, dict) else item
         for item in config["markdown_extensions"]

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 import yaml
 from bs4 import BeautifulSoup, Tag
+from citation_engine.page_order import read_config
 
 from tests.conftest import ROOT, built_pages
 from tests.content_rules import (
@@ -91,14 +92,6 @@ def test_front_matter_has_description_and_review_date(page: Path) -> None:
     assert datetime.date(2026, 11, 23) <= reviewed <= datetime.date.today(), page
 
 
-class _IgnoreTags(yaml.SafeLoader):
-    """Reads mkdocs.yml without resolving its !ENV and !!python tags."""
-
-
-_IgnoreTags.add_multi_constructor("!", lambda loader, suffix, node: None)
-_IgnoreTags.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
-
-
 def _nav_files(node: object) -> set[str]:
     if isinstance(node, str):
         return {node}
@@ -110,7 +103,7 @@ def _nav_files(node: object) -> set[str]:
 
 
 def test_every_page_is_in_the_navigation() -> None:
-    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_IgnoreTags)
+    config = read_config(ROOT / "mkdocs.yml")
     pages = {page.relative_to(DOCS).as_posix() for page in content_pages()}
     assert _nav_files(config["nav"]) == pages
 

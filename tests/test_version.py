@@ -9,18 +9,14 @@ from pathlib import Path
 import pytest
 import yaml
 from alliance_site.release import BuildOptions, version_of, zip_name
+from citation_engine.page_order import read_config
 
 ROOT = Path(__file__).resolve().parent.parent
 VERSION = (ROOT / "VERSION").read_text(encoding="utf-8").strip()
 
 
 def _mkdocs_extra() -> dict[str, object]:
-    class _Loader(yaml.SafeLoader):
-        pass
-
-    _Loader.add_multi_constructor("!", lambda _loader, _suffix, _node: None)
-    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_Loader)
-    extra: dict[str, object] = config["extra"]
+    extra: dict[str, object] = read_config(ROOT / "mkdocs.yml")["extra"]
     return extra
 
 

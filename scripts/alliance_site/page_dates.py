@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 import yaml
 from citation_engine.engine_pages import engine_page
+from citation_engine.page_order import read_config
 from markdown import Extension
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
@@ -168,13 +169,7 @@ def extension_options(config: Path, name: str = "alliance_site.page_dates") -> d
 
     The file's ``!ENV`` and other tags are read as empty values: only the options matter here.
     """
-
-    class _Loader(yaml.SafeLoader):
-        pass
-
-    _Loader.add_multi_constructor("!", lambda _loader, _suffix, _node: None)
-    data = yaml.load(config.read_text(encoding="utf-8"), Loader=_Loader)
-    for item in data.get("markdown_extensions") or []:
+    for item in read_config(config).get("markdown_extensions") or []:
         if isinstance(item, dict) and name in item:
             return dict(item[name] or {})
     return {}

@@ -23,6 +23,16 @@ class _TolerantLoader(yaml.SafeLoader):
 _TolerantLoader.add_multi_constructor("", lambda loader, suffix, node: None)
 
 
+def read_config(config: Path) -> dict[str, Any]:
+    """An MkDocs-style configuration as data, its ``!ENV`` and ``!!python`` tags read as null.
+
+    For reading names and options only (nav, extension options, ``extra``): the engines
+    resolve the tags themselves when they build.
+    """
+    loaded = yaml.load(config.read_text(encoding="utf-8"), Loader=_TolerantLoader)
+    return loaded if isinstance(loaded, dict) else {}
+
+
 def nav_order(config: Path) -> tuple[str, ...]:
     """Docs-relative page paths in navigation order; empty when there is no file or no nav."""
     try:
@@ -41,8 +51,7 @@ def site_order_key(order: tuple[str, ...]) -> Callable[[str], tuple[int, str]]:
 @lru_cache(maxsize=4)
 def _nav_order(config: Path, stamp: int) -> tuple[str, ...]:
     del stamp  # part of the cache key only: an edited configuration is read again
-    loaded = yaml.load(config.read_text(encoding="utf-8"), Loader=_TolerantLoader)
-    nav = loaded.get("nav") if isinstance(loaded, dict) else None
+    nav = read_config(config).get("nav")
     return tuple(dict.fromkeys(_pages(nav)))
 
 
