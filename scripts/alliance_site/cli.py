@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from citation_engine.errors import BibliographyError
-from citation_engine.reference_exports import write_downloads
 from citation_engine.site_bibliography import check_site, load_site_bibliography
 
 if TYPE_CHECKING:
@@ -127,30 +126,15 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
+    from alliance_site.site_downloads import write_site_downloads
+
     try:
-        site = load_site_bibliography(args.bib, args.docs, args.style)
+        written = write_site_downloads(args.bib, args.docs, args.out, style=args.style, root=Path())
     except BibliographyError as error:
         print(error, file=sys.stderr)
         return 1
-    written = write_downloads(site.references, args.out)
-    written += _ship_site_files(args.out)
     print(f"{len(written)} files written to {args.out}")
     return 0
-
-
-# The site's own citation file and licence, linked from every footer: written with the
-# downloads, so every build that writes those (make prepare, make build, make dist) ships them.
-SITE_FILES = (("CITATION.cff", "CITATION.cff"), ("LICENSE", "LICENSE.txt"))
-
-
-def _ship_site_files(out: Path) -> list[Path]:
-    written = []
-    for source, name in SITE_FILES:
-        if Path(source).is_file():
-            target = out / name
-            target.write_bytes(Path(source).read_bytes())
-            written.append(target)
-    return written
 
 
 def _figures(args: argparse.Namespace) -> int:

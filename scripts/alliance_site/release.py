@@ -399,8 +399,8 @@ def watch_downloads(bib: Path, docs: Path, stop: threading.Event, interval: floa
     bibliography is reported and the old downloads stay until it is fixed.
     """
     from citation_engine.errors import BibliographyError
-    from citation_engine.reference_exports import write_downloads
-    from citation_engine.site_bibliography import load_site_bibliography
+
+    from alliance_site.site_downloads import write_site_downloads
 
     seen: int | None = None
     while not stop.is_set():
@@ -411,8 +411,7 @@ def watch_downloads(bib: Path, docs: Path, stop: threading.Event, interval: floa
         if changed is not None and changed != seen:
             seen = changed
             try:
-                site = load_site_bibliography(bib, docs, "apa")
-                written = write_downloads(site.references, docs / "downloads")
+                written = write_site_downloads(bib, docs, docs / "downloads", root=docs.parent)
                 _say(f"{bib} read: {len(written)} downloads in {docs / 'downloads'} up to date")
             except BibliographyError as error:
                 _say(f"{bib} has problems; the downloads were not rewritten:\n{error}")

@@ -1,0 +1,38 @@
+"""Write everything the site serves from ``docs/downloads``, the one way every command does.
+
+The reference files come from the engine; beside them go the site's own citation file and
+licence, which every footer links. ``export`` (make prepare, make build, make dist) and the
+serve watcher both call this, so a download never depends on which command wrote it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Final
+
+from citation_engine.reference_exports import write_downloads
+from citation_engine.site_bibliography import load_site_bibliography
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+# (file in the project, name in the downloads folder)
+SITE_FILES: Final = (("CITATION.cff", "CITATION.cff"), ("LICENSE", "LICENSE.txt"))
+
+
+def write_site_downloads(
+    bib: Path, docs: Path, out: Path, *, style: str = "apa", root: Path | None = None
+) -> list[Path]:
+    """Write the reference downloads and the site files; return every file written.
+
+    Raises:
+        BibliographyError: the bibliography cannot be read; nothing is rewritten.
+    """
+    site = load_site_bibliography(bib, docs, style, root)
+    written = write_downloads(site.references, out)
+    project = root if root is not None else bib.resolve().parent.parent
+    for source, name in SITE_FILES:
+        if (project / source).is_file():
+            target = out / name
+            target.write_bytes((project / source).read_bytes())
+            written.append(target)
+    return written
