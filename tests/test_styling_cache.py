@@ -104,7 +104,11 @@ def test_a_library_upgrade_changes_the_key(monkeypatch: pytest.MonkeyPatch) -> N
 
 def test_the_cache_folder_is_bounded(tmp_path: Path, write_bib: Callable[[str], Path]) -> None:
     cache = tmp_path / "cache"
+    cache.mkdir()
+    scan = cache / "scan-0000.json"  # the page-scan cache's file, which pruning leaves alone
+    scan.write_text("{}", encoding="utf-8")
     for number in range(styling_cache.KEEP_FILES + 4):
         bib = STRING_BIB.replace("A title", f"Title number {number}")
         styled_with_cache(load_bibliography(write_bib(bib)).references, "apa", cache)
-    assert len(list(cache.glob("*.json"))) == styling_cache.KEEP_FILES
+    assert len(list(cache.glob("[0-9a-f]*.json"))) == styling_cache.KEEP_FILES
+    assert scan.exists()

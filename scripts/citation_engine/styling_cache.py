@@ -150,7 +150,8 @@ def _write(path: Path, styled: StyledBibliography) -> None:
 def _prune(folder: Path) -> None:
     """Keep the ``KEEP_FILES`` most recently used files; a serve session edits many times."""
     try:
-        files = sorted(folder.glob("*.json"), key=lambda path: path.stat().st_mtime_ns)
+        # Only this cache's files (hex digests): the page-scan cache shares the folder.
+        files = sorted(folder.glob("[0-9a-f]*.json"), key=lambda path: path.stat().st_mtime_ns)
         for stale in files[:-KEEP_FILES]:
             stale.unlink(missing_ok=True)
     except OSError:
