@@ -3,6 +3,8 @@
 The background is the element's own and its ancestors' background colours, stacked until
 one is opaque, with opacity applied (the theme fades header buttons on hover that way).
 axe checks contrast at rest only; the state tests use this in every state they force.
+Every CSS transition running on the page is awaited first, so a colour is never measured
+half-way through a fade (a run in CI once read a button mid-transition).
 """
 
 from __future__ import annotations
@@ -10,7 +12,14 @@ from __future__ import annotations
 from typing import Final
 
 CONTRAST_JS: Final = """
-(element) => {
+async (element) => {
+  // Colours are read when they have settled: a CSS transition still running (the theme
+  // fades button backgrounds over 125 ms) would be measured half-way between two states.
+  await Promise.all(
+    document.getAnimations()
+      .filter((animation) => animation instanceof CSSTransition)
+      .map((animation) => animation.finished.catch(() => null))
+  );
   const parse = (value) => {
     const match = value.match(/rgba?\\(([^)]+)\\)/);
     if (!match) return null;
