@@ -63,6 +63,19 @@ def test_export_writes_the_downloads(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert (out / "LICENSE.txt").read_bytes() == (ROOT / "LICENSE").read_bytes()
 
 
+def test_export_to_an_unwritable_place_fails_with_a_message_not_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A file where the folder should be: unwritable even for root, who ignores permissions.
+    out = tmp_path / "downloads"
+    out.write_text("not a folder", encoding="utf-8")
+    args = ["export", "--bib", str(FIXTURE_BIB), "--docs", str(FIXTURE_DOCS), "--out", str(out)]
+    assert main(args) == 1
+    err = capsys.readouterr().err
+    assert f"{out}: the downloads could not be written: " in err
+    assert "Traceback" not in err
+
+
 def test_figures_are_drawn(tmp_path: Path) -> None:
     assert main(["figures", "--out", str(tmp_path)]) == 0
     svg = (tmp_path / "relationship-effects.svg").read_text(encoding="utf-8")

@@ -133,8 +133,17 @@ def _export(args: argparse.Namespace) -> int:
     except BibliographyError as error:
         print(error, file=sys.stderr)
         return 1
+    except OSError as error:  # a read-only folder, a file where the folder should be, a full disk
+        print(f"{args.out}: the downloads could not be written: {_reason(error)}", file=sys.stderr)
+        return 1
     print(f"{len(written)} files written to {args.out}")
     return 0
+
+
+def _reason(error: OSError) -> str:
+    """The system's reason and the file it names, without the exception's repr."""
+    where = f" ({error.filename})" if error.filename else ""
+    return f"{error.strerror or error}{where}"
 
 
 def _figures(args: argparse.Namespace) -> int:

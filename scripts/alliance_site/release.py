@@ -415,6 +415,8 @@ def watch_downloads(bib: Path, docs: Path, stop: threading.Event, interval: floa
                 _say(f"{bib} read: {len(written)} downloads in {docs / 'downloads'} up to date")
             except BibliographyError as error:
                 _say(f"{bib} has problems; the downloads were not rewritten:\n{error}")
+            except OSError as error:
+                _say(f"{docs / 'downloads'}: the downloads could not be written: {error}")
         stop.wait(interval)
 
 
