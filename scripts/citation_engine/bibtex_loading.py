@@ -23,6 +23,7 @@ from bibtexparser.middlewares.names import (
     split_multiple_persons_names,
 )
 
+from citation_engine.biblatex_fields import apply_biblatex_fields
 from citation_engine.bibtex_syntax import RawEntry, parse_bibtex
 from citation_engine.bibtex_writing import NAME_FIELDS, VERBATIM_FIELDS, format_entry
 from citation_engine.errors import Problem, SourceLocation
@@ -217,6 +218,7 @@ def _to_reference(
         except ValueError as error:
             problems.append(Problem(at, f"{where}: field '{name}': {error}"))
             fields[name] = " ".join(raw.split())  # kept, so no "lacks required field" follows
+    problems += apply_biblatex_fields(fields, bibtex_fields, field_lines, (path, where))
     people: dict[str, tuple[Person, ...]] = {}
     for name_field in NAME_FIELDS:
         try:

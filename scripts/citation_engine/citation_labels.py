@@ -105,7 +105,8 @@ def year_of(item: Mapping[str, Any]) -> str:
     """The year as the style prints it: digits, a literal ("in press"), or "n.d."."""
     issued = item.get("issued") or {}
     if parts := issued.get("date-parts"):
-        return str(parts[0][0])
+        # A range of years (biblatex's "2018/2019") prints as one, as Pandoc prints it.
+        return "\u2013".join(dict.fromkeys(str(part[0]) for part in parts))
     literal: str = issued.get("literal", "")
     return literal or NO_DATE
 

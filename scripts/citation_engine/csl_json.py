@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any, Final
 
+from citation_engine.biblatex_fields import parse_date
 from citation_engine.entry_types import ENTRY_TYPES, THESIS_GENRES
 
 if TYPE_CHECKING:
@@ -70,7 +71,7 @@ def to_csl_json(reference: Reference) -> dict[str, Any]:
         item["author"] = [_person(person) for person in reference.authors]
     if reference.editors:
         item["editor"] = [_person(person) for person in reference.editors]
-    item.update(_issued(reference.get("year")))
+    item.update(_issued(reference.get("year"), reference.get("date")))
     return item
 
 
@@ -83,7 +84,10 @@ def _set_first(
             return
 
 
-def _issued(year: str) -> dict[str, Any]:
+def _issued(year: str, date: str) -> dict[str, Any]:
+    if date and (parts := parse_date(date)):
+        # biblatex's date, to the day where it gives one, as Pandoc reads it.
+        return {"issued": {"date-parts": [list(part) for part in parts]}}
     if not year or year.lower() == "n.d.":
         return {}  # the style prints "n.d." for a work without a date
     if year.isdigit():
