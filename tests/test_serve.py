@@ -1,4 +1,4 @@
-"""`make serve`: an edit to the bibliography reaches every page and download on one rebuild."""
+"""`make serve`: an edit reaches every page and download on one rebuild; errors are messages."""
 
 from __future__ import annotations
 
@@ -44,7 +44,9 @@ def _wait_for(url: str, needle: str, seconds: float) -> bool:
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """The real site under `alliance_site serve`; what it prints goes to ``serve.log`` beside."""
     project = copy_project(tmp_path_factory.mktemp("serve") / "project")
+    log = (project.parent / "serve.log").open("w", encoding="utf-8")
     port = _free_port()
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SITE_URL": f"http://127.0.0.1:{port}/"}
     command = [sys.executable, "-m", "alliance_site", "serve", "--root", str(project)]
@@ -52,8 +54,8 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
         [*command, "--dev-addr", f"127.0.0.1:{port}"],
         cwd=project,
         env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=log,
+        stderr=subprocess.STDOUT,
         start_new_session=True,
     )
     base = f"http://127.0.0.1:{port}/"
@@ -63,6 +65,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=30)
+        log.close()
 
 
 def test_a_bibliography_edit_reaches_pages_lists_and_downloads(served: tuple[str, Path]) -> None:
@@ -79,3 +82,24 @@ def test_a_bibliography_edit_reaches_pages_lists_and_downloads(served: tuple[str
     while EDITED not in entry.read_text(encoding="utf-8") and time.monotonic() < deadline:
         time.sleep(0.5)
     assert EDITED in entry.read_text(encoding="utf-8")  # and its download
+
+
+def test_a_broken_mkdocs_yml_on_a_rebuild_is_a_message_and_the_fix_recovers(
+    served: tuple[str, Path],
+) -> None:
+    base, project = served
+    config = project / "mkdocs.yml"
+    log = project.parent / "serve.log"
+    good = config.read_text(encoding="utf-8")
+    before = len(log.read_text(encoding="utf-8"))
+    config.write_text(good.replace("site_name:", "site_name: [half-edited", 1), encoding="utf-8")
+    deadline = time.monotonic() + 90
+    while "An error happened during the rebuild" not in log.read_text(encoding="utf-8")[before:]:
+        assert time.monotonic() < deadline, "the rebuild never reported the error"
+        time.sleep(0.5)
+    printed = log.read_text(encoding="utf-8")[before:]
+    assert "Aborted: MkDocs encountered an error parsing the configuration file" in printed
+    assert 'mkdocs.yml", line ' in printed  # the file and line of the mistake
+    assert "Traceback" not in printed
+    config.write_text(good.replace("site_name: ", "site_name: Fixed ", 1), encoding="utf-8")
+    assert _wait_for(base, "Fixed Mindful Alliance", 120), "the server did not recover"

@@ -427,7 +427,9 @@ def serve(root: Path, dev_addr: str) -> int:
         target=watch_downloads, args=(root / "bib/references.bib", root / "docs", stop)
     )
     watcher.start()
-    command = [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", dev_addr, "--watch", "bib"]
+    # MkDocs' serve, with a broken mkdocs.yml on a rebuild reported as a message (mkdocs_serve).
+    command = [sys.executable, "-m", "alliance_site.mkdocs_serve", "--dev-addr", dev_addr]
+    command += ["--watch", "bib"]
     try:
         return subprocess.run(command, cwd=root, check=False).returncode
     except KeyboardInterrupt:
