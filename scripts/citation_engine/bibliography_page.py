@@ -42,6 +42,10 @@ INCOMPLETE_LABEL: Final = "Incomplete record: "
 FILTER_ID: Final = "bibliography-filter"
 ENTRY_HEADING_SUFFIX: Final = "-entry"
 ENTRY_LABEL_CLASS: Final = "reference__label"
+# An entry is found in search by what names it: its label (the heading) and its reference.
+# The annotation and the titles of the citing pages stay out of the index every page
+# downloads; they matched topic words the pages themselves answer. The filter reads them.
+_UNINDEXED: Final = {SEARCH_EXCLUDE: ""}
 
 
 def full_bibliography(extension: CitationExtension, md: Markdown) -> list[etree.Element]:
@@ -157,7 +161,7 @@ def _full_entry(
             f"</strong>{escape_text(f' {reason}')}</p>"
         )
     if annote := reference.get("annote"):
-        lines.append(element_html("p", {"class": "reference__annote"}, annote))
+        lines.append(element_html("p", {"class": "reference__annote", **_UNINDEXED}, annote))
     lines.append(_cited_on(extension, entry.key, site, links, order))
     lines.append(_actions(extension, entry, links))
     # Python-Markdown's prettifier ends a code block with one newline.
@@ -187,7 +191,7 @@ def _cited_on(
         for page in pages
     )
     label = escape_text(extension.getConfig("cited_on_label"))
-    return f'<p class="reference__cited-on">{label}{cited}</p>'
+    return f'{start_tag("p", {"class": "reference__cited-on", **_UNINDEXED})}{label}{cited}</p>'
 
 
 def _actions(extension: CitationExtension, entry: StyledReference, links: EngineLinks) -> str:
