@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import xml.etree.ElementTree as etree
+
 import markdown
+import markdown.serializers
 import pytest
 from citation_engine.errors import EngineError
 from citation_engine.html_building import (
     EngineLinks,
+    TextBuilder,
     element_html,
     escape_attribute,
     escape_text,
+    runs_html,
     stash_html,
 )
+from citation_engine.reference_styles import Run, StyledReference
 from markdown.treeprocessors import Treeprocessor
 
 
@@ -85,3 +91,25 @@ def test_an_mkdocs_without_the_rewriting_it_relies_on_stops_the_build() -> None:
     md.treeprocessors.register(RelPath(md), "relpath", 0)
     with pytest.raises(EngineError, match="path_to_url"):
         EngineLinks(md)
+
+
+def test_runs_as_text_are_the_runs_the_tree_builder_serializes() -> None:
+    hostile = '<script>alert(1)</script> & AT&amp;T "q"'
+    entry = StyledReference(
+        "x2020y",
+        (
+            Run(hostile),
+            Run(hostile, italic=True),
+            Run(hostile, bold=True),
+            Run(hostile, href='https://doi.org/10.1/"><script>'),
+            Run(" javascript", href="javascript:alert(1)"),
+            Run(" data", href="data:text/html,x"),
+        ),
+        "X",
+        "2020",
+    )
+    paragraph = etree.Element("p")
+    TextBuilder(paragraph).runs(entry)
+    serialized = markdown.serializers.to_html_string(paragraph)
+    assert serialized == f"<p>{runs_html(entry)}</p>"
+    assert "<script>" not in serialized
