@@ -191,7 +191,7 @@ def _cited_on(
         for page in pages
     )
     label = escape_text(extension.getConfig("cited_on_label"))
-    return f'{start_tag("p", {"class": "reference__cited-on", **_UNINDEXED})}{label}{cited}</p>'
+    return f"{start_tag('p', {'class': 'reference__cited-on', **_UNINDEXED})}{label}{cited}</p>"
 
 
 def _actions(extension: CitationExtension, entry: StyledReference, links: EngineLinks) -> str:
