@@ -9,15 +9,29 @@ import unicodedata
 import xml.etree.ElementTree as etree
 from typing import TYPE_CHECKING, Final
 
-from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
-from citation_engine.coins import coins_span
-from citation_engine.html_building import SEARCH_EXCLUDE, TextBuilder, anchor_for, heading
+from citation_engine.coins import coins_html
+from citation_engine.html_building import (
+    SEARCH_EXCLUDE,
+    EngineLinks,
+    TextBuilder,
+    anchor_for,
+    element_html,
+    escape_text,
+    heading,
+    runs_html,
+    start_tag,
+    stash_html,
+)
 from citation_engine.page_order import nav_order, site_order_key
 from citation_engine.reference_styles import COPY_STYLES, StyledReference
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from markdown import Markdown
+
     from citation_engine.markdown_extension import CitationExtension
     from citation_engine.site_bibliography import SiteBibliography
 
@@ -28,24 +42,31 @@ INCOMPLETE_LABEL: Final = "Incomplete record: "
 FILTER_ID: Final = "bibliography-filter"
 ENTRY_HEADING_SUFFIX: Final = "-entry"
 ENTRY_LABEL_CLASS: Final = "reference__label"
+# An entry is found in search by what names it: its label (the heading) and its reference.
+# The annotation and the titles of the citing pages stay out of the index every page
+# downloads; they matched topic words the pages themselves answer. The filter reads them.
+_UNINDEXED: Final = {SEARCH_EXCLUDE: ""}
 
 
-def full_bibliography(extension: CitationExtension) -> list[etree.Element]:
+def full_bibliography(extension: CitationExtension, md: Markdown) -> list[etree.Element]:
     """The whole list, under a heading for each initial letter.
 
     The letters give readers a table of contents to jump through, and split the page into
-    sections small enough for the search index (Zensical refuses one huge section).
+    sections small enough for the search index (Zensical refuses one huge section). Each
+    letter's list is HTML text (``html_building``) in a stashed paragraph: no treeprocessor
+    walks its thousands of elements, and the letters stay elements for the contents.
     """
     site = extension.site()
+    links = EngineLinks(md)
+    order = site_order_key(nav_order(extension.option_path("nav_config")))
     elements = [_whole_library_downloads(extension), _filter_controls()]
     for letter, entries in _by_initial(site.styled.entries):
         section = heading(letter)
         section.set("id", f"bibliography-{letter.lower() if letter.isalpha() else 'other'}")
         elements.append(section)
-        listing = etree.Element("ul", {"class": "reference-list reference-list--full"})
-        for entry in entries:
-            listing.append(_full_entry(extension, entry, site))
-        elements.append(listing)
+        items = "".join(_full_entry(extension, entry, site, links, order) for entry in entries)
+        opening = start_tag("ul", {"class": "reference-list reference-list--full"})
+        elements.append(stash_html(md, f"{opening}\n{items}</ul>"))
     empty = etree.Element(
         "p", {"class": "bibliography-filter__empty", "hidden": "hidden", SEARCH_EXCLUDE: ""}
     )
@@ -106,52 +127,74 @@ def _whole_library_downloads(extension: CitationExtension) -> etree.Element:
 
 
 def _full_entry(
-    extension: CitationExtension, entry: StyledReference, site: SiteBibliography
-) -> etree.Element:
+    extension: CitationExtension,
+    entry: StyledReference,
+    site: SiteBibliography,
+    links: EngineLinks,
+    order: Callable[[str], tuple[int, str]],
+) -> str:
+    """One entry as HTML text, laid out line by line as Python-Markdown prettifies a tree.
+
+    The label is the entry's heading: both engines' search split a page into sections at
+    headings with an id and weight the heading far above the text, so a search for an
+    author leads to the entry itself rather than to its letter. The heading is the short
+    label ("Safran & Muran, 2000"), not the reference: with every title word in 71 headings,
+    the bibliography outranked the pages for topic words such as "mindfulness". Being HTML
+    text, the headings stay out of the page's table of contents and get no permalink.
+    """
     reference = site.references[entry.key]
-    item = etree.Element("li", {"id": anchor_for(entry.key), "class": "reference"})
-    # Becomes the entry's heading once the table of contents is built (EntryHeadingTreeprocessor).
-    label = etree.SubElement(item, "p", {"class": ENTRY_LABEL_CLASS})
-    label.text = AtomicString(f"{entry.author_label}, {entry.year_label}")
-    text = etree.SubElement(item, "p", {"class": "reference__text"})
-    TextBuilder(text).runs(entry)
-    if reason := reference.get(UNVERIFIED_FIELD):
-        item.set("class", "reference reference--incomplete")
-        marker = etree.SubElement(item, "p", {"class": "reference__incomplete"})
-        label = etree.SubElement(marker, "strong")
-        label.text = AtomicString(INCOMPLETE_LABEL.strip())
-        label.tail = AtomicString(f" {reason}")
+    anchor = links.anchor(anchor_for(entry.key))
+    label_id = links.anchor(f"{anchor}{ENTRY_HEADING_SUFFIX}")
+    reason = reference.get(UNVERIFIED_FIELD)
+    item_class = "reference reference--incomplete" if reason else "reference"
+    lines = [
+        start_tag("li", {"id": anchor, "class": item_class}),
+        element_html(
+            "h3", {"class": ENTRY_LABEL_CLASS, "id": label_id},
+            f"{entry.author_label}, {entry.year_label}",
+        ),
+        f'<p class="reference__text">{runs_html(entry)}</p>',
+    ]  # fmt: skip
+    if reason:
+        lines.append(
+            f'<p class="reference__incomplete"><strong>{escape_text(INCOMPLETE_LABEL.strip())}'
+            f"</strong>{escape_text(f' {reason}')}</p>"
+        )
     if annote := reference.get("annote"):
-        note = etree.SubElement(item, "p", {"class": "reference__annote"})
-        note.text = AtomicString(annote)
-    item.append(_cited_on(extension, entry.key, site))
-    item.append(_actions(extension, entry))
-    details = etree.SubElement(item, "details", {"class": "reference__bibtex", SEARCH_EXCLUDE: ""})
-    summary = etree.SubElement(details, "summary")
-    summary.text = AtomicString("BibTeX")
-    code = etree.SubElement(etree.SubElement(details, "pre"), "code")
-    code.text = AtomicString(reference.raw_bibtex)
-    item.append(coins_span(reference))  # for reference managers (citation_engine.coins)
-    return item
+        lines.append(element_html("p", {"class": "reference__annote", **_UNINDEXED}, annote))
+    lines.append(_cited_on(extension, entry.key, site, links, order))
+    lines.append(_actions(extension, entry, links))
+    # Python-Markdown's prettifier ends a code block with one newline.
+    bibtex = escape_text(reference.raw_bibtex.rstrip() + "\n")
+    lines.append(f'<details class="reference__bibtex" {SEARCH_EXCLUDE}="">')
+    lines.append("<summary>BibTeX</summary>")
+    lines.append(f"<pre><code>{bibtex}</code></pre>")
+    lines.append("</details>")
+    # For reference managers (citation_engine.coins).
+    lines.append(f"{coins_html(reference)}</li>\n")
+    return "\n".join(lines)
 
 
-def _cited_on(extension: CitationExtension, key: str, site: SiteBibliography) -> etree.Element:
-    paragraph = etree.Element("p", {"class": "reference__cited-on"})
-    builder = TextBuilder(paragraph)
-    builder.text(extension.getConfig("cited_on_label"))
+def _cited_on(
+    extension: CitationExtension,
+    key: str,
+    site: SiteBibliography,
+    links: EngineLinks,
+    order: Callable[[str], tuple[int, str]],
+) -> str:
     # In the order of the site's navigation, and never the bibliography page itself.
     bibliography_page = extension.getConfig("bibliography_page")
     pages = [page for page in site.index.citing_pages(key) if page.path != bibliography_page]
-    order = site_order_key(nav_order(extension.option_path("nav_config")))
     pages.sort(key=lambda page: order(page.path))
-    for index, page in enumerate(pages):
-        if index:
-            builder.text(", ")
-        builder.link(page.title, extension.link_to(page.path))
-    return paragraph
+    cited = ", ".join(
+        element_html("a", {"href": links.url(extension.link_to(page.path))}, page.title)
+        for page in pages
+    )
+    label = escape_text(extension.getConfig("cited_on_label"))
+    return f"{start_tag('p', {'class': 'reference__cited-on', **_UNINDEXED})}{label}{cited}</p>"
 
 
-def _actions(extension: CitationExtension, entry: StyledReference) -> etree.Element:
+def _actions(extension: CitationExtension, entry: StyledReference, links: EngineLinks) -> str:
     """Copy buttons for each copy style and BibTeX, then the per-entry downloads.
 
     The entry in the other copy styles sits beside its button, hidden, as built runs (italics
@@ -159,30 +202,27 @@ def _actions(extension: CitationExtension, entry: StyledReference) -> etree.Elem
     """
     button_class = extension.getConfig("button_class")
     downloads = extension.getConfig("downloads")
-    actions = etree.Element("p", {"class": "reference__actions", SEARCH_EXCLUDE: ""})
-    builder = TextBuilder(actions)
+    parts = [f'<p class="reference__actions" {SEARCH_EXCLUDE}="">']
     copies = dict(entry.copies)
     kinds = [(style_id, f"Copy {label}") for style_id, label, _ in COPY_STYLES]
     for copy_kind, label in [*kinds, ("bibtex", "Copy BibTeX")]:
         if copy_kind in copies:
-            hidden = etree.SubElement(
-                actions, "span", {"class": "reference__copy-text", "data-style": copy_kind}
-            )
-            hidden.set("hidden", "")
-            TextBuilder(hidden).runs(StyledReference(entry.key, copies[copy_kind], "", ""))
-        button = etree.SubElement(
-            actions,
-            "button",
-            {"type": "button", "class": f"{button_class} reference__copy", "data-copy": copy_kind},
-        )
-        button.text = AtomicString(label)
-        builder.text(" ")
+            hidden = {"class": "reference__copy-text", "data-style": copy_kind, "hidden": ""}
+            styled = StyledReference(entry.key, copies[copy_kind], "", "")
+            parts.append(f"{start_tag('span', hidden)}{runs_html(styled)}</span>")
+        button = {
+            "type": "button",
+            "class": f"{button_class} reference__copy",
+            "data-copy": copy_kind,
+        }
+        parts.append(element_html("button", button, label) + " ")
     for suffix, label in ((".bib", "Download BibTeX"), (".ris", "Download RIS")):
         name = f"{entry.key}{suffix}"
-        link = builder.link(label, extension.link_to(f"{downloads}/entries/{name}"), button_class)
-        link.set("download", name)
-        builder.text(" ")
-    return actions
+        href = links.url(extension.link_to(f"{downloads}/entries/{name}"))
+        link = {"href": href, "class": button_class, "download": name}
+        parts.append(element_html("a", link, label) + " ")
+    parts.append("</p>")
+    return "".join(parts)
 
 
 def _by_initial(entries: tuple[StyledReference, ...]) -> list[tuple[str, list[StyledReference]]]:
@@ -193,26 +233,3 @@ def _by_initial(entries: tuple[StyledReference, ...]) -> list[tuple[str, list[St
         letter = first.upper() if first.isalpha() else "#"
         groups.setdefault(letter, []).append(entry)
     return list(groups.items())
-
-
-class EntryHeadingTreeprocessor(Treeprocessor):
-    """Give each bibliography entry a heading, its label, after the table of contents is built.
-
-    Both engines' search split a page into sections at headings with an id and weight the
-    heading far above the text, so a search for an author leads to the entry itself rather
-    than to its letter. The heading is the short label ("Safran & Muran, 2000"), not the
-    reference: with every title word in 71 headings, the bibliography outranked the pages
-    for topic words such as "mindfulness". Done after ``toc``, the headings stay out of the
-    page's table of contents and get no permalink; the list item keeps its id for links.
-    """
-
-    def run(self, root: etree.Element) -> None:
-        """Turn ``li.reference > p.reference__label`` of the full list into ``h3`` in place."""
-        for listing in root.iter("ul"):
-            if "reference-list--full" not in (listing.get("class") or "").split():
-                continue
-            for item in listing:
-                label = item.find(f"p[@class='{ENTRY_LABEL_CLASS}']")
-                if label is not None and item.get("id"):
-                    label.tag = "h3"
-                    label.set("id", f"{item.get('id')}{ENTRY_HEADING_SUFFIX}")

@@ -5,11 +5,11 @@ title with ``Zotero.Utilities.parseContextObject``, which types the item by ``rf
 (``journal``, ``book``, ``dissertation``) and, for ``book``, by the literal pair
 ``rft.genre=bookitem`` / ``report`` / ``proceeding`` / ``document``. The pairs written here
 are the ones that parser and the Z39.88-2004 KEV formats read; every value is
-percent-encoded, so no field can end a pair, and ElementTree escapes the attribute.
+percent-encoded, so no field can end a pair, and the attribute is escaped.
 
 The data come from ``to_csl_json``, the one mapping behind the style and the CSL-JSON
 download, so the span says what the formatted entry says. This module builds no HTML but
-the one empty span.
+the one empty span, as an element or as HTML text (the reference lists are HTML text).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import quote
 
 from citation_engine.csl_json import to_csl_json
+from citation_engine.html_building import element_html
 
 if TYPE_CHECKING:
     from citation_engine.references import Reference
@@ -35,6 +36,10 @@ _KINDS: Final = {
     "thesis": ("dissertation", ""),
 }
 _DEFAULT_KIND: Final = ("book", "document")
+# Reference id -> (the reference, its ContextObject). Each page lists its works again, so a
+# build would encode an entry once per citing page: the identity check makes a reused id safe.
+_ENCODED: dict[int, tuple[Reference, str]] = {}
+_ENCODED_LIMIT: Final = 20_000  # a few bibliographies: serve reloads leave old ones here
 
 
 def kev_pairs(reference: Reference) -> list[tuple[str, str]]:
@@ -78,7 +83,23 @@ def context_object(reference: Reference) -> str:
 
 def coins_span(reference: Reference) -> etree.Element:
     """The empty ``<span class="Z3988" title="…">``: nothing to hover, nothing to read aloud."""
-    return etree.Element("span", {"class": COINS_CLASS, "title": context_object(reference)})
+    return etree.Element("span", {"class": COINS_CLASS, "title": _encoded(reference)})
+
+
+def coins_html(reference: Reference) -> str:
+    """The same span as HTML text, its title escaped."""
+    return element_html("span", {"class": COINS_CLASS, "title": _encoded(reference)})
+
+
+def _encoded(reference: Reference) -> str:
+    cached = _ENCODED.get(id(reference))
+    if cached is not None and cached[0] is reference:
+        return cached[1]
+    if len(_ENCODED) >= _ENCODED_LIMIT:
+        _ENCODED.clear()
+    encoded = context_object(reference)
+    _ENCODED[id(reference)] = (reference, encoded)
+    return encoded
 
 
 def _authors(people: list[dict[str, str]]) -> list[tuple[str, str]]:

@@ -1,7 +1,13 @@
-"""Build the extension's markup as ElementTree nodes with escaped text, never as strings.
+"""Build the extension's markup with escaped text: as ElementTree nodes, or as HTML text.
 
-Every piece of bibliography text goes in as an ``AtomicString``: Python-Markdown leaves it
-alone and the serializer escapes it, so no field can become markup.
+Small pieces (headings, the download links) are ElementTree nodes: every piece of
+bibliography text goes in as an ``AtomicString``, Python-Markdown leaves it alone and the
+serializer escapes it. The reference lists, most of a bibliography page's bytes, are built
+as HTML text by ``HtmlBuilder`` and stashed (``stash_html``): Python-Markdown's and the
+engines' treeprocessors and its serializer then never walk them, which is most of their
+cost. ``HtmlBuilder`` escapes every text and attribute value as the serializer does, so the
+HTML is the same byte for byte and no field can become markup; ``EngineLinks`` does for
+those links and ids what MkDocs' treeprocessors do for the tree's.
 """
 
 from __future__ import annotations
@@ -12,12 +18,20 @@ from typing import TYPE_CHECKING, Final
 
 from markdown.util import AtomicString
 
+from citation_engine.errors import EngineError
+
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from markdown import Markdown
+
     from citation_engine.reference_styles import StyledReference
 
 ANCHOR_PREFIX: Final = "ref-"
 SEARCH_EXCLUDE: Final = "data-search-exclude"  # Material's and Zensical's search skip these
 _SAFE_HREF_RE: Final = re.compile(r"^https?://", re.IGNORECASE)
+# An ampersand that does not start an entity: Python-Markdown's serializer escapes only these.
+_BARE_AMP_RE: Final = re.compile(r"&(?!(?:#[0-9]+|#x[0-9a-f]+|[0-9a-z]+);)", re.IGNORECASE)
 
 
 def anchor_for(key: str) -> str:
@@ -67,3 +81,105 @@ class TextBuilder:
                 target.text = AtomicString(run.text)
             else:
                 self.text(run.text)
+
+
+def escape_text(value: str) -> str:
+    """Escape text as Python-Markdown's serializer does: ``&`` (unless an entity), ``<``, ``>``.
+
+    An entity kept as written can only ever show a character: it cannot open a tag.
+    """
+    if "&" in value:
+        value = _BARE_AMP_RE.sub("&amp;", value)
+    return value.replace("<", "&lt;").replace(">", "&gt;")
+
+
+def escape_attribute(value: str) -> str:
+    """Escape an attribute value as the serializer does: as text, and ``"`` too."""
+    return escape_text(value).replace('"', "&quot;")
+
+
+def start_tag(name: str, attributes: dict[str, str]) -> str:
+    """An opening tag, its attributes escaped and in the serializer's (sorted) order."""
+    written = "".join(
+        f' {key}="{escape_attribute(value)}"' for key, value in sorted(attributes.items())
+    )
+    return f"<{name}{written}>"
+
+
+def element_html(name: str, attributes: dict[str, str], text: str = "") -> str:
+    """A whole element holding escaped text."""
+    return f"{start_tag(name, attributes)}{escape_text(text)}</{name}>"
+
+
+def runs_html(entry: StyledReference) -> str:
+    """A formatted reference as HTML: the markup ``TextBuilder.runs`` builds, as text."""
+    parts = []
+    for run in entry.runs:
+        if run.href and _SAFE_HREF_RE.match(run.href):
+            parts.append(
+                element_html("a", {"href": run.href, "class": "reference__link"}, run.text)
+            )
+        elif run.italic or run.bold:
+            parts.append(element_html("em" if run.italic else "strong", {}, run.text))
+        else:
+            parts.append(escape_text(run.text))
+    return "".join(parts)
+
+
+def stash_html(md: Markdown, html: str) -> etree.Element:
+    """A paragraph that Python-Markdown replaces with ``html`` once the page is serialized.
+
+    Block-level HTML (a list) replaces the whole paragraph, as a raw HTML block does.
+    """
+    paragraph = etree.Element("p")
+    paragraph.text = md.htmlStash.store(html)
+    return paragraph
+
+
+class EngineLinks:
+    """What MkDocs' treeprocessors do to links and ids, for HTML they never see.
+
+    MkDocs turns a link to a page's Markdown file into a link to its URL (``relpath``) and
+    records every id, so that links to a missing anchor warn (``mkdocs_extract_anchors``).
+    Zensical rewrites links in the finished HTML, and plain Python-Markdown does neither:
+    there, links stay as written.
+    """
+
+    def __init__(self, md: Markdown) -> None:
+        self._rewrite: Callable[[str], str] | None = None
+        self._anchors: set[str] | None = None
+        self._urls: dict[str, str] = {}
+        if "relpath" in md.treeprocessors:
+            rewrite = getattr(md.treeprocessors["relpath"], "path_to_url", None)
+            if not callable(rewrite):
+                raise EngineError(_unsupported("the 'relpath' treeprocessor's path_to_url"))
+            self._rewrite = rewrite
+        if "mkdocs_extract_anchors" in md.treeprocessors:
+            anchors = getattr(
+                md.treeprocessors["mkdocs_extract_anchors"], "present_anchor_ids", None
+            )
+            if not isinstance(anchors, set):
+                raise EngineError(_unsupported("the anchor extractor's present_anchor_ids"))
+            self._anchors = anchors
+
+    def url(self, href: str) -> str:
+        """The link as the engine writes it (once per page and target: same answer, one warning)."""
+        if self._rewrite is None:
+            return href
+        if (url := self._urls.get(href)) is None:
+            url = self._urls[href] = self._rewrite(href)
+        return url
+
+    def anchor(self, element_id: str) -> str:
+        """Record an id the page holds; return it."""
+        if self._anchors is not None:
+            self._anchors.add(element_id)
+        return element_id
+
+
+def _unsupported(internal: str) -> str:
+    return (
+        f"citation_engine cannot rewrite the reference lists' links as MkDocs does: {internal} "
+        "is missing. This MkDocs version is not supported yet; pin the last supported version "
+        "(see requirements/build.in) or update html_building.py."
+    )

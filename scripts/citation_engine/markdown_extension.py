@@ -22,7 +22,6 @@ from typing import TYPE_CHECKING, Any
 from markdown import Extension
 
 from citation_engine import styling_cache
-from citation_engine.bibliography_page import EntryHeadingTreeprocessor
 from citation_engine.engine_failures import guard_conversion
 from citation_engine.engine_pages import engine_page, engine_project_dir, relative_link
 from citation_engine.inline_citations import (
@@ -104,8 +103,6 @@ class CitationExtension(Extension):
         # References heading gets an id and a TOC entry; before both engines' link rewriting (0).
         if not self.collect:
             md.treeprocessors.register(ReferenceListTreeprocessor(md, self), "citation_lists", 15)
-            # After toc (5), so the bibliography's entry headings stay out of its contents.
-            md.treeprocessors.register(EntryHeadingTreeprocessor(md), "citation_entry_headings", 4)
 
     def reset(self) -> None:
         """Forget the previous page's citations, as Python-Markdown's footnotes do."""

@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as etree
 from typing import TYPE_CHECKING
 
 from markdown.treeprocessors import Treeprocessor
 
 from citation_engine.bibliography_page import full_bibliography
-from citation_engine.coins import coins_span
-from citation_engine.html_building import SEARCH_EXCLUDE, TextBuilder, anchor_for, heading
+from citation_engine.coins import coins_html
+from citation_engine.html_building import (
+    SEARCH_EXCLUDE,
+    EngineLinks,
+    anchor_for,
+    element_html,
+    heading,
+    runs_html,
+    start_tag,
+    stash_html,
+)
 
 if TYPE_CHECKING:
+    import xml.etree.ElementTree as etree
+
     from markdown import Markdown
 
     from citation_engine.markdown_extension import CitationExtension
@@ -31,7 +41,7 @@ class ReferenceListTreeprocessor(Treeprocessor):
             parent, paragraph = marker
             index = list(parent).index(paragraph)
             parent.remove(paragraph)
-            for offset, element in enumerate(full_bibliography(self.extension)):
+            for offset, element in enumerate(full_bibliography(self.extension, self.md)):
                 parent.insert(index + offset, element)
             return
         if self.extension.cited:
@@ -39,10 +49,8 @@ class ReferenceListTreeprocessor(Treeprocessor):
             # the search index keeps every page's download small (the index loads with it).
             title = heading(self.extension.getConfig("references_heading"))
             title.set(SEARCH_EXCLUDE, "")
-            listing = self._page_list()
-            listing.set(SEARCH_EXCLUDE, "")
             root.append(title)
-            root.append(listing)
+            root.append(stash_html(self.md, self._page_list()))
 
     def _find_marker(self, root: etree.Element) -> tuple[etree.Element, etree.Element] | None:
         wanted = self.extension.getConfig("marker")
@@ -52,24 +60,23 @@ class ReferenceListTreeprocessor(Treeprocessor):
                     return parent, child
         return None
 
-    def _page_list(self) -> etree.Element:
+    def _page_list(self) -> str:
+        """The list as HTML text (``html_building``): no treeprocessor needs to walk it."""
         site = self.extension.site()
-        bibliography_page = self.extension.getConfig("bibliography_page")
+        links = EngineLinks(self.md)
+        bibliography = self.extension.link_to(self.extension.getConfig("bibliography_page"))
         entry_label = self.extension.getConfig("entry_link_label")
-        listing = etree.Element("ul", {"class": "reference-list"})
+        items = []
         for entry in site.styled.order(set(self.extension.cited)):
-            item = etree.SubElement(
-                listing, "li", {"id": anchor_for(entry.key), "class": "reference"}
+            anchor = links.anchor(anchor_for(entry.key))
+            more = {"href": links.url(f"{bibliography}#{anchor}"), "class": "reference__more"}
+            items.append(
+                start_tag("li", {"id": anchor, "class": "reference"})
+                # The in-text citations' previews read this span's text (site.js).
+                + f'<span class="reference__text">{runs_html(entry)}</span> '
+                + element_html("a", more, entry_label)
+                + coins_html(site.references[entry.key])  # for reference managers
+                + "</li>\n"
             )
-            # The in-text citations' previews read this span's text (site.js).
-            text = etree.SubElement(item, "span", {"class": "reference__text"})
-            TextBuilder(text).runs(entry)
-            builder = TextBuilder(item)
-            builder.text(" ")
-            builder.link(
-                entry_label,
-                f"{self.extension.link_to(bibliography_page)}#{anchor_for(entry.key)}",
-                "reference__more",
-            )
-            item.append(coins_span(site.references[entry.key]))  # for reference managers
-        return listing
+        opening = start_tag("ul", {"class": "reference-list", SEARCH_EXCLUDE: ""})
+        return f"{opening}\n{''.join(items)}</ul>"

@@ -1,0 +1,115 @@
+"""HTML text built for the stash: escaped as the serializer escapes, links as MkDocs writes them."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as etree
+
+import markdown
+import markdown.serializers
+import pytest
+from citation_engine.errors import EngineError
+from citation_engine.html_building import (
+    EngineLinks,
+    TextBuilder,
+    element_html,
+    escape_attribute,
+    escape_text,
+    runs_html,
+    stash_html,
+)
+from citation_engine.reference_styles import Run, StyledReference
+from markdown.treeprocessors import Treeprocessor
+
+
+def test_text_and_attributes_are_escaped_so_no_field_becomes_markup() -> None:
+    hostile = "\"><script>alert(1)</script> & O'Brien"
+    html = element_html("span", {"title": hostile, "class": "x"}, hostile)
+    assert html == (
+        '<span class="x" title="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt; &amp; O\'Brien">'
+        "\"&gt;&lt;script&gt;alert(1)&lt;/script&gt; &amp; O'Brien</span>"
+    )
+    # As Python-Markdown's serializer: an entity stays an entity (it can only show a character).
+    assert escape_text("AT&amp;T &copy; & &#60;") == "AT&amp;T &copy; &amp; &#60;"
+    assert escape_attribute('a"b') == "a&quot;b"
+
+
+def test_a_stashed_list_replaces_its_paragraph_whole() -> None:
+    md = markdown.Markdown()
+
+    class Append(Treeprocessor):
+        def run(self, root):  # type: ignore[no-untyped-def]
+            root.append(stash_html(md, '<ul class="x">\n<li>one</li>\n</ul>'))
+
+    md.treeprocessors.register(Append(md), "append", 15)
+    assert md.convert("Text") == '<p>Text</p>\n<ul class="x">\n<li>one</li>\n</ul>'
+
+
+def test_outside_mkdocs_links_and_ids_stay_as_written() -> None:
+    links = EngineLinks(markdown.Markdown())
+    assert links.url("../references/index.md#ref-a") == "../references/index.md#ref-a"
+    assert links.anchor("ref-a") == "ref-a"
+
+
+def test_links_go_through_mkdocs_rewriting_and_ids_reach_its_anchor_check() -> None:
+    md = markdown.Markdown()
+    seen: list[str] = []
+
+    class RelPath(Treeprocessor):
+        def run(self, root):  # type: ignore[no-untyped-def]
+            return None
+
+        def path_to_url(self, url: str) -> str:
+            seen.append(url)
+            return url.replace("index.md", "")
+
+    class Anchors(Treeprocessor):
+        def __init__(self, md: markdown.Markdown) -> None:
+            super().__init__(md)
+            self.present_anchor_ids: set[str] = set()
+
+        def run(self, root):  # type: ignore[no-untyped-def]
+            return None
+
+    anchors = Anchors(md)
+    md.treeprocessors.register(RelPath(md), "relpath", 0)
+    md.treeprocessors.register(anchors, "mkdocs_extract_anchors", 5)
+    links = EngineLinks(md)
+    assert links.url("../references/index.md#ref-a") == "../references/#ref-a"
+    assert links.url("../references/index.md#ref-a") == "../references/#ref-a"
+    assert seen == ["../references/index.md#ref-a"]  # once per page and target
+    links.anchor("ref-a")
+    assert anchors.present_anchor_ids == {"ref-a"}
+
+
+def test_an_mkdocs_without_the_rewriting_it_relies_on_stops_the_build() -> None:
+    md = markdown.Markdown()
+
+    class RelPath(Treeprocessor):
+        def run(self, root):  # type: ignore[no-untyped-def]
+            return None
+
+    md.treeprocessors.register(RelPath(md), "relpath", 0)
+    with pytest.raises(EngineError, match="path_to_url"):
+        EngineLinks(md)
+
+
+def test_runs_as_text_are_the_runs_the_tree_builder_serializes() -> None:
+    hostile = '<script>alert(1)</script> & AT&amp;T "q"'
+    entry = StyledReference(
+        "x2020y",
+        (
+            Run(hostile),
+            Run(hostile, italic=True),
+            Run(hostile, bold=True),
+            Run(hostile, href='https://doi.org/10.1/"><script>'),
+            Run(" javascript", href="javascript:alert(1)"),
+            Run(" data", href="data:text/html,x"),
+        ),
+        "X",
+        "2020",
+    )
+    paragraph = etree.Element("p")
+    TextBuilder(paragraph).runs(entry)
+    serialized = markdown.serializers.to_html_string(paragraph)
+    assert serialized == f"<p>{runs_html(entry)}</p>"
+    assert "<script>" not in serialized
