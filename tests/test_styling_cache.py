@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from importlib import metadata
 from pathlib import Path
@@ -268,3 +269,25 @@ def test_the_cache_is_bounded_and_keeps_recent_states(
     styled = styled_with_cache(load_bibliography(write_bib(back)).references, "apa", cache)
     assert formatted == []
     assert "Title number 5" in styled["doe2020alliance"].text
+
+
+def test_many_missing_entries_are_formatted_in_workers_with_the_same_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    references = load_bibliography(_synthetic(tmp_path, 40)).references
+    fresh = style_references(references, workers=1)
+    workers: list[int] = []
+    original = reference_styles._format_all
+
+    def recording(
+        items: list[dict[str, Any]], jobs: list[tuple[Path, bool]], count: int
+    ) -> list[list[str]]:
+        workers.append(count)
+        return original(items, jobs, count)
+
+    monkeypatch.setattr(reference_styles, "PARALLEL_MIN_ENTRIES", 10)
+    monkeypatch.setattr(reference_styles, "_format_all", recording)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _: {0, 1}, raising=False)
+    styled = styled_with_cache(references, "apa", tmp_path / "cache")
+    assert workers == [2]
+    assert repr(styled.entries) == repr(fresh.entries)
