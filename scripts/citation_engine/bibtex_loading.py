@@ -60,7 +60,15 @@ def load_bibliography(path: Path, display_path: str | None = None) -> LoadedBibl
     messages name the file.
     """
     shown = display_path or str(path)
-    text, problem = _read_text(path, shown)
+    data, problem = read_bytes(path, shown)
+    if problem is not None:
+        return LoadedBibliography({}, (problem,))
+    return load_bytes(data, shown)
+
+
+def load_bytes(data: bytes, shown: str) -> LoadedBibliography:
+    """``load_bibliography`` of a file's bytes already read (a caller may memoise on them)."""
+    text, problem = _decode(data, shown)
     if problem is not None:
         return LoadedBibliography({}, (problem,))
     parsed = parse_bibtex(text, shown)
@@ -77,14 +85,18 @@ def load_bibliography(path: Path, display_path: str | None = None) -> LoadedBibl
     return LoadedBibliography(references, tuple(problems))
 
 
-def _read_text(path: Path, shown: str) -> tuple[str, Problem | None]:
+def read_bytes(path: Path, shown: str) -> tuple[bytes, Problem | None]:
+    """The file's bytes, or the problem that kept them from being read."""
     try:
-        data = path.read_bytes()
+        return path.read_bytes(), None
     except FileNotFoundError:
-        return "", Problem(SourceLocation(shown, 0), "bibliography file not found")
+        return b"", Problem(SourceLocation(shown, 0), "bibliography file not found")
     except OSError as error:
         reason = error.strerror or type(error).__name__
-        return "", Problem(SourceLocation(shown, 0), f"cannot read the file: {reason}")
+        return b"", Problem(SourceLocation(shown, 0), f"cannot read the file: {reason}")
+
+
+def _decode(data: bytes, shown: str) -> tuple[str, Problem | None]:
     try:
         return data.decode("utf-8-sig"), None
     except UnicodeDecodeError as error:

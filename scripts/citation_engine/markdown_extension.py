@@ -61,7 +61,7 @@ OPTIONS: dict[str, tuple[str, str]] = {
     "button_class": ("md-button", "Theme class of the copy and download buttons."),
     "cache_dir": (
         "",
-        f"Folder of the formatting cache, at most 8 files (empty: `{DEFAULT_CACHE_DIR}`).",
+        f"Folder of the formatting and page-scan caches, two files (empty: `{DEFAULT_CACHE_DIR}`).",
     ),
     "page": ("index.md", "The page being rendered when no engine (MkDocs, Zensical) says."),
 }

@@ -277,43 +277,92 @@ def style_references(
     With many entries the formatting is shared among ``workers`` processes (default: one per
     core); each formats whole entries, and the output is the same as in one process.
     """
+    prepared = prepare_items(references, style)
+    return assemble(prepared, format_entries(prepared.items, references, style, workers))
+
+
+@dataclass(frozen=True)
+class PreparedItems:
+    """The CSL items in APA order, year suffixes set, with their labels: cheap, site-wide."""
+
+    items: list[dict[str, Any]]
+    labels: dict[str, Label]
+    options: CitationOptions
+
+
+@dataclass(frozen=True)
+class FormattedEntry:
+    """What citeproc-py makes of one item: the site style's runs and each copy style's."""
+
+    runs: tuple[Run, ...]
+    copies: tuple[tuple[str, tuple[Run, ...]], ...]
+
+
+def prepare_items(references: Mapping[str, Reference], style: str) -> PreparedItems:
+    """Every entry as the formatter will see it: the one step that looks at all entries.
+
+    Labels (and so year suffixes) depend on the whole bibliography; once they are set on
+    the items, each entry formats from its own item alone (see ``_format_all``).
+    """
     check_site_style(style)
     options = citation_options(style)
-    if not references:
-        return StyledBibliography((), options)
     items = sort_items(to_csl_json(reference) for reference in references.values())
     labels = assign_labels(items, options)
     for item in items:
         if suffix := labels[item["id"]].year_suffix:
             item["year-suffix"] = suffix
+    return PreparedItems(items, labels, options)
+
+
+def editors_as_authors(reference: Reference) -> bool:
+    """Whether the editors stand in the author position (APA's substitute rule)."""
+    return bool(reference.editors) and not reference.authors
+
+
+def format_entries(
+    items: list[dict[str, Any]],
+    references: Mapping[str, Reference],
+    style: str,
+    workers: int | None = None,
+) -> dict[str, FormattedEntry]:
+    """Format exactly the given prepared items, in the site style and every copy style."""
+    if not items:
+        return {}
     copy_styles = [(copy_id, name) for copy_id, _, name in COPY_STYLES if copy_id != style]
     jobs = [(resolve_style(style), False)]
     jobs += [(resolve_style(name), True) for _, name in copy_styles]
     site_texts, *copy_texts = _format_all(items, jobs, _worker_count(len(items), workers))
-    copies: dict[str, list[tuple[str, tuple[Run, ...]]]] = {item["id"]: [] for item in items}
-    for (copy_id, _), texts in zip(copy_styles, copy_texts, strict=True):
-        for item, marked in zip(items, texts, strict=True):
-            reference = references[item["id"]]
-            copies[item["id"]].append((copy_id, _to_runs(marked, reference.link)))
-    entries = []
-    for item, marked in zip(items, site_texts, strict=True):
-        key = item["id"]
-        reference = references[key]
-        label = labels[key]
-        text = _apply_fixes(
-            marked, editors_as_authors=bool(reference.editors) and not reference.authors
+    formatted = {}
+    for index, (item, marked) in enumerate(zip(items, site_texts, strict=True)):
+        reference = references[item["id"]]
+        text = _apply_fixes(marked, editors_as_authors=editors_as_authors(reference))
+        copies = tuple(
+            (copy_id, _to_runs(texts[index], reference.link))
+            for (copy_id, _), texts in zip(copy_styles, copy_texts, strict=True)
         )
+        formatted[item["id"]] = FormattedEntry(_to_runs(text, reference.link), copies)
+    return formatted
+
+
+def assemble(
+    prepared: PreparedItems, formatted: Mapping[str, FormattedEntry]
+) -> StyledBibliography:
+    """The bibliography in APA order from each entry's formatting and its label."""
+    entries = []
+    for item in prepared.items:
+        key = item["id"]
+        label = prepared.labels[key]
         entries.append(
             StyledReference(
                 key,
-                _to_runs(text, reference.link),
+                formatted[key].runs,
                 typographic_quotes(label.author),
                 label.date,
                 typographic_quotes(label.narrative_author),
-                tuple(copies[key]),
+                formatted[key].copies,
             )
         )
-    return StyledBibliography(tuple(entries), options)
+    return StyledBibliography(tuple(entries), prepared.options)
 
 
 # Below this many entries, starting worker processes costs more than it saves.

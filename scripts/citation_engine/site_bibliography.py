@@ -18,7 +18,7 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from citation_engine.bibtex_loading import load_bibliography
+from citation_engine.bibtex_loading import load_bytes, read_bytes
 from citation_engine.citation_index import CitationIndex, scan_docs
 from citation_engine.errors import BibliographyError, Problem, display_path
 from citation_engine.reference_checks import check_references
@@ -44,8 +44,15 @@ class SiteBibliography:
 
         Checking the bibliography needs no formatting, so ``check`` never pays for it; a
         build reuses the formatting of an earlier build when nothing that shapes it changed.
+        A new scan of the pages keeps the same references object (``checked_references``),
+        and with it this formatting, without reading the cache again.
         """
-        return styled_with_cache(self.references, self.style, self.cache_dir)
+        memo = _styled_memo[0] if _styled_memo else None
+        if memo is not None and memo[0] is self.references and memo[1] == self.style:
+            return memo[2]
+        styled = styled_with_cache(self.references, self.style, self.cache_dir)
+        _styled_memo[:] = [(self.references, self.style, styled)]
+        return styled
 
     def unknown_key_problems(self) -> list[Problem]:
         """One problem for each citation of a key the bibliography lacks, with suggestions."""
@@ -54,6 +61,11 @@ class SiteBibliography:
             for site in self.index.sites()
             if site.key not in self.references
         ]
+
+
+# The last formatting: the references object it formatted (kept alive here, so identity is
+# safe), the style, and the result. The cache folder only says where it was stored.
+_styled_memo: list[tuple[dict[str, Reference], str, StyledBibliography]] = []
 
 
 def unknown_key_message(key: str, references: dict[str, Reference]) -> str:
@@ -84,14 +96,24 @@ def load_site_bibliography(
     except OSError:
         mtime_ns = -1  # the loader reports the missing or unreadable file
     return _cached(
-        bib_path.resolve(),
+        _resolved(bib_path),
         mtime_ns,
-        docs_dir.resolve(),
+        _resolved(docs_dir),
         _folder_token(docs_dir),
         style,
-        (root or Path.cwd()).resolve(),
-        cache_dir.resolve() if cache_dir else None,
+        _resolved(root or Path.cwd()),
+        _resolved(cache_dir) if cache_dir else None,
     )
+
+
+def _resolved(path: Path) -> Path:
+    """``path.resolve()``, once per process for an absolute path (every page asks again)."""
+    return _resolved_absolute(path) if path.is_absolute() else path.resolve()
+
+
+@lru_cache(maxsize=16)
+def _resolved_absolute(path: Path) -> Path:
+    return path.resolve()
 
 
 def check_site(
@@ -115,12 +137,38 @@ def _cached(
     root: Path,
     cache_dir: Path | None,
 ) -> SiteBibliography:
-    loaded = load_bibliography(bib_path, display_path(bib_path, root))
+    references = checked_references(bib_path, display_path(bib_path, root))
+    index = scan_docs(docs_dir, root, cache_dir)
+    return SiteBibliography(references, index, style, cache_dir)
+
+
+def checked_references(bib_path: Path, shown: str) -> dict[str, Reference]:
+    """The file's references, loaded and checked; from memory while its bytes are the same.
+
+    A page edit under ``serve`` can make the build scan the pages again (a page's citations
+    changed, or saving by rename touched its folder); the ``.bib`` file need not be parsed
+    again for that. The memo holds one file: its path, how messages name it, and its bytes,
+    which are all that shape the result within one process. A file with problems is never
+    kept, so every build reports them.
+
+    Raises:
+        BibliographyError: the file is missing or unreadable, or an entry is broken.
+    """
+    data, problem = read_bytes(bib_path, shown)
+    if problem is not None:
+        raise BibliographyError([problem])
+    key = (bib_path, shown, data)
+    if _checked_memo and _checked_memo[0][0] == key:
+        return _checked_memo[0][1]
+    loaded = load_bytes(data, shown)
     problems = [*loaded.problems, *check_references(loaded.references)]
     if problems:
         raise BibliographyError(problems)
-    index = scan_docs(docs_dir, root, cache_dir)
-    return SiteBibliography(loaded.references, index, style, cache_dir)
+    _checked_memo[:] = [(key, loaded.references)]
+    return loaded.references
+
+
+_checked_memo: list[tuple[tuple[Path, str, bytes], dict[str, Reference]]] = []
 
 
 def _folder_token(docs_dir: Path) -> tuple[tuple[str, int], ...]:
@@ -148,11 +196,15 @@ _last_token: dict[Path, tuple[tuple[str, int], ...]] = {}
 
 def _stat_folders(folders: list[str]) -> tuple[tuple[str, int], ...] | None:
     try:
-        return tuple((folder, Path(folder).stat().st_mtime_ns) for folder in folders)
+        # os.stat, not a Path made for each folder on every page: a third of this lookup.
+        return tuple((folder, os.stat(folder).st_mtime_ns) for folder in folders)  # noqa: PTH116
     except OSError:
         return None  # a folder went away: walk again
 
 
 def forget_site() -> None:
-    """Drop the cached bibliography and scan, for when a page changed under a running build."""
+    """Drop the cached scan, for when a page changed under a running build.
+
+    The loaded references stay memoised on the ``.bib`` file's bytes, which are read again.
+    """
     _cached.cache_clear()

