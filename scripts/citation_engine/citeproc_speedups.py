@@ -10,7 +10,8 @@ formats, trimmed) it, so each is computed once per element and remembered:
 - ``CitationStylesElement.xpath_search``: one result list per (element, expression); a
   copy is handed out, so a caller that changed the list could not change the memo.
 - ``CitationStylesElement.get_root``: one root per element.
-- ``CitationStylesElement.get_macro`` and ``Locale.get_term``: one lookup per name.
+- ``CitationStylesElement.get_macro``, ``Locale.get_term`` and ``Locale.get_option``: one
+  lookup per name (a missing term or a locale without style options stays missing).
 - ``calls_variable`` of every element class: the answer comes from the element's
   attributes and descendants only (never from the item being formatted).
 - ``CitationItem.reference``: looked up in the bibliography's source once per cited item;
@@ -88,6 +89,7 @@ def install() -> bool:
     _patch(element, "get_root", _memoised_per_element(element.get_root))
     _patch(element, "get_macro", _memoised_macro(element.get_macro))
     _patch(model.Locale, "get_term", _memoised_term(model.Locale.get_term))
+    _patch(model.Locale, "get_option", _memoised_locale_option(model.Locale.get_option))
     for cls in _CALLS_VARIABLE_CLASSES:
         _patch(cls, "calls_variable", _memoised_per_element(cls.__dict__["calls_variable"]))
     _patch(CitationItem, "reference", property(_memoised_reference(CitationItem.reference)))
@@ -178,6 +180,27 @@ def _memoised_term(original: Callable[..., Any]) -> Any:
         return term
 
     return get_term
+
+
+def _memoised_locale_option(original: Callable[[Any, str], Any]) -> Any:
+    missing = object()
+    found: dict[tuple[Any, str], Any] = {}
+
+    def get_option(self: Any, name: str) -> Any:
+        key = (self, name)
+        try:
+            value = found[key]
+        except KeyError:
+            try:
+                value = original(self, name)
+            except IndexError:
+                value = missing
+            found[key] = value
+        if value is missing:
+            raise IndexError(name)
+        return value
+
+    return get_option
 
 
 def _memoised_reference(original: property) -> Callable[[Any], Any]:
