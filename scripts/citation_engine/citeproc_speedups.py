@@ -14,6 +14,9 @@ formats, trimmed) it, so each is computed once per element and remembered:
   lookup per name (a missing term or a locale without style options stays missing).
 - ``calls_variable`` of every element class: the answer comes from the element's
   attributes and descendants only (never from the item being formatted).
+- ``Formatted.format``: an element with none of the five font attributes returns the text
+  as the five stock steps would (each leaves it unchanged when its attribute is absent).
+- ``If._type``: the element's lower-cased type list is split once.
 - ``CitationItem.reference``: looked up in the bibliography's source once per cited item;
   the source maps each key to one fixed ``Reference``.
 
@@ -92,6 +95,8 @@ def install() -> bool:
     _patch(model.Locale, "get_option", _memoised_locale_option(model.Locale.get_option))
     for cls in _CALLS_VARIABLE_CLASSES:
         _patch(cls, "calls_variable", _memoised_per_element(cls.__dict__["calls_variable"]))
+    _patch(model.Formatted, "format", _format_skipping_plain(model.Formatted.format))
+    _patch(model.If, "_type", _type_from_split_list)
     _patch(CitationItem, "reference", property(_memoised_reference(CitationItem.reference)))
     return True
 
@@ -201,6 +206,47 @@ def _memoised_locale_option(original: Callable[[Any, str], Any]) -> Any:
         return value
 
     return get_option
+
+
+_FONT_ATTRIBUTES: Final = (
+    "font-style",
+    "font-variant",
+    "font-weight",
+    "text-decoration",
+    "vertical-align",
+)
+
+
+def _format_skipping_plain(original: Callable[[Any, Any], Any]) -> Any:
+    plain: dict[Any, bool] = {}
+
+    def format(self: Any, string: Any) -> Any:
+        try:
+            unformatted = plain[self]
+        except KeyError:
+            attributes = self.attrib
+            unformatted = plain[self] = not any(name in attributes for name in _FONT_ATTRIBUTES)
+        if not unformatted:
+            return original(self, string)
+        if isinstance(string, (int, float)):
+            return str(string)
+        return string
+
+    return format
+
+
+_TYPES: dict[Any, tuple[str, ...]] = {}
+
+
+def _type_from_split_list(self: Any, item: Any) -> list[bool]:
+    try:
+        types = _TYPES[self]
+    except KeyError:
+        types = _TYPES[self] = tuple(kind.lower() for kind in self.get("type").split())
+    if not types:
+        return []
+    kind = item.reference.type
+    return [candidate == kind for candidate in types]
 
 
 def _memoised_reference(original: property) -> Callable[[Any], Any]:
