@@ -16,6 +16,10 @@ formats, trimmed) it, so each is computed once per element and remembered:
   attributes and descendants only (never from the item being formatted).
 - ``Formatted.format``: an element with none of the five font attributes returns the text
   as the five stock steps would (each leaves it unchanged when its attribute is absent).
+- ``Affixed.wrap``: an element with no prefix and no suffix returns a ``str`` or
+  ``MixedString`` as the stock seams would (adding ``""`` on either side changes nothing).
+- ``CitationStylesElement.get_locale_option``: one answer per (root, option name); the
+  root's locale list is fixed when the style is loaded.
 - ``If._type``: the element's lower-cased type list is split once.
 - ``CitationItem.reference``: looked up in the bibliography's source once per cited item;
   the source maps each key to one fixed ``Reference``.
@@ -38,6 +42,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from citeproc import model
 from citeproc.source import CitationItem
+from citeproc.string import MixedString
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -97,6 +102,8 @@ def install() -> bool:
         _patch(cls, "calls_variable", _memoised_per_element(cls.__dict__["calls_variable"]))
     _patch(model.Formatted, "format", _format_skipping_plain(model.Formatted.format))
     _patch(model.If, "_type", _type_from_split_list)
+    _patch(model.Affixed, "wrap", _wrap_skipping_bare(model.Affixed.wrap))
+    _patch(element, "get_locale_option", _memoised_locale_lookup(element.get_locale_option))
     _patch(CitationItem, "reference", property(_memoised_reference(CitationItem.reference)))
     return True
 
@@ -233,6 +240,35 @@ def _format_skipping_plain(original: Callable[[Any, Any], Any]) -> Any:
         return string
 
     return format
+
+
+def _wrap_skipping_bare(original: Callable[[Any, Any], Any]) -> Any:
+    bare: dict[Any, bool] = {}
+
+    def wrap(self: Any, string: Any) -> Any:
+        try:
+            no_affixes = bare[self]
+        except KeyError:
+            no_affixes = bare[self] = not self.get("prefix", "") and not self.get("suffix", "")
+        if no_affixes and isinstance(string, (str, MixedString)):
+            return string
+        return original(self, string)
+
+    return wrap
+
+
+def _memoised_locale_lookup(original: Callable[[Any, str], Any]) -> Any:
+    found: dict[tuple[Any, str], Any] = {}
+
+    def get_locale_option(self: Any, name: str) -> Any:
+        key = (self.get_root(), name)
+        try:
+            return found[key]
+        except KeyError:
+            value = found[key] = original(self, name)
+            return value
+
+    return get_locale_option
 
 
 _TYPES: dict[Any, tuple[str, ...]] = {}
