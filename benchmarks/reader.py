@@ -10,6 +10,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -45,6 +46,16 @@ CATEGORIES: Final = ("performance", "accessibility", "best-practices", "seo")
 
 
 @dataclass(frozen=True)
+class Transfer:
+    """One request of a page view: what it asked for and what came back over the wire."""
+
+    resource: str  # the path under the site's base, or the whole address for another host
+    body_bytes: int  # compressed as served; 0 when the request failed
+    header_bytes: int
+    failed: bool
+
+
+@dataclass(frozen=True)
 class PageCost:
     """What loading one page cost."""
 
@@ -53,6 +64,7 @@ class PageCost:
     failed: int
     transferred_bytes: int
     lighthouse: dict[str, dict[str, int]]
+    transfers: tuple[Transfer, ...] = ()
 
 
 def build(project: Path, site: Path, site_url: str) -> None:
@@ -83,20 +95,81 @@ def nginx(site: Path) -> Iterator[str]:
 
 def page_weight(url: str) -> tuple[int, int, int]:
     """Requests made, requests failed, and bytes transferred (headers and compressed bodies)."""
+    transfers = page_transfers(url, url)
+    total = sum(item.body_bytes + item.header_bytes for item in transfers)
+    return len(transfers), sum(item.failed for item in transfers), total
+
+
+def page_transfers(url: str, site: str) -> list[Transfer]:
+    """Every request of a first view of the page, until the network is idle, in order.
+
+    Each is named by its address under ``site``.
+
+    Chromium reports a body size of -1 for an answer it took from its cache (a second
+    request for the favicon); that counts as 0. A worker's own script is fetched by the
+    worker, and Chromium reports it with a body of 0 bytes (Material's search worker, in
+    both builds alike).
+    """
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page()
-        finished: list[Request] = []
-        failed: list[Request] = []
-        page.on("requestfinished", lambda request: finished.append(request))
-        page.on("requestfailed", lambda request: failed.append(request))
+        requests: list[tuple[Request, bool]] = []
+        page.on("requestfinished", lambda request: requests.append((request, False)))
+        page.on("requestfailed", lambda request: requests.append((request, True)))
         page.goto(url, wait_until="networkidle")
-        total = 0
-        for request in finished:
-            sizes = request.sizes()
-            total += sizes["responseBodySize"] + sizes["responseHeadersSize"]
+        transfers = []
+        for request, failed in requests:
+            address = request.url.split("?")[0]
+            resource = address.removeprefix(site) if address.startswith(site) else address
+            if failed:
+                transfers.append(Transfer(resource, 0, 0, True))
+            else:
+                sizes = request.sizes()
+                transfers.append(
+                    Transfer(
+                        resource,
+                        max(sizes["responseBodySize"], 0),
+                        max(sizes["responseHeadersSize"], 0),
+                        False,
+                    )
+                )
         browser.close()
-    return len(finished) + len(failed), len(failed), total
+    return transfers
+
+
+def breakdown_lines(ours: list[PageCost], default: list[PageCost]) -> list[str]:
+    """A Markdown table: each page's requests, ours against the default build, in KiB."""
+    lines = [
+        "| Page | Resource | Ours (KiB) | Default Material (KiB) |",
+        "| --- | --- | --- | --- |",
+    ]
+    for mine, theirs in zip(ours, default, strict=True):
+        sides: dict[str, list[str]] = {}
+        for column, cost in enumerate((mine, theirs)):
+            for item in cost.transfers:
+                label = _short(item.resource)
+                size = (
+                    "failed"
+                    if item.failed
+                    else f"{(item.body_bytes + item.header_bytes) / 1024:.1f}"
+                )
+                cells = sides.setdefault(label, ["-", "-"])
+                cells[column] = size if cells[column] == "-" else f"{cells[column]} + {size}"
+        for label, (left, right) in sides.items():
+            lines.append(f"| {mine.name} | {label} | {left} | {right} |")
+    return lines
+
+
+def _short(resource: str) -> str:
+    """A resource's name for the table: its path without the theme's content hash.
+
+    main.57a0d79d.min.css is main.min.css; a page is "page HTML"; another host, its name.
+    """
+    if "://" in resource:
+        return resource.split("/")[2]
+    if resource.endswith("/") or not resource:
+        return "page HTML"
+    return re.sub(r"\.[0-9a-f]{8}(?=\.)", "", resource)
 
 
 def time_to_first_result(url: str, word: str = "alliance") -> float:
@@ -157,13 +230,15 @@ def measure_site(base_url: str, pages: dict[str, str], binary: Path | None) -> l
     """Weight and Lighthouse scores of each named page."""
     costs = []
     for name, path in pages.items():
-        requests, failed, transferred = page_weight(base_url + path)
+        transfers = page_transfers(base_url + path, base_url)
+        requests, failed = len(transfers), sum(item.failed for item in transfers)
+        transferred = sum(item.body_bytes + item.header_bytes for item in transfers)
         scores = (
             {form: lighthouse(binary, base_url + path, form) for form in ("desktop", "mobile")}
             if binary
             else {}
         )
-        costs.append(PageCost(name, requests, failed, transferred, scores))
+        costs.append(PageCost(name, requests, failed, transferred, scores, tuple(transfers)))
         print(f"  {name}: {requests} requests, {transferred / 1024:.1f} KiB", flush=True)
     return costs
 

@@ -226,6 +226,13 @@ def _reader_benchmark() -> list[str]:
             )
     lines += [
         "",
+        "Each first view, request by request (compressed body and headers; a failed request "
+        "transfers nothing):",
+        "",
+        *reader.breakdown_lines(ours, default),
+    ]
+    lines += [
+        "",
         f"Search index: {raw / 1024:.0f} KiB raw, {compressed / 1024:.0f} KiB gzip-compressed; "
         f"from navigation to first search result in Chromium: {first_result:.2f} s.",
         "",

@@ -8,6 +8,7 @@ engines' builds are browsed in Chromium with zero Content-Security-Policy violat
 
 from __future__ import annotations
 
+import gzip
 import http.client
 import ssl
 from pathlib import Path
@@ -70,6 +71,18 @@ OUTSIDE = [
     "/alliancesecret.txt",
 ]
 BROWSED = ["", "references/", "mindfulness/mindfulness-razzaque-study/", "glossary/"]
+# One file of each text type the site serves (page, CSS, script, search index, SVG, the two
+# reference downloads), with the start its decompressed body must have: served compressed,
+# and compressed once.
+TEXT_KINDS = {
+    "/alliance/": b"<!doctype html>",
+    "/alliance/assets/stylesheets/extra.css": b"/*",
+    "/alliance/assets/javascripts/site.js": b"/*",
+    "/alliance/search/search_index.json": b"{",
+    "/alliance/assets/images/favicon.svg": b"<svg",
+    "/alliance/downloads/references.bib": b"@",
+    "/alliance/downloads/references.ris": b"TY  -",
+}
 
 
 def plant_secrets(www: Path) -> None:
@@ -88,7 +101,9 @@ def plant_secrets(www: Path) -> None:
             path.chmod(0o644)
 
 
-def get(hosted: Hosted, path: str, *, host: str | None = None) -> tuple[int, dict[str, str], bytes]:
+def get(
+    hosted: Hosted, path: str, *, host: str | None = None, accept_encoding: str | None = None
+) -> tuple[int, dict[str, str], bytes]:
     """One GET with the path sent exactly as written (no normalising), and its answer."""
     if hosted.server.base_url.startswith("https:"):
         context = ssl.create_default_context()
@@ -102,6 +117,8 @@ def get(hosted: Hosted, path: str, *, host: str | None = None) -> tuple[int, dic
     try:
         connection.putrequest("GET", path, skip_host=True, skip_accept_encoding=True)
         connection.putheader("Host", host or f"127.0.0.1:{hosted.port}")
+        if accept_encoding:
+            connection.putheader("Accept-Encoding", accept_encoding)
         connection.endheaders()
         response = connection.getresponse()
         headers = {name.lower(): value for name, value in response.getheaders()}
@@ -136,6 +153,18 @@ def _check_every_kind(hosted: Hosted, *, host: str | None = None, https: bool = 
     assert headers["content-type"].startswith("application/x-bibtex")
     _, headers, _ = get(hosted, "/alliance/downloads/references.ris", host=host)
     assert headers["content-type"].startswith("application/x-research-info-systems")
+
+
+def _check_compression(hosted: Hosted, *, host: str | None = None) -> None:
+    for path, start in TEXT_KINDS.items():
+        code, headers, body = get(hosted, path, host=host, accept_encoding="gzip")
+        assert code == 200, path
+        assert headers.get("content-encoding") == "gzip", f"{path} is not compressed"
+        assert "accept-encoding" in headers.get("vary", "").lower(), path
+        assert gzip.decompress(body).lstrip().lower().startswith(start.lower()), path
+    # A client that does not ask for gzip gets the plain file.
+    code, headers, body = get(hosted, "/alliance/search/search_index.json", host=host)
+    assert (code, "content-encoding" in headers, body[:1]) == (200, False, b"{")
 
 
 def _check_refusals(hosted: Hosted, *, host: str | None = None) -> None:
@@ -179,6 +208,7 @@ def nginx_https(subpath_site: Path, tmp_path_factory: pytest.TempPathFactory) ->
 def test_nginx_snippet_in_debians_default_site(nginx_snippet: Hosted) -> None:
     _check_every_kind(nginx_snippet)
     _check_refusals(nginx_snippet)
+    _check_compression(nginx_snippet)
     code, headers, _ = get(nginx_snippet, "/alliance")
     assert (code, headers["location"]) == (301, "/alliance/")
 
@@ -186,6 +216,7 @@ def test_nginx_snippet_in_debians_default_site(nginx_snippet: Hosted) -> None:
 def test_nginx_server_block_beside_debians_default_site(nginx_server_block: Hosted) -> None:
     _check_every_kind(nginx_server_block, host=SERVER_NAME)
     _check_refusals(nginx_server_block, host=SERVER_NAME)
+    _check_compression(nginx_server_block, host=SERVER_NAME)
     code, headers, _ = get(nginx_server_block, "/", host=SERVER_NAME)
     assert (code, headers["location"]) == (302, "/alliance/")
     # Outside the prefix: the site's own 404 page, with every header.
@@ -226,11 +257,13 @@ def apache_htaccess(subpath_site: Path) -> Iterator[Hosted]:
 def test_apache_conf_in_debians_default_site(apache_conf: Hosted) -> None:
     _check_every_kind(apache_conf)
     _check_refusals(apache_conf)
+    _check_compression(apache_conf)
 
 
 def test_apache_htaccess_alone(apache_htaccess: Hosted) -> None:
     _check_every_kind(apache_htaccess)
     _check_refusals(apache_htaccess)
+    _check_compression(apache_htaccess)
 
 
 # -- both engines' builds in a browser, under each server -------------------------------------
