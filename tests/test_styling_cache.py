@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import shutil
@@ -149,7 +150,7 @@ def test_keys_change_with_the_entry_and_the_styles(
     assert len(set(before.values())) == len(references)
     retitled = dict(references)
     old = references["roe2019book"]
-    retitled["roe2019book"] = type(old)(**{**vars(old), "fields": {**old.fields, "title": "New"}})
+    retitled["roe2019book"] = dataclasses.replace(old, fields={**old.fields, "title": "New"})
     after = entry_keys(retitled, "apa")
     assert {key for key in before if before[key] != after[key]} == {"roe2019book"}
     changed_style = tmp_path / "harvard.csl"

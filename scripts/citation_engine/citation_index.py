@@ -57,7 +57,7 @@ _FRONT_MATTER_RE: Final = re.compile(r"\A---\s*\n(?P<yaml>.*?\n)---\s*\n", re.DO
 _HEADING_RE: Final = re.compile(r"^#\s+(?P<title>.+?)\s*#*\s*$", re.MULTILINE)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CitationSite:
     """Where a key is cited: the page (relative to docs, with slashes) and the file line."""
 

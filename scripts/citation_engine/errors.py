@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class SourceLocation:
     """A 1-based position in a source file, shown as ``path:line`` (line 0: the whole file)."""
 
@@ -34,7 +34,7 @@ def display_path(path: Path, root: Path | None) -> str:
         return path.as_posix()
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class Problem:
     """One thing wrong with an input, kept as data until the edge where it is reported."""
 

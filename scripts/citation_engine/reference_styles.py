@@ -115,7 +115,7 @@ class _MarkerFormatter:
     Light = Underline = Superscript = Subscript = SmallCaps = _plain
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Run:
     """A stretch of reference text with one style; ``href`` makes it a link."""
 
@@ -125,7 +125,7 @@ class Run:
     href: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class StyledReference:
     """One entry as the style writes it: bibliography runs and the parts of its in-text label.
 

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from citation_engine.errors import SourceLocation
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Person:
     """An author or editor: a family name with given names, or one literal corporate name."""
 
@@ -23,7 +23,7 @@ class Person:
     suffix: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Reference:
     """One bibliography entry with decoded fields and the line it came from."""
 
