@@ -112,9 +112,12 @@ def test_full_bibliography_replaces_the_marker(render: MarkdownFactory) -> None:
         "harvard",
         "bibtex",
     ]
-    bibtex = entry.select_one(".reference__bibtex code")
+    bibtex = entry.select_one(".reference__bibtex-source")
     assert bibtex is not None
     assert "@article{doe2020alliance," in bibtex.get_text()
+    # No `pre > code`: the theme would mount a code-block component on each at page load.
+    assert bibtex.name == "pre"
+    assert entry.select("pre > code") == []
 
 
 @pytest.mark.parametrize(

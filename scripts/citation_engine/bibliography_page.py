@@ -41,6 +41,7 @@ UNVERIFIED_FIELD: Final = "unverified"
 INCOMPLETE_LABEL: Final = "Incomplete record: "
 FILTER_ID: Final = "bibliography-filter"
 ENTRY_HEADING_SUFFIX: Final = "-entry"
+BIBTEX_SOURCE_CLASS: Final = "reference__bibtex-source"
 ENTRY_LABEL_CLASS: Final = "reference__label"
 # An entry is found in search by what names it: its label (the heading) and its reference.
 # The annotation and the titles of the citing pages stay out of the index every page
@@ -168,7 +169,9 @@ def _full_entry(
     bibtex = escape_text(reference.raw_bibtex.rstrip() + "\n")
     lines.append(f'<details class="reference__bibtex" {SEARCH_EXCLUDE}="">')
     lines.append("<summary>BibTeX</summary>")
-    lines.append(f"<pre><code>{bibtex}</code></pre>")
+    # A <pre> with no <code>: the theme mounts a code-block component (observers, a layout
+    # read) on every `pre > code` at load, 82 of them here, for blocks that are closed.
+    lines.append(f'<pre class="{BIBTEX_SOURCE_CLASS}">{bibtex}</pre>')
     lines.append("</details>")
     # For reference managers (citation_engine.coins).
     lines.append(f"{coins_html(reference)}</li>\n")

@@ -31,7 +31,7 @@
     var entry = button.closest("li.reference");
     if (!entry) return null;
     var kind = button.dataset.copy;
-    if (kind === "bibtex") return entry.querySelector(".reference__bibtex code");
+    if (kind === "bibtex") return entry.querySelector(".reference__bibtex-source");
     if (kind === "apa") return entry.querySelector(".reference__text");
     var hidden = entry.querySelectorAll(".reference__copy-text");
     for (var i = 0; i < hidden.length; i++) {
