@@ -95,15 +95,15 @@ def install() -> bool:
     element = model.CitationStylesElement
     _patch(element, "xpath_search", _memoised_xpath_search(element.xpath_search))
     _patch(element, "get_root", _memoised_per_element(element.get_root))
-    _patch(element, "get_macro", _memoised_macro(element.get_macro))
-    _patch(model.Locale, "get_term", _memoised_term(model.Locale.get_term))
-    _patch(model.Locale, "get_option", _memoised_locale_option(model.Locale.get_option))
+    _patch(element, "get_macro", _memoised_per_root(element.get_macro))
+    _patch(model.Locale, "get_term", _memoised_with_misses(model.Locale.get_term))
+    _patch(model.Locale, "get_option", _memoised_with_misses(model.Locale.get_option))
     for cls in _CALLS_VARIABLE_CLASSES:
         _patch(cls, "calls_variable", _memoised_per_element(cls.__dict__["calls_variable"]))
     _patch(model.Formatted, "format", _format_skipping_plain(model.Formatted.format))
     _patch(model.If, "_type", _type_from_split_list)
     _patch(model.Affixed, "wrap", _wrap_skipping_bare(model.Affixed.wrap))
-    _patch(element, "get_locale_option", _memoised_locale_lookup(element.get_locale_option))
+    _patch(element, "get_locale_option", _memoised_per_root(element.get_locale_option))
     _patch(CitationItem, "reference", property(_memoised_reference(CitationItem.reference)))
     return True
 
@@ -160,59 +160,43 @@ def _memoised_per_element(original: Callable[[Any], Any]) -> Any:
     return memoised
 
 
-def _memoised_macro(original: Callable[[Any, str], Any]) -> Any:
+def _memoised_per_root(original: Callable[[Any, str], Any]) -> Any:
+    """A lookup by name that depends only on the style (or locale) tree the element is in."""
     found: dict[tuple[Any, str], Any] = {}
 
-    def get_macro(self: Any, name: str) -> Any:
+    def lookup(self: Any, name: str) -> Any:
         key = (self.get_root(), name)
         try:
             return found[key]
         except KeyError:
-            macro = found[key] = original(self, name)
-            return macro
+            value = found[key] = original(self, name)
+            return value
 
-    return get_macro
+    lookup.__name__ = original.__name__
+    return lookup
 
 
-def _memoised_term(original: Callable[..., Any]) -> Any:
+def _memoised_with_misses(original: Callable[..., Any]) -> Any:
+    """A locale lookup, its ``IndexError`` for an absent name remembered as well as its answers."""
     missing = object()
-    found: dict[tuple[Any, str, str | None, bool], Any] = {}
+    found: dict[tuple[Any, ...], Any] = {}
 
-    def get_term(self: Any, name: str, form: str | None = None, zero_padded: bool = False) -> Any:
-        key = (self, name, form, zero_padded)
-        term = found.get(key)
-        if term is None:
-            try:
-                term = original(self, name, form, zero_padded)
-            except IndexError:
-                term = missing
-            found[key] = term
-        if term is missing:
-            raise IndexError(name)
-        return term
-
-    return get_term
-
-
-def _memoised_locale_option(original: Callable[[Any, str], Any]) -> Any:
-    missing = object()
-    found: dict[tuple[Any, str], Any] = {}
-
-    def get_option(self: Any, name: str) -> Any:
-        key = (self, name)
+    def lookup(self: Any, *args: Any, **kwargs: Any) -> Any:
+        key = (self, args, tuple(sorted(kwargs.items())))
         try:
             value = found[key]
         except KeyError:
             try:
-                value = original(self, name)
+                value = original(self, *args, **kwargs)
             except IndexError:
                 value = missing
             found[key] = value
         if value is missing:
-            raise IndexError(name)
+            raise IndexError(args[0] if args else kwargs)
         return value
 
-    return get_option
+    lookup.__name__ = original.__name__
+    return lookup
 
 
 _FONT_ATTRIBUTES: Final = (
@@ -255,20 +239,6 @@ def _wrap_skipping_bare(original: Callable[[Any, Any], Any]) -> Any:
         return original(self, string)
 
     return wrap
-
-
-def _memoised_locale_lookup(original: Callable[[Any, str], Any]) -> Any:
-    found: dict[tuple[Any, str], Any] = {}
-
-    def get_locale_option(self: Any, name: str) -> Any:
-        key = (self.get_root(), name)
-        try:
-            return found[key]
-        except KeyError:
-            value = found[key] = original(self, name)
-            return value
-
-    return get_locale_option
 
 
 _TYPES: dict[Any, tuple[str, ...]] = {}
