@@ -10,7 +10,6 @@ import pytest
 from citation_engine.errors import EngineError
 from citation_engine.html_building import (
     EngineLinks,
-    TextBuilder,
     element_html,
     escape_attribute,
     escape_text,
@@ -108,8 +107,14 @@ def test_runs_as_text_are_the_runs_the_tree_builder_serializes() -> None:
         "X",
         "2020",
     )
-    paragraph = etree.Element("p")
-    TextBuilder(paragraph).runs(entry)
-    serialized = markdown.serializers.to_html_string(paragraph)
+    # The runs as the serializer would write them from a tree holding each run's text.
+    expected = etree.Element("p")
+    expected.text = hostile
+    for tag in ("em", "strong"):
+        etree.SubElement(expected, tag).text = hostile
+    etree.SubElement(expected, "a", {"class": "reference__link", "href": entry.runs[3].href})
+    expected[-1].text = hostile
+    expected[-1].tail = " javascript data"
+    serialized = markdown.serializers.to_html_string(expected)
     assert serialized == f"<p>{runs_html(entry)}</p>"
     assert "<script>" not in serialized

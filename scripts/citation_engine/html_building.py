@@ -68,20 +68,6 @@ class TextBuilder:
         anchor.text = AtomicString(label)
         return anchor
 
-    def runs(self, entry: StyledReference) -> None:
-        """Append a formatted reference: italics, bold and only http(s) links kept."""
-        for run in entry.runs:
-            if run.href and _SAFE_HREF_RE.match(run.href):
-                target = etree.SubElement(
-                    self.parent, "a", {"href": run.href, "class": "reference__link"}
-                )
-                target.text = AtomicString(run.text)
-            elif run.italic or run.bold:
-                target = etree.SubElement(self.parent, "em" if run.italic else "strong")
-                target.text = AtomicString(run.text)
-            else:
-                self.text(run.text)
-
 
 def escape_text(value: str) -> str:
     """Escape text as Python-Markdown's serializer does: ``&`` (unless an entity), ``<``, ``>``.
@@ -112,7 +98,7 @@ def element_html(name: str, attributes: dict[str, str], text: str = "") -> str:
 
 
 def runs_html(entry: StyledReference) -> str:
-    """A formatted reference as HTML: the markup ``TextBuilder.runs`` builds, as text."""
+    """A formatted reference as HTML: italics, bold and only http(s) links kept, all escaped."""
     parts = []
     for run in entry.runs:
         if run.href and _SAFE_HREF_RE.match(run.href):
