@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import xml.etree.ElementTree as etree
 
 import markdown
@@ -118,3 +119,14 @@ def test_runs_as_text_are_the_runs_the_tree_builder_serializes() -> None:
     serialized = markdown.serializers.to_html_string(expected)
     assert serialized == f"<p>{runs_html(entry)}</p>"
     assert "<script>" not in serialized
+
+
+def test_characters_beyond_latin1_are_written_as_references_that_read_back_the_same() -> None:
+    # One byte a character for CPython: the largest strings of a big build stay half the size.
+    text = "Müller & “Quote”: α-levels, pp. 1–2 <b>"
+    escaped = escape_text(text)
+    assert escaped == "Müller &amp; &#8220;Quote&#8221;: &#945;-levels, pp. 1&#8211;2 &lt;b&gt;"
+    assert max(map(ord, escaped)) <= 0xFF
+    assert html.unescape(escaped) == text
+    entry = StyledReference("x", (Run("A – B", italic=True),), "X", "2020")
+    assert runs_html(entry) == "<em>A &#8211; B</em>"

@@ -3,10 +3,11 @@
 Small pieces (headings, the download links) are ElementTree nodes: every piece of
 bibliography text goes in as an ``AtomicString``, Python-Markdown leaves it alone and the
 serializer escapes it. The reference lists, most of a bibliography page's bytes, are built
-as HTML text by ``HtmlBuilder`` and stashed (``stash_html``): Python-Markdown's and the
-engines' treeprocessors and its serializer then never walk them, which is most of their
-cost. ``HtmlBuilder`` escapes every text and attribute value as the serializer does, so the
-HTML is the same byte for byte and no field can become markup; ``EngineLinks`` does for
+as HTML text (``start_tag``, ``element_html``, ``runs_html``) and stashed (``stash_html``):
+Python-Markdown's and the engines' treeprocessors and its serializer then never walk them,
+which is most of their cost. Every text and attribute value is escaped as the serializer
+escapes it (and characters beyond Latin-1 are written as references, see ``escape_text``), so
+the HTML parses to the same tree and no field can become markup; ``EngineLinks`` does for
 those links and ids what MkDocs' treeprocessors do for the tree's.
 """
 
@@ -32,6 +33,8 @@ SEARCH_EXCLUDE: Final = "data-search-exclude"  # Material's and Zensical's searc
 _SAFE_HREF_RE: Final = re.compile(r"^https?://", re.IGNORECASE)
 # An ampersand that does not start an entity: Python-Markdown's serializer escapes only these.
 _BARE_AMP_RE: Final = re.compile(r"&(?!(?:#[0-9]+|#x[0-9a-f]+|[0-9a-z]+);)", re.IGNORECASE)
+# A character that would make a Python string two or four bytes a character.
+_WIDE_RE: Final = re.compile(r"[^\x00-\xff]")
 
 
 def anchor_for(key: str) -> str:
@@ -73,10 +76,21 @@ def escape_text(value: str) -> str:
     """Escape text as Python-Markdown's serializer does: ``&`` (unless an entity), ``<``, ``>``.
 
     An entity kept as written can only ever show a character: it cannot open a tag.
+    Characters beyond Latin-1 (dashes, curly quotes, Greek) are written as numeric character
+    references, which every HTML parser reads as the same character. CPython stores a string
+    with one byte a character only while every character is Latin-1; a single en dash in a
+    page range makes the whole page two bytes a character, in each of the several copies the
+    engines keep. A 5,000-entry bibliography page is about 15 million characters, so this
+    halves the largest strings of a build (``benchmarks/RESULTS.md``, peak memory).
     """
     if "&" in value:
         value = _BARE_AMP_RE.sub("&amp;", value)
-    return value.replace("<", "&lt;").replace(">", "&gt;")
+    value = value.replace("<", "&lt;").replace(">", "&gt;")
+    return _WIDE_RE.sub(_character_reference, value)
+
+
+def _character_reference(match: re.Match[str]) -> str:
+    return f"&#{ord(match.group())};"
 
 
 def escape_attribute(value: str) -> str:
