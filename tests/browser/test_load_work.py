@@ -1,5 +1,9 @@
 """What a page makes the browser do at load (issue 17, Lighthouse mobile performance).
 
+Any class change on <html> restyles every element of the page (the theme's stylesheet has
+`table:not([class]) td > :first-child` rules, so a class change invalidates the whole subtree);
+overrides/main.html sets the classes the theme's script would set while still in <head>.
+
 The theme's palette component restyled the whole page several times on every view: it added
 a colour-scheme meta tag and set and removed [data-md-color-switching] on the body, each a
 restyle of every element (over half a second of main thread on the bibliography, on a
@@ -19,14 +23,17 @@ if TYPE_CHECKING:
 
 BIBLIOGRAPHY = "references/"
 
-# Records every attribute change on <html> and <body>, and every element added to <head>,
-# from before the page's first byte is parsed.
+# Records every attribute change on <html> and <body> once the body exists (before it,
+# nothing is styled yet; a write of the same value is no change), and every <meta> added to
+# <head> after parsing.
 RECORD_MUTATIONS = """
 window.__loadMutations = [];
 new MutationObserver(function (records) {
   records.forEach(function (record) {
-    if (record.type === "attributes" && /^(HTML|BODY)$/.test(record.target.nodeName)) {
-      window.__loadMutations.push(record.target.nodeName + " " + record.attributeName);
+    var node = record.target.nodeName;
+    var changed = record.oldValue !== record.target.getAttribute(record.attributeName);
+    if (record.type === "attributes" && changed && document.body && /^(HTML|BODY)$/.test(node)) {
+      window.__loadMutations.push(node + " " + record.attributeName);
     }
     if (record.type === "childList" && record.target.nodeName === "HEAD") {
       record.addedNodes.forEach(function (node) {
@@ -36,7 +43,7 @@ new MutationObserver(function (records) {
       });
     }
   });
-}).observe(document, { attributes: true, childList: true, subtree: true });
+}).observe(document, { attributes: true, attributeOldValue: true, childList: true, subtree: true });
 """
 
 
@@ -92,5 +99,35 @@ def test_automatic_colours_follow_a_system_change(browser: Browser, root_server:
         page.emulate_media(color_scheme="light")
         expect(body).to_have_attribute("data-md-color-scheme", "default")
         expect(body).not_to_have_attribute("data-md-color-switching", "")
+    finally:
+        context.close()
+
+
+def test_the_root_classes_do_not_change_once_the_body_is_parsed(
+    browser: Browser, root_server: Server
+) -> None:
+    recorded, _ = _mutations(browser, root_server, "light")
+    assert [change for change in recorded if change.startswith("HTML class")] == []
+    context = open_context(browser, root_server, PageLog())
+    try:
+        page = context.new_page()
+        page.goto(root_server.base_url + BIBLIOGRAPHY)
+        classes = page.evaluate("document.documentElement.className").split()
+        assert "no-js" not in classes
+        assert {"js", "js-focus-visible"} <= set(classes)
+    finally:
+        context.close()
+
+
+def test_keyboard_focus_is_still_marked_for_the_focus_styles(
+    browser: Browser, root_server: Server
+) -> None:
+    context = open_context(browser, root_server, PageLog())
+    try:
+        page = context.new_page()
+        page.goto(root_server.base_url + BIBLIOGRAPHY)
+        page.keyboard.press("Tab")
+        focused = page.evaluate("document.activeElement.classList.contains('focus-visible')")
+        assert focused
     finally:
         context.close()
