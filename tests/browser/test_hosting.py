@@ -366,7 +366,7 @@ def test_the_file_share_build_works_opened_from_disk(browser: Browser, offline_s
     # The colour toggle works: automatic, then light, then dark.
     schemes = []
     for _ in range(2):
-        page.locator("form[data-md-component='palette'] label:not([hidden])").first.click()
+        page.locator("form.md-header__option label:not([hidden])").first.click()
         schemes.append(page.evaluate("document.body.getAttribute('data-md-color-scheme')"))
     assert schemes == ["default", "slate"]
     context.close()

@@ -364,3 +364,93 @@
   note.textContent = "Search needs a web server: not available in this copy.";
   title.after(note);
 })();
+
+/* 6. The colour toggle (overrides/partials/palette.html): the theme's palette form, run here
+   rather than by the theme's script, which restyled the whole page several times on every
+   view. Same behaviour and storage: the choice cycles automatic, light, dark; it is kept in
+   the theme's "__palette" entry, which the theme's inline script applies on the next page;
+   "automatic" follows the system setting, also when it changes. The body's attributes are
+   written only when they differ, so a page already in the right colours is not restyled. */
+(function () {
+  "use strict";
+  var form = document.querySelector("form[data-site-palette]");
+  if (!form) return;
+  var inputs = Array.prototype.slice.call(form.querySelectorAll("input"));
+  if (!inputs.length) return;
+  var KEYS = ["media", "scheme", "primary", "accent"];
+
+  function stored() {
+    try {
+      return typeof window.__md_get === "function" ? window.__md_get("__palette") : null;
+    } catch (error) {
+      return null;
+    }
+  }
+
+  function colours(input) {
+    var color = {};
+    KEYS.forEach(function (key) { color[key] = input.getAttribute("data-md-color-" + key); });
+    return color;
+  }
+
+  // The palette for an option; "automatic" takes the colours of the option for the system
+  // setting, as the theme does.
+  function palette(index) {
+    var color = colours(inputs[index]);
+    if (color.media === "(prefers-color-scheme)") {
+      var light = window.matchMedia("(prefers-color-scheme: light)").matches;
+      var system = form.querySelector(light
+        ? "[data-md-color-media='(prefers-color-scheme: light)']"
+        : "[data-md-color-media='(prefers-color-scheme: dark)']");
+      if (system) {
+        var resolved = colours(system);
+        color.scheme = resolved.scheme;
+        color.primary = resolved.primary;
+        color.accent = resolved.accent;
+      }
+    }
+    return { index: index, color: color };
+  }
+
+  function apply(index, switching) {
+    var chosen = palette(index);
+    var body = document.body;
+    var changed = KEYS.filter(function (key) {
+      return body.getAttribute("data-md-color-" + key) !== chosen.color[key];
+    });
+    // The theme's stylesheet turns transitions off while [data-md-color-switching] is set,
+    // so a switch does not fade every element; the attribute goes on the next task.
+    var restyles = changed.some(function (key) { return key !== "media"; });
+    if (switching && restyles) body.setAttribute("data-md-color-switching", "");
+    changed.forEach(function (key) {
+      body.setAttribute("data-md-color-" + key, chosen.color[key]);
+    });
+    if (switching && restyles) {
+      window.setTimeout(function () { body.removeAttribute("data-md-color-switching"); });
+    }
+    inputs.forEach(function (input, i) {
+      var label = input.nextElementSibling;
+      if (label instanceof HTMLElement && label.hidden !== (i !== index)) label.hidden = i !== index;
+    });
+    inputs[index].checked = true;
+    if (typeof window.__md_set === "function") window.__md_set("__palette", chosen);
+    current = index;
+  }
+
+  var saved = stored();
+  var current = saved && typeof saved.index === "number" && inputs[saved.index] ? saved.index : -1;
+  if (current < 0) {
+    current = Math.max(0, inputs.findIndex(function (input) {
+      return window.matchMedia(input.getAttribute("data-md-color-media")).matches;
+    }));
+  }
+  apply(current, false);
+
+  form.addEventListener("change", function (event) {
+    var index = inputs.indexOf(event.target);
+    if (index >= 0) apply(index, true);
+  });
+  var system = window.matchMedia("(prefers-color-scheme: light)");
+  var follow = function () { apply(current, true); };
+  if (typeof system.addEventListener === "function") system.addEventListener("change", follow);
+})();
