@@ -159,6 +159,26 @@ def test_copy_falls_back_to_a_copy_event_with_both_flavours(
     assert "<em>Mindfulness</em>" in flavours["text/html"]
 
 
+@pytest.mark.parametrize("secure_write", [True, False], ids=["clipboard_api", "copy_event"])
+def test_cite_this_page_copies_the_page_reference(
+    page: Page, root_server: Server, secure_write: bool
+) -> None:
+    page.goto(root_server.base_url + GOLDBERG_PAGE)
+    if not secure_write:
+        page.evaluate(
+            "() => { navigator.clipboard.writeText = () => Promise.reject(new Error('no')); }"
+        )
+    button = page.locator("button[data-copy-page]").first
+    source = page.locator(f"#{button.get_attribute('data-copy-page')}")
+    expected = " ".join(source.text_content().split())  # type: ignore[union-attr]
+    assert expected.startswith("Mindful Alliance")
+    button.click()
+    expect(page.get_by_role("status")).to_have_text(
+        "APA reference of this page copied to the clipboard"
+    )
+    assert page.evaluate("navigator.clipboard.readText()") == expected
+
+
 def test_downloads_are_served(page: Page, root_server: Server) -> None:
     page.goto(root_server.base_url + "references/")
     entry = page.locator("li#ref-razzaque2015mindfulness")

@@ -143,7 +143,8 @@
     var text = source ? source.textContent.replace(/\s+/g, " ").trim() : "";
     var label = button.dataset.label || button.textContent;
     button.dataset.label = label;
-    copy(text).then(
+    // copy() takes both flavours; the page's reference is plain text.
+    copy({ text: text, html: "" }).then(
       function () {
         button.textContent = "Copied";
         announce("APA reference of this page copied to the clipboard");
