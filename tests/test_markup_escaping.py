@@ -40,9 +40,11 @@ OUR_TAGS = {
     "label",
     "input",
     "h3",
+    # Each entry's renderings in the other copy styles (never styled; site.js reads them).
+    "template",
 }
 OUR_ATTRIBUTES = {
-    "hidden",  # the entry in the other copy styles, beside its button
+    "hidden",  # the filter box and its empty message, until site.js shows them
     "data-style",
     "href",
     "title",

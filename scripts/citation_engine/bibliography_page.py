@@ -43,6 +43,8 @@ FILTER_ID: Final = "bibliography-filter"
 ENTRY_HEADING_SUFFIX: Final = "-entry"
 BIBTEX_SOURCE_CLASS: Final = "reference__bibtex-source"
 ENTRY_LABEL_CLASS: Final = "reference__label"
+COPIES_CLASS: Final = "reference__copies"
+COPY_TEXT_CLASS: Final = "reference__copy-text"
 # An entry is found in search by what names it: its label (the heading) and its reference.
 # The annotation and the titles of the citing pages stay out of the index every page
 # downloads; they matched topic words the pages themselves answer. The filter reads them.
@@ -200,19 +202,26 @@ def _cited_on(
 def _actions(extension: CitationExtension, entry: StyledReference, links: EngineLinks) -> str:
     """Copy buttons for each copy style and BibTeX, then the per-entry downloads.
 
-    The entry in the other copy styles sits beside its button, hidden, as built runs (italics
-    kept), so site.js can put both an HTML and a plain-text flavour on the clipboard.
+    The entry in the other copy styles is built runs (italics kept), so site.js can put both
+    an HTML and a plain-text flavour on the clipboard. It sits in one ``<template>``: parsed,
+    but never styled or laid out, and out of both engines' search like the rest of the row.
+    As hidden elements, they were a fifth of the bibliography's elements for the browser to
+    style on a phone's first view.
     """
     button_class = extension.getConfig("button_class")
     downloads = extension.getConfig("downloads")
     parts = [f'<p class="reference__actions" {SEARCH_EXCLUDE}="">']
     copies = dict(entry.copies)
     kinds = [(style_id, f"Copy {label}") for style_id, label, _ in COPY_STYLES]
+    texts = [
+        f"{start_tag('span', {'class': COPY_TEXT_CLASS, 'data-style': style_id})}"
+        f"{runs_html(StyledReference(entry.key, copies[style_id], '', ''))}</span>"
+        for style_id, _ in kinds
+        if style_id in copies
+    ]
+    if texts:
+        parts.append(f'<template class="{COPIES_CLASS}">{"".join(texts)}</template>')
     for copy_kind, label in [*kinds, ("bibtex", "Copy BibTeX")]:
-        if copy_kind in copies:
-            hidden = {"class": "reference__copy-text", "data-style": copy_kind, "hidden": ""}
-            styled = StyledReference(entry.key, copies[copy_kind], "", "")
-            parts.append(f"{start_tag('span', hidden)}{runs_html(styled)}</span>")
         button = {
             "type": "button",
             "class": f"{button_class} reference__copy",

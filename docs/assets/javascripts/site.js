@@ -26,16 +26,17 @@
   }
 
   // The element whose content a button copies: the BibTeX source, the entry as the page
-  // shows it (APA), or its hidden rendering in another copy style.
+  // shows it (APA), or its rendering in another copy style, kept in the entry's <template>.
   function copySource(button) {
     var entry = button.closest("li.reference");
     if (!entry) return null;
     var kind = button.dataset.copy;
     if (kind === "bibtex") return entry.querySelector(".reference__bibtex-source");
     if (kind === "apa") return entry.querySelector(".reference__text");
-    var hidden = entry.querySelectorAll(".reference__copy-text");
-    for (var i = 0; i < hidden.length; i++) {
-      if (hidden[i].dataset.style === kind) return hidden[i];
+    var copies = entry.querySelector("template.reference__copies");
+    var texts = copies ? copies.content.querySelectorAll(".reference__copy-text") : [];
+    for (var i = 0; i < texts.length; i++) {
+      if (texts[i].dataset.style === kind) return texts[i];
     }
     return null;
   }
