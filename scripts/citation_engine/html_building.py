@@ -86,7 +86,8 @@ def escape_text(value: str) -> str:
     if "&" in value:
         value = _BARE_AMP_RE.sub("&amp;", value)
     value = value.replace("<", "&lt;").replace(">", "&gt;")
-    return _WIDE_RE.sub(_character_reference, value)
+    # isascii() reads a flag CPython keeps on the string: most text is done here.
+    return value if value.isascii() else _WIDE_RE.sub(_character_reference, value)
 
 
 def _character_reference(match: re.Match[str]) -> str:
