@@ -33,8 +33,6 @@ SEARCH_EXCLUDE: Final = "data-search-exclude"  # Material's and Zensical's searc
 _SAFE_HREF_RE: Final = re.compile(r"^https?://", re.IGNORECASE)
 # An ampersand that does not start an entity: Python-Markdown's serializer escapes only these.
 _BARE_AMP_RE: Final = re.compile(r"&(?!(?:#[0-9]+|#x[0-9a-f]+|[0-9a-z]+);)", re.IGNORECASE)
-# A character that would make a Python string two or four bytes a character.
-_WIDE_RE: Final = re.compile(r"[^\x00-\xff]")
 
 
 def anchor_for(key: str) -> str:
@@ -86,12 +84,9 @@ def escape_text(value: str) -> str:
     if "&" in value:
         value = _BARE_AMP_RE.sub("&amp;", value)
     value = value.replace("<", "&lt;").replace(">", "&gt;")
-    # isascii() reads a flag CPython keeps on the string: most text is done here.
-    return value if value.isascii() else _WIDE_RE.sub(_character_reference, value)
-
-
-def _character_reference(match: re.Match[str]) -> str:
-    return f"&#{ord(match.group())};"
+    if value.isascii():  # a flag CPython keeps on the string: most text is done here
+        return value
+    return value.encode("latin-1", "xmlcharrefreplace").decode("latin-1")
 
 
 def escape_attribute(value: str) -> str:

@@ -25,7 +25,14 @@ from urllib.parse import urlsplit
 import pytest
 from alliance_site.csp import content_security_policy
 from alliance_site.server_configs import Deployment, render_all
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    Page,
+    Playwright,
+    Request,
+    sync_playwright,
+)
 
 from tests.conftest import ROOT, SUBPATH_URL, _build_or_fail, copy_project
 
@@ -444,12 +451,22 @@ def open_context(
 
 
 def watch(page: Page, log: PageLog) -> Page:
-    """Record console errors and failed requests of a page."""
+    """Record console errors and failed requests of a page.
+
+    A request the next navigation cancelled (``net::ERR_ABORTED``: Chromium asks for the
+    favicon after the load event) is not a failure; a refused or missing one is
+    (``net::ERR_FAILED``, ``net::ERR_FILE_NOT_FOUND``).
+    """
     page.on(
         "console",
         lambda message: (
             log.console_errors.append(message.text) if message.type == "error" else None
         ),
     )
-    page.on("requestfailed", lambda request: log.failed.append(f"{request.url} {request.failure}"))
+    page.on("requestfailed", lambda request: _record_failure(request, log))
     return page
+
+
+def _record_failure(request: Request, log: PageLog) -> None:
+    if request.failure != "net::ERR_ABORTED":
+        log.failed.append(f"{request.url} {request.failure}")

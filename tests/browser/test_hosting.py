@@ -34,7 +34,7 @@ from tests.conftest import ROOT, SUBPATH_URL
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from playwright.sync_api import Browser, Request, Route
+    from playwright.sync_api import Browser, Route
 
 SECRET = "do-not-serve-this"
 SECURITY_HEADERS = (
@@ -320,17 +320,6 @@ def offline_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return release.build(ROOT, BuildOptions(site_url=SUBPATH_URL, offline=True), out)
 
 
-def _record_failure(request: Request, errors: list[str]) -> None:
-    """Record a request that failed, but not one the next navigation cancelled.
-
-    Chromium asks for the favicon after the load event, so moving on to the next page can
-    cancel it (``net::ERR_ABORTED``); a file that is missing fails with
-    ``net::ERR_FILE_NOT_FOUND`` and is still recorded.
-    """
-    if request.failure != "net::ERR_ABORTED":
-        errors.append(f"{request.url} failed: {request.failure}")
-
-
 def test_the_file_share_build_works_opened_from_disk(browser: Browser, offline_site: Path) -> None:
     context = browser.new_context()
     foreign: list[str] = []
@@ -346,7 +335,8 @@ def test_the_file_share_build_works_opened_from_disk(browser: Browser, offline_s
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on("requestfailed", lambda request: _record_failure(request, errors))
+    log = PageLog()
+    watch(page, log)
     page.goto((offline_site / "index.html").as_uri())
     # Search cannot run from disk: a visible note says so instead of a dead box.
     assert page.locator(".search-offline-note").is_visible()
@@ -383,3 +373,4 @@ def test_the_file_share_build_works_opened_from_disk(browser: Browser, offline_s
     context.close()
     assert foreign == []
     assert errors == []
+    assert log.failed == []

@@ -452,7 +452,9 @@
     var index = inputs.indexOf(event.target);
     if (index >= 0) apply(index, true);
   });
-  var system = window.matchMedia("(prefers-color-scheme: light)");
+  var systemLight = window.matchMedia("(prefers-color-scheme: light)");
   var follow = function () { apply(current, true); };
-  if (typeof system.addEventListener === "function") system.addEventListener("change", follow);
+  if (typeof systemLight.addEventListener === "function") {
+    systemLight.addEventListener("change", follow);
+  }
 })();
