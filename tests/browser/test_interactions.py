@@ -166,7 +166,8 @@ def test_cite_this_page_copies_the_page_reference(
     page.goto(root_server.base_url + GOLDBERG_PAGE)
     if not secure_write:
         page.evaluate(
-            "() => { navigator.clipboard.writeText = () => Promise.reject(new Error('no')); }"
+            "() => { navigator.clipboard.write = navigator.clipboard.writeText ="
+            " () => Promise.reject(new Error('no')); }"
         )
     button = page.locator("button[data-copy-page]").first
     source = page.locator(f"#{button.get_attribute('data-copy-page')}")
@@ -176,6 +177,11 @@ def test_cite_this_page_copies_the_page_reference(
     expect(page.get_by_role("status")).to_have_text(
         "APA reference of this page copied to the clipboard"
     )
+    if secure_write:
+        # The page's title is in italics (an APA web page), on the clipboard as on the page.
+        flavours = page.evaluate(READ_CLIPBOARD)
+        title = page.locator("article h1").first.text_content() or ""
+        assert f"<em>{title.replace('¶', '').strip()}</em>" in flavours["text/html"]
     assert page.evaluate("navigator.clipboard.readText()") == expected
 
 

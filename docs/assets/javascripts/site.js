@@ -142,10 +142,12 @@
     if (!button) return;
     var source = document.getElementById(button.dataset.copyPage || "");
     var text = source ? source.textContent.replace(/\s+/g, " ").trim() : "";
+    // Rich text keeps the title's italics, as the per-work copy does: innerHTML of markup
+    // the template built, in which every field was escaped.
+    var html = source ? source.innerHTML.replace(/\s+/g, " ").trim() : "";
     var label = button.dataset.label || button.textContent;
     button.dataset.label = label;
-    // copy() takes both flavours; the page's reference is plain text.
-    copy({ text: text, html: "" }).then(
+    copy({ text: text, html: html }).then(
       function () {
         button.textContent = "Copied";
         announce("APA reference of this page copied to the clipboard");
