@@ -24,7 +24,7 @@ from alliance_site.page_dates import (
 )
 from bs4 import BeautifulSoup
 
-from tests.conftest import built_pages
+from tests.conftest import built_pages, run_engine
 from tests.peer_rendering import PANDOC, STYLE
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -181,6 +181,21 @@ def _check_page(site: Path, page: str) -> None:
     assert record["authors"] == ["Mindful Alliance editors,"]
     assert record["urls"] == [url]
     assert record["edition"] == VERSION
+    # Who answers for the page, and the way to report a problem with it, in the footer and in
+    # the citation box; with no contact configured, the report link leads to the page that
+    # says how to reach the editors.
+    for where in (".md-copyright .site-accountability", ".page-cite__accountability"):
+        said = " ".join(soup.select_one(where).get_text().split())  # type: ignore[union-attr]
+        assert said == (
+            "Published by Mindful Alliance editors · Responsible editor: Mindful Alliance "
+            "editors · Report a problem with this page"
+        ), (page, where)
+    report = soup.select_one(".md-copyright a.report-problem")
+    assert report is not None
+    target = (site / page).parent / str(report["href"]).split("#")[0]
+    assert (target / "index.html").resolve() == (
+        site / "about/responsibility/index.html"
+    ).resolve(), page
     source = " ".join(soup.select_one(".print-source").get_text().split())  # type: ignore[union-attr]
     assert source.startswith(f"Mindful Alliance · {url} · Version {VERSION} · Reviewed ")
     assert "CC BY 4.0" in source
@@ -253,6 +268,35 @@ def test_pandoc_imports_the_page_citation_as_the_page_shows_it(
     assert ris == expected.replace(
         " Mindful Alliance. http", f" In Mindful Alliance ({VERSION}). http"
     )
+
+
+@pytest.mark.build
+def test_a_clinic_names_itself_and_its_contact(tmp_path: Path) -> None:
+    settings = {
+        "SITE_PUBLISHER": "Example Clinic <b>NHS</b>",
+        "SITE_EDITOR": "Clinical Psychology Team",
+        "SITE_CONTACT": "library@clinic.example",
+    }
+    result = run_engine("mkdocs", tmp_path / "site", settings=settings)
+    assert result.returncode == 0, result.stderr
+    page = "alliance/alliance-and-outcome/index.html"
+    soup = BeautifulSoup((tmp_path / "site" / page).read_text(encoding="utf-8"), "html.parser")
+    said = " ".join(soup.select_one(".site-accountability").get_text().split())  # type: ignore[union-attr]
+    assert said == (
+        "Published by Example Clinic <b>NHS</b> · Responsible editor: Clinical Psychology Team"
+        " · Report a problem with this page"
+    )
+    assert soup.select_one(".site-accountability b") is None
+    meta = soup.select_one('meta[name="DC.publisher"]')
+    assert meta is not None
+    assert meta["content"] == "Example Clinic <b>NHS</b>"
+    href = str(soup.select_one("a.report-problem")["href"])  # type: ignore[index]
+    address, query = href.split("?", 1)
+    assert unquote(address) == "mailto:library@clinic.example"
+    fields = dict(part.split("=", 1) for part in query.split("&"))
+    title = " ".join(soup.select_one("article h1").get_text().replace("¶", "").split())  # type: ignore[union-attr]
+    assert unquote(fields["subject"]) == f"Problem with: {title}"
+    assert unquote(fields["body"]).startswith(f"Page: {SITE_URL}alliance/alliance-and-outcome/\n")
 
 
 @pytest.mark.build
