@@ -76,11 +76,11 @@ build-zensical: figures ## Build the same site with Zensical into site-zensical/
 	$(PY) -m alliance_site build --engine zensical
 
 .PHONY: dist
-dist: figures ## Pack a checked, reproducible dist/mindful-alliance-DATE-COMMIT.zip for a web server
+dist: figures ## Pack a checked, reproducible dist/mindful-alliance-VERSION-COMMIT.zip for a web server
 	$(PY) -m alliance_site dist
 
 .PHONY: dist-offline
-dist-offline: figures ## Pack dist/mindful-alliance-DATE-COMMIT-offline.zip, to open from a file share
+dist-offline: figures ## Pack dist/mindful-alliance-VERSION-COMMIT-offline.zip, to open from a file share
 	$(PY) -m alliance_site dist --offline
 
 .PHONY: overdue

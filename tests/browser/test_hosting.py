@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gzip
 import http.client
+import re
 import ssl
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -167,6 +168,28 @@ def _check_compression(hosted: Hosted, *, host: str | None = None) -> None:
     assert (code, "content-encoding" in headers, body[:1]) == (200, False, b"{")
 
 
+HASHED_NAME = re.compile(r"\.[0-9a-f]{8,}\.min\.(?:js|css)$")
+
+
+def _check_caching(hosted: Hosted, *, host: str | None = None) -> None:
+    """A long cache lifetime only for names that change with their content."""
+    assets = sorted(
+        path.relative_to(hosted.www).as_posix()
+        for path in (hosted.www / "alliance" / "assets").rglob("*")
+        if path.is_file() and not path.name.startswith(".")
+    )
+    assert "alliance/assets/javascripts/site.js" in assets
+    lifetimes = {}
+    for path in assets:
+        code, headers, _ = get(hosted, "/" + path, host=host)
+        assert code == 200, path
+        lifetimes[path] = headers.get("cache-control")
+    long_lived = {path for path, value in lifetimes.items() if value != "no-cache"}
+    assert long_lived == {path for path in assets if HASHED_NAME.search(path)}, lifetimes
+    assert {lifetimes[path] for path in long_lived} == {"max-age=604800"}
+    assert any("bundle." in path for path in long_lived)
+
+
 def _check_refusals(hosted: Hosted, *, host: str | None = None) -> None:
     for path in HIDDEN:
         code, _, body = get(hosted, path, host=host)
@@ -209,6 +232,7 @@ def test_nginx_snippet_in_debians_default_site(nginx_snippet: Hosted) -> None:
     _check_every_kind(nginx_snippet)
     _check_refusals(nginx_snippet)
     _check_compression(nginx_snippet)
+    _check_caching(nginx_snippet)
     code, headers, _ = get(nginx_snippet, "/alliance")
     assert (code, headers["location"]) == (301, "/alliance/")
 
@@ -217,6 +241,7 @@ def test_nginx_server_block_beside_debians_default_site(nginx_server_block: Host
     _check_every_kind(nginx_server_block, host=SERVER_NAME)
     _check_refusals(nginx_server_block, host=SERVER_NAME)
     _check_compression(nginx_server_block, host=SERVER_NAME)
+    _check_caching(nginx_server_block, host=SERVER_NAME)
     code, headers, _ = get(nginx_server_block, "/", host=SERVER_NAME)
     assert (code, headers["location"]) == (302, "/alliance/")
     # Outside the prefix: the site's own 404 page, with every header.
@@ -258,12 +283,14 @@ def test_apache_conf_in_debians_default_site(apache_conf: Hosted) -> None:
     _check_every_kind(apache_conf)
     _check_refusals(apache_conf)
     _check_compression(apache_conf)
+    _check_caching(apache_conf)
 
 
 def test_apache_htaccess_alone(apache_htaccess: Hosted) -> None:
     _check_every_kind(apache_htaccess)
     _check_refusals(apache_htaccess)
     _check_compression(apache_htaccess)
+    _check_caching(apache_htaccess)
 
 
 # -- both engines' builds in a browser, under each server -------------------------------------
