@@ -24,7 +24,7 @@ from alliance_site.page_dates import (
 )
 from bs4 import BeautifulSoup
 
-from tests.conftest import built_pages, run_engine
+from tests.conftest import SUBPATH_URL, built_pages, run_engine
 from tests.peer_rendering import PANDOC, STYLE
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -297,6 +297,39 @@ def test_a_clinic_names_itself_and_its_contact(tmp_path: Path) -> None:
     title = " ".join(soup.select_one("article h1").get_text().replace("¶", "").split())  # type: ignore[union-attr]
     assert unquote(fields["subject"]) == f"Problem with: {title}"
     assert unquote(fields["body"]).startswith(f"Page: {SITE_URL}alliance/alliance-and-outcome/\n")
+
+
+@pytest.mark.build
+def test_the_file_share_build_cites_the_web_address_of_each_page(tmp_path: Path) -> None:
+    settings = {"USE_DIRECTORY_URLS": "false", "SEARCH_ENABLED": "false"}
+    site = tmp_path / "site"
+    result = run_engine("mkdocs", site, site_url=SUBPATH_URL, settings=settings)
+    assert result.returncode == 0, result.stderr
+    for page, web in [
+        (
+            "practice/practice-reset-between-clients.html",
+            "practice/practice-reset-between-clients/",
+        ),
+        ("about/index.html", "about/"),
+        ("index.html", ""),
+    ]:
+        soup = BeautifulSoup((site / page).read_text(encoding="utf-8"), "html.parser")
+        url = SUBPATH_URL + web
+        identifier = soup.select_one('meta[name="DC.identifier"]')
+        assert identifier is not None
+        assert identifier["content"] == url, page
+        apa = " ".join(soup.select_one("#page-cite-apa").get_text().split())  # type: ignore[union-attr]
+        assert apa.endswith(f" {url}"), page
+        assert f"  url = {{{url}}},\n" in _data_uri(soup, "application/x-bibtex"), page
+        assert f"UR  - {url}\r\n" in _data_uri(soup, "application/x-research-info-systems")
+        source = soup.select_one(".print-source")
+        assert source is not None
+        assert f" · {url} · " in " ".join(source.get_text().split()), page
+        # The report link still names a file, which opens from disk.
+        report = soup.select_one(".md-copyright a.report-problem")
+        assert report is not None
+        target = (site / page).parent / str(report["href"]).split("#")[0]
+        assert target.resolve() == (site / "about/responsibility.html").resolve(), page
 
 
 @pytest.mark.build
