@@ -397,6 +397,16 @@ def test_the_file_share_build_works_opened_from_disk(browser: Browser, offline_s
         page.locator("form.md-header__option label:not([hidden])").first.click()
         schemes.append(page.evaluate("document.body.getAttribute('data-md-color-scheme')"))
     assert schemes == ["default", "slate"]
+    # A reference download opened from disk: Chromium ignores the download attribute on
+    # file:// and shows the file's text in the tab, as INSTALL-offline.txt tells readers.
+    page.goto((offline_site / "references" / "index.html").as_uri())
+    entry = page.locator("li#ref-razzaque2015mindfulness")
+    with page.expect_navigation():
+        entry.get_by_role("link", name="Download BibTeX").click()
+    assert page.url.endswith("/downloads/entries/razzaque2015mindfulness.bib")
+    assert (page.text_content("body") or "").lstrip().startswith("@article{razzaque2015")
+    install = (ROOT / "deploy" / "INSTALL-offline.txt").read_text(encoding="utf-8")
+    assert 'a "Download" link shows the file\'s text in the tab' in " ".join(install.split())
     context.close()
     assert foreign == []
     assert errors == []
