@@ -331,6 +331,101 @@
     });
   }
 
+  /* 6. Tables of many columns stack on a phone: each row becomes a card of labelled
+     cells (extra.css), so no column hides off screen. The labels are the column
+     headings, copied onto the cells as data-label; without this script the table scrolls
+     sideways as any wide table does. */
+  var STACK_FROM_COLUMNS = 5;
+
+  function labelStackedTables() {
+    var tables = document.querySelectorAll("article table");
+    Array.prototype.forEach.call(tables, function (table) {
+      var headings = table.querySelectorAll("thead th");
+      if (headings.length < STACK_FROM_COLUMNS || table.hasAttribute("data-stacked")) return;
+      var labels = Array.prototype.map.call(headings, function (th) {
+        return th.textContent.trim();
+      });
+      Array.prototype.forEach.call(table.querySelectorAll("tbody tr"), function (row) {
+        Array.prototype.forEach.call(row.children, function (cell, index) {
+          if (labels[index]) cell.setAttribute("data-label", labels[index]);
+        });
+      });
+      table.setAttribute("data-stacked", "");
+    });
+  }
+
+  /* Long identifiers in table cells (DOIs, addresses) may break after a slash or a full
+     stop, as typesetters break them; words never break (extra.css). <wbr> leaves copied
+     text unchanged. */
+  var IDENTIFIER = /\S{16,}/;
+
+  function breakable(token) {
+    var fragment = document.createDocumentFragment();
+    // After each slash or full stop that is not the token's last character (no lookbehind
+    // in the pattern: older Safari rejects the whole script for one).
+    var parts = token.match(/[^\/.]*(?:[\/.]+|$)/g) || [token];
+    parts.forEach(function (part, index) {
+      if (!part) return;
+      if (index) fragment.appendChild(document.createElement("wbr"));
+      fragment.appendChild(document.createTextNode(part));
+    });
+    return fragment;
+  }
+
+  function letIdentifiersBreak() {
+    var cells = document.querySelectorAll("article td");
+    Array.prototype.forEach.call(cells, function (cell) {
+      var walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+      var nodes = [];
+      for (var node = walker.nextNode(); node; node = walker.nextNode()) {
+        if (IDENTIFIER.test(node.textContent)) nodes.push(node);
+      }
+      nodes.forEach(function (text) {
+        var fragment = document.createDocumentFragment();
+        text.textContent.split(/(\s+)/).forEach(function (token) {
+          if (IDENTIFIER.test(token) && /[\/.]\S/.test(token)) {
+            fragment.appendChild(breakable(token));
+          } else {
+            fragment.appendChild(document.createTextNode(token));
+          }
+        });
+        text.parentNode.replaceChild(fragment, text);
+      });
+    });
+  }
+
+  /* 7. Printed links to other pages of the site carry their web address, which paper
+     cannot follow: extra.css prints it after the link text. The address is the page's
+     address on the web, derived from the canonical address (a file-share copy names
+     page.html files, which the web build serves as page/). */
+  function webForm(path) {
+    return path.replace(/(^|\/)index\.html(?=$|#)/, "$1").replace(/\.html(?=$|#)/, "/");
+  }
+
+  function markPrintAddresses() {
+    var canonical = document.querySelector("link[rel=canonical]");
+    var script = document.querySelector("script[src*='assets/javascripts/site']");
+    if (!canonical || !script) return;
+    // The site's root as served, and as cited: this page's path below the one is its path
+    // below the other.
+    var served = new URL("../..", script.src).href;
+    var here = window.location.origin === "null" || window.location.protocol === "file:"
+      ? window.location.href.split(/[?#]/)[0]
+      : window.location.origin + window.location.pathname;
+    if (here.indexOf(served) !== 0) return;
+    var own = here.slice(served.length);
+    var cited = canonical.href;
+    if (cited.slice(cited.length - own.length) !== own) return;
+    var site = cited.slice(0, cited.length - own.length);
+    var links = document.querySelectorAll("article a[href]:not([href^='#'])");
+    Array.prototype.forEach.call(links, function (link) {
+      var target = link.href;
+      if (target.indexOf(served) !== 0 || link.closest(".reference-list, .page-cite")) return;
+      if (target.split("#")[0] === here) return;
+      link.setAttribute("data-print-address", site + webForm(target.slice(served.length)));
+    });
+  }
+
   var resizeTimer = 0;
   window.addEventListener("resize", function () {
     window.clearTimeout(resizeTimer);
@@ -339,6 +434,9 @@
 
   function ready() {
     setUpBibliographyFilter();
+    labelStackedTables();
+    letIdentifiersBreak();
+    markPrintAddresses();
     markScrollableTables();
   }
 
