@@ -426,6 +426,58 @@
     });
   }
 
+  /* 8. From a reference back to the text: each entry of a page's reference list links
+     back to every place the page cites it (as Wikipedia's ^ links do), and after a jump
+     to an entry, Back (or the back link) returns focus to the citation the reader
+     followed. The address of an entry stays the entry's (mkdocs.yml leaves out
+     navigation.tracking, which rewrote it to the heading on scroll). */
+  var followed = null;
+
+  function linkReferencesBack() {
+    var list = document.querySelector("article ul.reference-list:not(.reference-list--full)");
+    if (!list) return;
+    var byTarget = {};
+    var links = document.querySelectorAll("article a.citation__link[href^='#']");
+    Array.prototype.forEach.call(links, function (link) {
+      var target = link.getAttribute("href").slice(1);
+      (byTarget[target] = byTarget[target] || []).push(link);
+      if (!link.id) link.id = "cite-" + target + "-" + byTarget[target].length;
+    });
+    Array.prototype.forEach.call(list.querySelectorAll("li.reference[id]"), function (entry) {
+      var citing = byTarget[entry.id] || [];
+      if (!citing.length || entry.querySelector(".reference__back")) return;
+      var back = document.createElement("span");
+      back.className = "reference__back";
+      citing.forEach(function (link, index) {
+        var up = document.createElement("a");
+        up.href = "#" + link.id;
+        up.textContent = citing.length === 1 ? "\u2191" : "\u2191" + (index + 1);
+        up.setAttribute("aria-label", citing.length === 1
+          ? "Back to the citation in the text"
+          : "Back to citation " + (index + 1) + " of " + citing.length + " in the text");
+        back.appendChild(up);
+      });
+      entry.insertBefore(back, entry.firstChild);
+    });
+  }
+
+  document.addEventListener("click", function (event) {
+    var link = citationLink(event.target);
+    if (link && link.getAttribute("href").charAt(0) === "#") followed = link;
+  });
+
+  window.addEventListener("hashchange", function () {
+    var hash = decodeURIComponent(window.location.hash.slice(1));
+    var target = hash ? document.getElementById(hash) : null;
+    if (target && target.classList.contains("citation__link")) {
+      target.focus({ preventScroll: true });
+    } else if (!target && followed && document.contains(followed)) {
+      // Back from the entry to where the reader was: the citation they followed.
+      followed.focus({ preventScroll: true });
+      followed = null;
+    }
+  });
+
   var resizeTimer = 0;
   window.addEventListener("resize", function () {
     window.clearTimeout(resizeTimer);
@@ -437,6 +489,7 @@
     labelStackedTables();
     letIdentifiersBreak();
     markPrintAddresses();
+    linkReferencesBack();
     markScrollableTables();
   }
 
