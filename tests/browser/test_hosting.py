@@ -154,6 +154,15 @@ def _check_every_kind(hosted: Hosted, *, host: str | None = None, https: bool = 
     assert headers["content-type"].startswith("application/x-bibtex")
     _, headers, _ = get(hosted, "/alliance/downloads/references.ris", host=host)
     assert headers["content-type"].startswith("application/x-research-info-systems")
+    # The citation file and the licence are text, not anonymous bytes.
+    for name in ("CITATION.cff", "LICENSE.txt"):
+        _, headers, _ = get(hosted, f"/alliance/downloads/{name}", host=host)
+        assert headers["content-type"].startswith("text/plain"), name
+    # A refused folder listing or hidden file is the site's own page, never the server's.
+    for path in ("/alliance/assets/", "/alliance/.env"):
+        code, _, body = get(hosted, path, host=host)
+        assert code in (403, 404), path
+        assert b"404 - Not found" in body, f"{path}: the server's own error page"
 
 
 def _check_compression(hosted: Hosted, *, host: str | None = None) -> None:
@@ -163,6 +172,9 @@ def _check_compression(hosted: Hosted, *, host: str | None = None) -> None:
         assert headers.get("content-encoding") == "gzip", f"{path} is not compressed"
         assert "accept-encoding" in headers.get("vary", "").lower(), path
         assert gzip.decompress(body).lstrip().lower().startswith(start.lower()), path
+    # The 404 page, sent for any unknown address, is compressed too.
+    code, headers, _ = get(hosted, "/alliance/no/such/page/", host=host, accept_encoding="gzip")
+    assert (code, headers.get("content-encoding")) == (404, "gzip")
     # A client that does not ask for gzip gets the plain file.
     code, headers, body = get(hosted, "/alliance/search/search_index.json", host=host)
     assert (code, "content-encoding" in headers, body[:1]) == (200, False, b"{")
