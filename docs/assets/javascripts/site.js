@@ -478,6 +478,28 @@
     }
   });
 
+  /* 9. Landmarks with names of their own. The theme names each section's menu by a label
+     that holds only an icon, so every section menu is an unnamed navigation landmark, and
+     the table of contents appears twice (the sidebar, and in the menu on small screens)
+     under one name. Each section menu takes its section's title; the menu's copy of the
+     table of contents says where it is. */
+  function nameLandmarks() {
+    var menus = document.querySelectorAll("nav.md-nav[aria-labelledby]");
+    Array.prototype.forEach.call(menus, function (nav) {
+      var label = document.getElementById(nav.getAttribute("aria-labelledby"));
+      if (label && label.textContent.trim()) return;
+      var title = nav.querySelector(":scope > .md-nav__title");
+      var name = title ? title.textContent.trim() : "";
+      if (!name) return;
+      nav.removeAttribute("aria-labelledby");
+      nav.setAttribute("aria-label", name);
+    });
+    var contents = document.querySelectorAll(".md-nav--primary nav.md-nav--secondary");
+    Array.prototype.forEach.call(contents, function (nav) {
+      nav.setAttribute("aria-label", "Table of contents, in the menu");
+    });
+  }
+
   var resizeTimer = 0;
   window.addEventListener("resize", function () {
     window.clearTimeout(resizeTimer);
@@ -485,6 +507,7 @@
   });
 
   function ready() {
+    nameLandmarks();
     setUpBibliographyFilter();
     labelStackedTables();
     letIdentifiersBreak();
