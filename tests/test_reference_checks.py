@@ -198,6 +198,16 @@ def test_house_style_reports_keys_shared_titles_and_uncited_entries(
     ]
 
 
+def test_house_style_lets_two_works_of_different_years_share_a_title(
+    write_bib: Callable[[str], Path],
+) -> None:
+    article = ENTRY.replace("EXTRA", "")
+    chapter = article.replace("doe2020alliance", "doe2021title").replace("2020", "2021")
+    assert (
+        _house_style(write_bib, article + "\n" + chapter, ["doe2020alliance", "doe2021title"]) == []
+    )
+
+
 def test_uncited_entries_are_reported(write_bib: Callable[[str], Path]) -> None:
     loaded = load_bibliography(write_bib(ENTRY.replace("EXTRA", "")), "bib/test.bib")
     assert [str(p) for p in find_uncited(loaded.references, [])] == [
