@@ -349,7 +349,7 @@ def key_warnings(references: Iterable[Reference]) -> list[Problem]:
                 "a citation typed by hand will not match it"
             )
             problems.append(Problem(reference.location, message, warning=True))
-        scripts = _scripts(key)
+        scripts = _scripts(_INVISIBLE_RE.sub("", key))
         if len(scripts) > 1:
             message = (
                 f"key '{key}' mixes letters of the scripts {', '.join(sorted(scripts))}; "

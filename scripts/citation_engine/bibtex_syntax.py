@@ -57,6 +57,10 @@ MONTH_MACROS: Final = {
 MAX_VALUE_LENGTH: Final = 100_000
 # Real files nest braces a few levels deep; the LaTeX decoder recurses once per level.
 MAX_NESTING: Final = 100
+# Keys are short; every message names the key, so a longer one is refused.
+MAX_KEY_LENGTH: Final = 200
+# A file this broken is not BibTeX: reading stops, so the report stays readable.
+MAX_ERRORS: Final = 100
 # BibTeX's identifiers: no whitespace and none of  " # % ' ( ) , = { }
 _NAME_RE: Final = re.compile(r"[^\s\"#%'(),={}]+")
 _NUMBER_RE: Final = re.compile(r"[0-9]+")
@@ -68,6 +72,7 @@ _SPACE_RE: Final = re.compile(r"\s+")
 _BRACED_STOP_RE: Final = re.compile(r"[{}]|^[ \t]*@", re.MULTILINE)
 # The same for a quoted value, which also ends at a '"'.
 _QUOTED_STOP_RE: Final = re.compile(r'[{}"]|^[ \t]*@', re.MULTILINE)
+_BLOCK_STOP_RE: Final = re.compile(r"[{})]")
 _LINE_INDENT_RE: Final = re.compile(r"[ \t]*")
 
 
@@ -114,6 +119,7 @@ class _Reader:
         self.macros: dict[str, str] = dict(MONTH_MACROS)
         self.entries: list[RawEntry] = []
         self.problems: list[Problem] = []
+        self.errors = 0
         self._line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
 
     def line(self, position: int) -> int:
@@ -142,6 +148,11 @@ class _Reader:
             except _SyntaxProblemError as error:
                 self.problem(error.position, error.message)
                 self.pos = error.resume if error.resume is not None else self._next_entry(at)
+                self.errors += 1
+                if self.errors == MAX_ERRORS:
+                    message = f"{MAX_ERRORS} syntax errors: the rest of the file is not read"
+                    self.problem(self.pos, message)
+                    break
         return ParsedFile(self.entries, self.problems)
 
     def _check_outside(self, start: int, end: int) -> None:
@@ -196,7 +207,7 @@ class _Reader:
         self._skip_space()
         opener = self._peek()
         if opener not in ("{", "("):
-            raise _SyntaxProblemError(at, f"'@{kind}' is not followed by '{{' or '('")
+            raise _SyntaxProblemError(at, f"'@{_shorten(kind)}' is not followed by '{{' or '('")
         closer = "}" if opener == "{" else ")"
         self.pos += 1
         if lowered == "preamble":
@@ -210,16 +221,18 @@ class _Reader:
     def _delimited_block(self, at: int, kind: str) -> None:
         closer = "}" if self._peek() == "{" else ")"
         depth = 0
-        for index in range(self.pos + 1, len(self.text)):
-            char = self.text[index]
+        for match in _BLOCK_STOP_RE.finditer(self.text, self.pos + 1):
+            char = match.group()
             if char == closer and depth == 0:
-                self.pos = index + 1
+                self.pos = match.end()
                 return
             if char == "{":
                 depth += 1
             elif char == "}":
                 depth -= 1
-        raise _SyntaxProblemError(at, f"'@{kind}' block is never closed", resume=len(self.text))
+        raise _SyntaxProblemError(
+            at, f"'@{_shorten(kind)}' block is never closed", resume=len(self.text)
+        )
 
     def _string(self, at: int, closer: str) -> None:
         self._skip_space()
@@ -237,7 +250,13 @@ class _Reader:
         self._skip_space()
         key_match = _KEY_RE.match(self.text, self.pos)
         if not key_match:
-            raise _SyntaxProblemError(at, f"'@{kind}' entry has no key")
+            raise _SyntaxProblemError(at, f"'@{_shorten(kind)}' entry has no key")
+        if len(key_match.group()) > MAX_KEY_LENGTH:
+            raise _SyntaxProblemError(
+                at,
+                f"the key '{_shorten(key_match.group())}' is {len(key_match.group()):,} "
+                f"characters long; a key holds at most {MAX_KEY_LENGTH}",
+            )
         entry = RawEntry(kind, key_match.group(), self.line(at))
         self.pos = key_match.end()
         self._skip_space()
@@ -271,7 +290,8 @@ class _Reader:
                     self.pos, f"entry '{entry.key}': expected a field name but found '{found}'"
                 )
             self.pos = name_match.end()
-            self._expect("=", f"after field '{name_match.group()}' of entry '{entry.key}'")
+            field_name = _shorten(name_match.group())
+            self._expect("=", f"after field '{field_name}' of entry '{entry.key}'")
             value = self._value(name_match.group(), field_start, entry.key)
             entry.fields.append(RawField(name_match.group(), value, self.line(field_start)))
             self._skip_space()
@@ -281,7 +301,8 @@ class _Reader:
 
     def _value(self, field_name: str, at: int, key: str | None = None) -> str:
         """The value after ``=``; ``at`` is where its field or ``@string`` starts."""
-        where = f"entry '{key}': field '{field_name}'" if key else f"@string '{field_name}'"
+        shown = _shorten(field_name)
+        where = f"entry '{key}': field '{shown}'" if key else f"@string '{shown}'"
         parts: list[str] = []
         length = 0
         while True:
@@ -299,7 +320,7 @@ class _Reader:
                 if macro not in self.macros:
                     self.problem(
                         self.pos,
-                        f"{where} uses '{name.group()}', which no @string defines; "
+                        f"{where} uses '{_shorten(name.group())}', which no @string defines; "
                         "it is read as the text itself, as Pandoc reads it",
                         warning=True,
                     )
@@ -312,8 +333,8 @@ class _Reader:
             if length > MAX_VALUE_LENGTH:
                 raise _SyntaxProblemError(
                     at,
-                    f"{where} is longer than {MAX_VALUE_LENGTH:,} characters "
-                    "once its macros are expanded; shorten it or split the @string",
+                    f"{where} is longer than {MAX_VALUE_LENGTH:,} characters once its macros "
+                    "are expanded (BibTeX's own buffers hold tens of thousands); shorten it",
                     resume=self._next_entry(self.pos),
                 )
             self._skip_space()

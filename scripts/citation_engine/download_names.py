@@ -33,7 +33,7 @@ def download_stem(key: str) -> str:
     if _is_plain(key):
         return key
     ascii_key = unicodedata.normalize("NFKD", key).encode("ascii", "ignore").decode()
-    slug = _UNSAFE_RE.sub("_", ascii_key).strip("_")[:_SLUG_LENGTH] or "entry"
+    slug = _UNSAFE_RE.sub("_", ascii_key)[:_SLUG_LENGTH].strip("_-") or "entry"
     digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:12]
     return f"{slug}~{digest}"
 
