@@ -164,3 +164,17 @@ def test_unknown_command_is_a_usage_error(capsys: pytest.CaptureFixture[str]) ->
         main(["nonsense"])
     assert exit_info.value.code == 2
     assert "invalid choice: 'nonsense'" in capsys.readouterr().err
+
+
+def test_check_that_fails_itself_reports_one_line_and_exits_3(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def broken(*_: object) -> None:
+        raise KeyError("boom")
+
+    monkeypatch.setattr("alliance_site.cli.check_site", broken)
+    assert main(["check", "--bib", str(FIXTURE_BIB), "--docs", str(FIXTURE_DOCS)]) == 3
+    assert capsys.readouterr().err == (
+        f"{FIXTURE_BIB}: the check itself failed (KeyError: 'boom'); this is a bug in the "
+        "site's tooling, please report it with the file\n"
+    )
