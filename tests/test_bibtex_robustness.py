@@ -100,12 +100,40 @@ def test_an_odd_field_is_a_warning_and_the_entry_renders(fields: str, warning: s
     assert _all(text) == (["doe2020a"], [warning])
 
 
-def test_an_iso_date_time_reads_as_its_day() -> None:
+def test_an_iso_date_time_reads_as_its_day_with_a_warning() -> None:
     text = "@online{doe2020a,\n  author = {Doe, J.},\n  title = {T},\n"
     text += "  date = {2020-03-04T10:20:30Z},\n  url = {https://a.org},\n}\n"
     loaded = load_bytes(text.encode(), "x.bib")
     assert loaded.problems == ()
     assert loaded.references["doe2020a"].get("year") == "2020"
+    assert [str(problem) for problem in check_references(loaded.references)] == [
+        "x.bib:4: warning: date '2020-03-04T10:20:30Z' holds a time of day; the reference "
+        "list prints the day"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("author", "stored", "printed"),
+    [
+        ("World Health Organization,", "{World Health Organization}", "World Health Organization"),
+        ("{The R Team},", "{The R Team}", "The R Team"),
+        ("Doe, J. and Socialstyrelsen,", "Doe, J. and {Socialstyrelsen}", "Doe"),
+    ],
+)
+def test_a_corporate_author_ending_in_a_comma_is_one_name_with_a_warning(
+    author: str, stored: str, printed: str
+) -> None:
+    text = ENTRY.replace("KEY", "who2020a").replace("Doe, Jane", author)
+    loaded = load_bytes(text.encode(), "x.bib")
+    shown = author.split(" and ")[-1]
+    assert [str(problem) for problem in loaded.problems] == [
+        f"x.bib:2: warning: entry 'who2020a': author '{shown}' ends in a comma; it is read "
+        "as one whole name, as Pandoc prints it: write it in braces instead"
+    ]
+    reference = loaded.references["who2020a"]
+    assert reference.bibtex_fields["author"] == stored
+    first = reference.authors[0]
+    assert (first.literal or first.family) == printed
 
 
 @pytest.mark.parametrize("key", [".lead", "?query", "@at", "a/b", "Doe:2020ab", "Müller2020"])

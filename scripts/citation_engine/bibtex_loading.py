@@ -57,6 +57,8 @@ _INVISIBLE_RE: Final = re.compile(
     "[\u00ad\u061c\u115f\u1160\u200b-\u200f\u2028\u2029\u2060-\u2064\u3164\uffa0"
     "\ufeff\U000e0000-\U000e007f]"
 )
+# What splits a name list: " and " outside braces (braces are tracked as they come).
+_NAME_SPLIT_RE: Final = re.compile(r"[{}]|\s+and\s+", re.IGNORECASE)
 # Cyrillic and Greek letters drawn like Latin ones (Unicode's confusables, the common few).
 _CONFUSABLES: Final = str.maketrans(
     "асеіјорѕхуԁһӏαβεικνορτυχ",
@@ -298,6 +300,19 @@ def _to_reference(
             problems.append(Problem(at, f"{where}: field '{name}': {_decoder_failure(error)}"))
             fields[name] = " ".join(raw.split())  # kept, so no "lacks required field" follows
     problems += apply_biblatex_fields(fields, bibtex_fields, field_lines, (path, where))
+    for name_field in NAME_FIELDS:
+        if name_field in bibtex_fields:
+            names, stray = _without_trailing_commas(bibtex_fields[name_field])
+            if stray:
+                bibtex_fields[name_field] = names
+                fields[name_field] = " ".join(names.split())
+                message = (
+                    f"{where}: {name_field} {', '.join(repr(name) for name in stray)} ends in a "
+                    "comma; it is read as one whole name, as Pandoc prints it: write it in "
+                    "braces instead"
+                )
+                at = SourceLocation(path, field_lines.get(name_field, entry.line))
+                problems.append(Problem(at, message, warning=True))
     people: dict[str, tuple[Person, ...]] = {}
     for name_field in NAME_FIELDS:
         try:
@@ -321,6 +336,47 @@ def _to_reference(
         bibtex_fields=bibtex_fields,
     )
     return reference, problems
+
+
+def _without_trailing_commas(names: str) -> tuple[str, list[str]]:
+    """The name list with each name that ends in a comma read as one whole name.
+
+    Reference managers export a corporate author as ``World Health Organization,``: a
+    family name with an empty given name, which Pandoc prints as the name it is. Braces
+    say the same to every reader (and to the exported file).
+    """
+    parts: list[str] = []
+    stray: list[str] = []
+    depth = 0
+    start = 0
+    for match in _NAME_SPLIT_RE.finditer(names):
+        token = match.group()
+        if token == "{":
+            depth += 1
+        elif token == "}":
+            depth -= 1
+        elif depth == 0:
+            parts.append(names[start : match.start()])
+            parts.append(token)
+            start = match.end()
+    parts.append(names[start:])
+    for index in range(0, len(parts), 2):
+        name = parts[index].rstrip()
+        if name.endswith(",") and name.strip(" ,"):
+            stray.append(" ".join(name.split()))
+            whole = name[:-1].strip()
+            parts[index] = whole if _one_group(whole) else f"{{{whole}}}"
+    return "".join(parts), stray
+
+
+def _one_group(text: str) -> bool:
+    """Whether ``text`` is one braced group, ``{World Health Organization}``."""
+    depth = 0
+    for index, char in enumerate(text):
+        depth += 1 if char == "{" else -1 if char == "}" else 0
+        if depth == 0 and (index < len(text) - 1 or char != "}"):
+            return False
+    return bool(text)
 
 
 def _decoder_failure(error: Exception) -> str:

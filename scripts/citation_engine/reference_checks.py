@@ -53,6 +53,10 @@ def check_reference(reference: Reference) -> list[Problem]:
     url = reference.get("url")
     if url and not URL_RE.match(url):
         problems.append(_at(reference, "url", f"URL '{url}' is not an http(s) address"))
+    date = reference.bibtex_fields.get("date", "")
+    if "T" in date:
+        message = f"date '{date}' holds a time of day; the reference list prints the day"
+        problems.append(_at(reference, "date", message))
     year = reference.get("year")
     if year and not YEAR_RE.match(year):
         problems.append(
