@@ -178,3 +178,14 @@ def test_check_that_fails_itself_reports_one_line_and_exits_3(
         f"{FIXTURE_BIB}: the check itself failed (KeyError: 'boom'); this is a bug in the "
         "site's tooling, please report it with the file\n"
     )
+
+
+def test_check_help_documents_the_exit_statuses(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["check", "--help"])
+    assert exit_info.value.code == 0
+    text = " ".join(capsys.readouterr().out.split())
+    assert (
+        "Its exit status: 0 with no errors (warnings are printed), 1 with any error, or with "
+        "any warning under ``--strict``; 2 for bad usage; 3 if the check itself failed"
+    ) in text

@@ -60,7 +60,7 @@ def _parser() -> argparse.ArgumentParser:
     check = commands.add_parser(
         "check",
         help="validate the bibliography and every citation, and lint the house style",
-        description=__doc__.split("\n\n")[1],
+        description=__doc__.split("\n\n")[2],
     )
     _bibliography_options(check)
     check.add_argument(
