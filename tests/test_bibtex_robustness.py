@@ -37,6 +37,14 @@ def test_a_percent_line_holding_an_at_sign_before_the_first_entry_is_a_comment()
     assert _all(text) == (["doe2020a"], [])
 
 
+def test_a_commented_out_field_inside_an_entry_is_skipped_as_pandoc_skips_it() -> None:
+    text = ENTRY.replace("KEY", "doe2020a").replace("  year", "  % note = {draft},\n  year")
+    loaded = load_bytes(text.encode(), "x.bib")
+    assert loaded.problems == ()
+    assert loaded.references["doe2020a"].get("note") == ""
+    assert loaded.references["doe2020a"].get("year") == "2020"
+
+
 def test_a_stray_brace_between_entries_is_skipped_with_a_warning() -> None:
     text = ENTRY.replace("KEY", "doe2020a") + "}\n" + ENTRY.replace("KEY", "roe2020b")
     assert _all(text) == (

@@ -11,10 +11,10 @@ so that a file means the same here as in BibTeX, pybtex and every reader built l
   name of a macro (``@string``, or the twelve month macros every BibTeX style defines).
 - Names of types, fields and macros are case-insensitive.
 
-Where BibTeX and Pandoc read past something, so does this reader, with a warning: a line
-between entries whose first character is ``%`` (Pandoc's comment, even holding an ``@``),
-a stray ``}`` between entries, a macro no ``@string`` defines (kept as its name, as Pandoc
-keeps it).
+Where BibTeX and Pandoc read past something, so does this reader: a line between entries
+whose first character is ``%`` (Pandoc's comment, even holding an ``@``) and a ``%``
+comment between the fields of an entry are skipped; a stray ``}`` between entries and a
+macro no ``@string`` defines (kept as its name, as Pandoc keeps it) are warnings.
 
 Problems are collected, never raised: a broken entry is skipped to the next line that
 starts with ``@``, and the rest of the file is still read.
@@ -67,7 +67,9 @@ _NUMBER_RE: Final = re.compile(r"[0-9]+")
 # Entry keys: BibTeX stops a key at whitespace, a comma or the closing delimiter.
 _KEY_RE: Final = re.compile(r"[^\s,{}()\"#%'=]+")
 _ENTRY_START_RE: Final = re.compile(r"^[ \t]*@", re.MULTILINE)
-_SPACE_RE: Final = re.compile(r"\s+")
+# Space between the parts of an entry; a "%" there starts a comment to the end of the line
+# (Pandoc skips a commented-out field; BibTeX would stop at it).
+_SPACE_RE: Final = re.compile(r"(?:\s|%[^\n]*)+")
 # What ends or nests a braced value: a brace, or an "@" that starts a line.
 _BRACED_STOP_RE: Final = re.compile(r"[{}]|^[ \t]*@", re.MULTILINE)
 # The same for a quoted value, which also ends at a '"'.
