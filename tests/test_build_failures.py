@@ -6,6 +6,7 @@ read as a crash of the site's code.
 
 from __future__ import annotations
 
+import html
 import os
 import shutil
 import socket
@@ -174,6 +175,7 @@ OTHER_TOOLS_KEYS = {
     "Smith:2020:TAB": "the colon-separated keys of older tools",
     "10.1037/pst0000172": "a DOI as the key, as some researchers write by hand",
     "Smith?2020": "a question mark inside, which Pandoc cites",
+    "Müller&Roe2020": "letters beyond ASCII and an ampersand, which Pandoc cites",
 }
 
 
@@ -222,8 +224,9 @@ def test_keys_of_other_tools_build(engine: str, tmp_path: Path) -> None:
     page_html = (project / "site" / "index.html").read_text(encoding="utf-8")
     bibliography = (project / "site" / "references" / "index.html").read_text(encoding="utf-8")
     for key in OTHER_TOOLS_KEYS:
-        assert f'references/#ref-{key}"' in page_html, key
-        assert f'id="ref-{key}"' in bibliography, key
+        escaped = html.escape(key)
+        assert f'references/#ref-{escaped}"' in page_html, key
+        assert f'id="ref-{escaped}"' in bibliography, key
         name = download_stem(key)
         assert (project / "docs" / "downloads" / "entries" / f"{name}.bib").exists(), key
         assert f'download="{name}.bib"' in bibliography, key
