@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Final
 import pybtex.database
 import pybtex.errors
 from bibtexparser.entrypoint import parse_string as bibtexparser_parse
+from bibtexparser.middlewares import MonthLongStringMiddleware
 from citation_engine.bibtex_syntax import parse_bibtex
 from citation_engine.bibtex_writing import NAME_FIELDS
 
@@ -73,7 +74,9 @@ def _pybtex(text: str) -> tuple[set[str], Fields]:
 
 
 def _bibtexparser(text: str) -> tuple[set[str], Fields]:
-    library = bibtexparser_parse(text)
+    # The default stack (resolve @string, remove enclosing braces) and month names as the
+    # standard styles' month macros give them, so months compare like for like.
+    library = bibtexparser_parse(text, append_middleware=[MonthLongStringMiddleware()])
     fields: Fields = {}
     for entry in library.entries:
         for item in entry.fields:
