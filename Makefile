@@ -88,8 +88,8 @@ overdue: install ## List the pages whose review is overdue (never fails; TODAY=Y
 	$(PY) -m alliance_site overdue $(if $(TODAY),--today $(TODAY))
 
 .PHONY: check-bib
-check-bib: install ## Validate the bibliography and every citation, without building
-	$(PY) -m alliance_site check
+check-bib: install ## Validate the bibliography and every citation (warnings pass; STRICT=1 fails on them)
+	$(PY) -m alliance_site check $(if $(STRICT),--strict)
 
 .PHONY: lint
 lint: install-test ## Lint and format check (ruff), spelling (codespell)
@@ -112,12 +112,12 @@ check-links: install-test build ## Check every internal link and anchor of the b
 
 .PHONY: test-fast
 test-fast: install-test prepare ## Quick checks: lint, types, bibliography, unit tests (no browser)
-	$(MAKE) lint typecheck check-bib
+	$(MAKE) lint typecheck check-bib STRICT=1
 	$(PY) -m pytest -m "not browser and not build" -q
 
 .PHONY: test
 test: install-test system-deps prepare ## Every check: lint, types, bibliography, both engines, links, browser
-	$(MAKE) lint typecheck check-bib
+	$(MAKE) lint typecheck check-bib STRICT=1
 	$(PY) -m pytest -q
 
 .PHONY: screenshots

@@ -365,7 +365,14 @@ def _format(items: list[dict[str, Any]], path: Path, *, without_numbers: bool) -
         bibliography.register(Citation([CitationItem(item["id"])]))
     # No bibliography.sort(): citeproc-py sorts formatted strings ("&" before letters), and
     # the items already stand in APA order (citation_labels.sort_items).
-    return [_apply_general_fixes(str(entry)) for entry in bibliography.bibliography()]
+    texts = [_apply_general_fixes(str(entry)) for entry in bibliography.bibliography()]
+    if len(texts) != len(items) and len(items) > 1:
+        # citeproc-py leaves out an entry that prints nothing (a biblatex @set in Vancouver):
+        # format one by one, so every text stays with its own entry.
+        return [
+            next(iter(_format([item], path, without_numbers=without_numbers)), "") for item in items
+        ]
+    return texts
 
 
 def _apply_general_fixes(marked: str) -> str:
