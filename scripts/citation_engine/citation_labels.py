@@ -8,10 +8,12 @@ part from CSL-JSON data and from the options the style's ``<citation>`` element 
 - the reference-list order of APA 7 §9.44-9.49: names one by one (family, then given),
   "nothing precedes something", undated works first and works in press last, then the title
   without a leading article;
-- one label per work across the whole site (§8.18-8.20): more names, then initials of the
-  first author, then a year suffix in reference-list order ("2020a", "n.d.-a");
-- clusters in reference-list order, with one author's works collapsed (§8.12):
-  "(Segal et al., 2002, 2013)";
+- one label per work across the whole site (§8.18-8.20), by CSL's disambiguation steps:
+  more names as far as each work needs them, then initials of the first author, then a
+  year suffix in reference-list order ("2020a", "n.d.-a"); a reprint's original year
+  first ("1814/1990");
+- clusters in reference-list order, with the same authors' works collapsed (§8.12):
+  "(Segal et al., 2002, 2013)", but "(Doe et al., 2015; Doe et al., 2016)" for two teams;
 - narrative labels with "and" where parenthetical ones have "&" (§8.17).
 
 It never formats a reference and never builds markup: it returns text and the keys to link.
@@ -76,16 +78,22 @@ class CitationOptions:
 
 @dataclass(frozen=True)
 class Label:
-    """A work's in-text label: its author part in both forms and its year with any suffix."""
+    """A work's in-text label: its author part in both forms and its year with any suffix.
+
+    ``team`` stands for the full list of names behind the author part: two works share an
+    author part ("Doe et al.") without sharing their authors, and only the same authors'
+    works are grouped under one author part (APA 7 §8.12).
+    """
 
     author: str
     narrative_author: str
     year: str
     year_suffix: str = ""
+    team: str = ""
 
     @property
     def date(self) -> str:
-        """The year as printed: "2020a", "n.d.-a", "in press-b"."""
+        """The year as printed: "2020a", "n.d.-a", "in press-b", "1814/1990a"."""
         if not self.year_suffix:
             return self.year
         joiner = "" if self.year[-1:].isdigit() else "-"
@@ -99,6 +107,22 @@ def _names(item: Mapping[str, Any]) -> list[dict[str, str]]:
     """The names that stand in the author position (APA substitutes editors for authors)."""
     names: list[dict[str, str]] = item.get("author") or item.get("editor") or []
     return names
+
+
+def _is_others(name: Mapping[str, str]) -> bool:
+    """BibTeX's "and others", as Pandoc reads it (a literal) or as a family name alone."""
+    text = name.get("literal") or (name.get("family", "") if not name.get("given") else "")
+    return text.strip() == "others"
+
+
+def _year_with_original(item: Mapping[str, Any]) -> str:
+    """The year as the style's in-text date prints it: "1990", or "1814/1990" for a reprint."""
+    year = year_of(item)
+    issued = item.get("issued") or {}
+    original = (item.get("original-date") or {}).get("date-parts")
+    if original and original[0] and (issued.get("date-parts") or issued.get("literal")):
+        return f"{original[0][0]}/{year}"
+    return year
 
 
 def year_of(item: Mapping[str, Any]) -> str:
@@ -134,14 +158,23 @@ def _name_text(name: Mapping[str, str], *, with_initials: bool) -> str:
 
 
 def render_names(
-    names: Sequence[Mapping[str, str]], shown: int, *, initials: bool, and_word: str
+    names: Sequence[Mapping[str, str]],
+    shown: int,
+    *,
+    initials: bool,
+    and_word: str,
+    others: bool = False,
 ) -> str:
-    """The author part of a label: "Doe", "Doe & Roe", "Doe, Roe, et al.", "R. A. Baer"."""
+    """The author part of a label: "Doe", "Doe & Roe", "Doe, Roe, et al.", "R. A. Baer".
+
+    ``others`` says the list ends in "and others": however many names are shown, more
+    follow, so the part always ends in "et al.".
+    """
     parts = [
         _name_text(name, with_initials=initials and not index)
         for index, name in enumerate(names[:shown])
     ]
-    if shown < len(names):
+    if shown < len(names) or others:
         return f"{', '.join(parts)}{',' if len(parts) > 1 else ''} et al."
     if len(parts) <= 1:
         return "".join(parts)
@@ -188,23 +221,49 @@ class _State:
     names: Sequence[Mapping[str, str]]
     year: str
     shown: int
+    others: bool = False
     initials: bool = False
     suffix: str = ""
 
-    def author(self, and_word: str) -> str:
-        return render_names(self.names, self.shown, initials=self.initials, and_word=and_word)
+    def author(self, and_word: str, shown: int | None = None) -> str:
+        return render_names(
+            self.names,
+            self.shown if shown is None else shown,
+            initials=self.initials,
+            and_word=and_word,
+            others=self.others,
+        )
+
+    def team(self) -> str:
+        return "\x1f".join(
+            f"{name.get('literal', '')}\x1e{name.get('family', '')}\x1e{name.get('given', '')}"
+            for name in self.names
+        ) + ("\x1fothers" if self.others else "")
+
+
+def _state(item: Mapping[str, Any], options: CitationOptions) -> _State:
+    """A work's label before disambiguation: the names the style shows at first."""
+    names = _names(item)
+    others = bool(names) and _is_others(names[-1])
+    if others:
+        names = names[:-1]
+    if not names:
+        # No author or editor: the title stands in (APA 7 §8.14).
+        return _State([{"literal": str(item.get("title", ""))}], _year_with_original(item), 1)
+    count = len(names) + others
+    shown = options.et_al_use_first if count >= options.et_al_min else len(names)
+    return _State(names, _year_with_original(item), min(shown, len(names)), others)
 
 
 def assign_labels(items: Sequence[Mapping[str, Any]], options: CitationOptions) -> dict[str, Label]:
-    """Give every work a label no other work shares; ``items`` in reference-list order."""
-    states: dict[str, _State] = {}
-    for item in items:
-        names = _names(item)
-        base = options.et_al_use_first if len(names) >= options.et_al_min else len(names)
-        if not names:
-            names = [{"literal": str(item.get("title", ""))}]
-            base = 1
-        states[str(item["id"])] = _State(names, year_of(item), base)
+    """Give every work a label no other work shares; ``items`` in reference-list order.
+
+    The steps of CSL 1.0.2 disambiguation, as the style's ``<citation>`` asks for them:
+    the global given-name rule first (``primary-name``: initials for first authors who share
+    a surname, wherever cited), then, for each set of works whose labels read the same,
+    more names, then initials, then a year suffix.
+    """
+    states = {str(item["id"]): _state(item, options) for item in items}
     if options.add_givenname and options.givenname_rule.startswith("primary-name"):
         _initials_for_shared_surnames(states)
     for group in _ambiguous(states, options):
@@ -215,6 +274,7 @@ def assign_labels(items: Sequence[Mapping[str, Any]], options: CitationOptions) 
             narrative_author=state.author("and"),
             year=state.year,
             year_suffix=state.suffix,
+            team=state.team(),
         )
         for key, state in states.items()
     }
@@ -238,6 +298,7 @@ def _initials_for_shared_surnames(states: Mapping[str, _State]) -> None:
 
 
 def _ambiguous(states: Mapping[str, _State], options: CitationOptions) -> list[list[str]]:
+    """Sets of works (in the order given) whose labels read the same."""
     labels: dict[tuple[str, str], list[str]] = {}
     for key, state in states.items():
         labels.setdefault((state.author(options.and_word), state.year), []).append(key)
@@ -245,31 +306,49 @@ def _ambiguous(states: Mapping[str, _State], options: CitationOptions) -> list[l
 
 
 def _disambiguate(group: list[str], states: Mapping[str, _State], options: CitationOptions) -> None:
-    """Tell apart works whose labels are equal: more names, then initials, then a suffix."""
-
-    def distinct() -> bool:
-        labels = [states[key].author(options.and_word) for key in group]
-        return len(set(labels)) == len(labels)
-
-    base = {key: (states[key].shown, states[key].initials) for key in group}
+    """Tell apart works whose labels read the same: more names, then initials, then a suffix."""
     if options.add_names:
-        longest = max(len(states[key].names) for key in group)
-        for shown in range(min(states[key].shown for key in group) + 1, longest + 1):
-            for key in group:
-                states[key].shown = max(base[key][0], min(shown, len(states[key].names)))
-            if distinct():
-                return
+        _add_names(group, states, options.and_word)
     if options.add_givenname:
-        for key in group:
-            states[key].initials = True
-        if distinct():
-            return
-    for key in group:  # names did not help: back to the short form
-        states[key].shown, states[key].initials = base[key]
+        for keys in _ambiguous({key: states[key] for key in group}, options):
+            before = {key: states[key].initials for key in keys}
+            for key in keys:
+                states[key].initials = True
+            authors = [states[key].author(options.and_word) for key in keys]
+            if len(set(authors)) < len(authors):  # initials did not tell them apart
+                for key in keys:
+                    states[key].initials = before[key]
     if options.add_year_suffix:
-        # The group is in reference-list order, so "a" goes to the work listed first.
-        for index, key in enumerate(group):
-            states[key].suffix = _suffix(index)
+        for keys in _ambiguous({key: states[key] for key in group}, options):
+            # The keys are in reference-list order, so "a" goes to the work listed first.
+            for index, key in enumerate(keys):
+                states[key].suffix = _suffix(index)
+
+
+def _add_names(group: list[str], states: Mapping[str, _State], and_word: str) -> None:
+    """Show more names, one at a time, until each work reads apart from every other.
+
+    A work stops growing once its author part differs from all the others' (as they read
+    at that step) or is shared only with works whose whole name lists read the same, which
+    no number of names tells apart: "Doe, Roe, et al., 2001a" and "2001b" (one team) beside
+    "Doe, Smith, et al., 2001" (another), as citeproc-js and Pandoc write them.
+    """
+    whole = {key: states[key].author(and_word, len(states[key].names)) for key in group}
+    growing = list(group)
+    while growing:
+        current = {key: states[key].author(and_word) for key in group}
+        growing = [
+            key
+            for key in growing
+            if any(
+                current[key] == current[other] and whole[key] != whole[other]
+                for other in group
+                if other != key
+            )
+        ]
+        growing = [key for key in growing if states[key].shown < len(states[key].names)]
+        for key in growing:
+            states[key].shown += 1
 
 
 def _suffix(index: int) -> str:
@@ -283,3 +362,12 @@ def _suffix(index: int) -> str:
 
 
 # -- clusters --------------------------------------------------------------------------
+
+
+def collapses(previous: Label, label: Label) -> bool:
+    """Whether ``label`` joins the group of ``previous`` in a citation: "Doe, 2018, 2020".
+
+    The author parts must read the same and stand for the same people: "Doe et al., 2015"
+    by one team and "Doe et al., 2016" by another are two groups, as in Pandoc.
+    """
+    return previous.author == label.author and previous.team == label.team
