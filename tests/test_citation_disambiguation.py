@@ -44,6 +44,9 @@ PANDOC_NAMES = "Pandoc adds a name"
 # citeproc-js orders first authors who share a surname and initials by title, Pandoc (and
 # the site) by their full given names; the year letters follow each one's order.
 INITIALS_ORDER = "initials order"
+# citeproc-js keeps more words lowercase in title case ("without") than the CSL 1.0.2 list
+# that Pandoc and the site use.
+STOP_WORDS = "stop words"
 
 
 def _person(family: str, given: str = "A.") -> dict[str, str]:
@@ -287,6 +290,26 @@ CASES = [
             ["(Doe, Roe, et al., n.d.)", "(Doe, Smith, et al., n.d.)"],
         ),
         id="undated_teams",
+    ),
+    pytest.param(
+        Case(
+            [
+                _item("t1", 2010, title="what is mindfulness? an overview of self-help"),
+                _item("t2", 2011, title="a report of the task force", kind="report"),
+                _item("t3", 2012, title="a book without an author", kind="book"),
+                _item("t4", 2013, title="a book without an author", kind="book"),
+            ],
+            [["t1"], ["t2"], ["t3"], ["t1", "t2"]],
+            [
+                "(\u201cWhat Is Mindfulness? An Overview of Self-Help,\u201d 2010)",
+                "(A Report of the Task Force, 2011)",
+                "(A Book Without an Author, 2012)",
+                "(A Report of the Task Force, 2011; "
+                "\u201cWhat Is Mindfulness? An Overview of Self-Help,\u201d 2010)",
+            ],
+            {"citeproc-js": {2: ("(A Book without an Author, 2012)", STOP_WORDS)}},
+        ),
+        id="no_author_title_in_title_case",
     ),
 ]
 

@@ -183,6 +183,76 @@ def render_names(
     return f"{', '.join(parts[:-1])}, {and_word} {parts[-1]}"
 
 
+# -- a title in place of an author (APA 7 §8.14) ------------------------------------------
+
+# The words CSL 1.0.2 keeps lowercase in title case, as Pandoc's citeproc does.
+_STOP_WORDS: Final = frozenset({
+    "a", "an", "and", "as", "at", "but", "by", "down", "for", "from", "in", "into", "nor",
+    "of", "on", "onto", "or", "over", "so", "the", "till", "to", "up", "via", "with", "yet",
+})  # fmt: skip
+_TITLE_WORD_RE: Final = re.compile(r"\S+")
+# Types apa.csl's "title-short" macro prints plain, or in italics, whatever their container.
+_PLAIN_TITLE_TYPES: Final = frozenset({"bill", "legislation", "regulation", "report", "treaty"})
+_ITALIC_TITLE_TYPES: Final = frozenset({"hearing", "webpage", "legal_case", "post"})
+
+
+def title_case(title: str) -> str:
+    """CSL title case: every word capitalised but stop words, unless first, last or after ":".
+
+    Words holding a capital already ("iPhone", "DNA") stay as written; each part of a
+    hyphenated word counts as a word ("Self-Help", "End-of-Life").
+    """
+    words = list(_TITLE_WORD_RE.finditer(title))
+    out = []
+    position = 0
+    start_of_phrase = True
+    for index, match in enumerate(words):
+        out.append(title[position : match.start()])
+        parts = match[0].split("-")
+        last_word = index == len(words) - 1
+        for number, part in enumerate(parts):
+            keep_lower = (
+                part.lower() in _STOP_WORDS
+                and not (start_of_phrase and number == 0)
+                and not (last_word and number == len(parts) - 1)
+            )
+            if not keep_lower and part == part.lower():
+                letter = next((i for i, char in enumerate(part) if char.isalpha()), None)
+                if letter is not None and not part[:letter].isdigit():
+                    part = part[:letter] + part[letter].upper() + part[letter + 1 :]
+            parts[number] = part
+        out.append("-".join(parts))
+        start_of_phrase = match[0][-1:] in ":?!"
+        position = match.end()
+    out.append(title[position:])
+    return "".join(out)
+
+
+def title_label(item: Mapping[str, Any]) -> str:
+    """The short title that stands for a work without author, as apa.csl prints it.
+
+    Title case; in quotes for a work inside a container (an article, a chapter), plain
+    for a report or a law. Works that stand alone have their title in italics in APA,
+    which a text label cannot hold, so it is left plain.
+    """
+    title = str(item.get("title-short") or item.get("title") or "")
+    kind = str(item.get("type", ""))
+    if kind == "legal_case" or kind == "post":
+        return title  # sentence case, as written
+    if kind in _PLAIN_TITLE_TYPES or kind in _ITALIC_TITLE_TYPES:
+        return title_case(title)
+    if item.get("container-title"):
+        return f"\u201c{title_case(title)}\u201d"
+    return title_case(title)
+
+
+def author_and_date(author: str, date: str) -> str:
+    """The label's author and date: a comma inside closing quotes, as US English has it."""
+    if author.endswith("\u201d"):
+        return f"{author[:-1]},\u201d {date}"
+    return f"{author}, {date}"
+
+
 # -- reference-list order (APA 7 §9.44-9.49) --------------------------------------------
 
 
@@ -249,7 +319,7 @@ def _state(item: Mapping[str, Any], options: CitationOptions) -> _State:
         names = names[:-1]
     if not names:
         # No author or editor: the title stands in (APA 7 §8.14).
-        return _State([{"literal": str(item.get("title", ""))}], _year_with_original(item), 1)
+        return _State([{"literal": title_label(item)}], _year_with_original(item), 1)
     count = len(names) + others
     shown = options.et_al_use_first if count >= options.et_al_min else len(names)
     return _State(names, _year_with_original(item), min(shown, len(names)), others)

@@ -20,7 +20,7 @@ from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import STX, AtomicString
 
-from citation_engine.citation_labels import collapses
+from citation_engine.citation_labels import author_and_date, collapses
 from citation_engine.citation_syntax import (
     START_RE,
     Citation,
@@ -336,7 +336,7 @@ def _works(
                 _append_tail(span, "; ")
             if work.prefix:
                 _append_tail(span, f"{work.prefix} ")
-            label = year if work.suppress_author else f"{author}, {year}"
+            label = year if work.suppress_author else author_and_date(author, year)
             _label(span, label, work.key, linked)
         span[-1].tail = _suffix(work.suffix)
         previous = work
