@@ -47,6 +47,9 @@ INITIALS_ORDER = "initials order"
 # citeproc-js keeps more words lowercase in title case ("without") than the CSL 1.0.2 list
 # that Pandoc and the site use.
 STOP_WORDS = "stop words"
+# citeproc-js repeats no author before a status ("in press") that follows another date of
+# the same author, but does not collapse them either: "(Patel, n.d.; in press-a)".
+STATUS_GROUP = "status in a group"
 
 
 def _person(family: str, given: str = "A.") -> dict[str, str]:
@@ -310,6 +313,73 @@ CASES = [
             {"citeproc-js": {2: ("(A Book without an Author, 2012)", STOP_WORDS)}},
         ),
         id="no_author_title_in_title_case",
+    ),
+    pytest.param(
+        Case(
+            [
+                _item("haas", 4, "Haas"),
+                _item("plato", -300, "Plato", kind="book"),
+                {
+                    **_item("anon", None, "Anon", kind="book"),
+                    "issued": {"circa": True, "date-parts": [[1850]]},
+                },
+                {**_item("press1", None, "Patel", kind="book"), "status": "in press"},
+                {**_item("press2", None, "Patel", kind="book"), "status": "in press"},
+                _item("undated", None, "Patel", kind="book"),
+                {**_item("song", None, "Vedantam"), "issued": {"date-parts": [[2015], [0]]}},
+            ],
+            [["haas"], ["plato"], ["anon"], ["press2"], ["song"], ["press1", "press2", "undated"]],
+            [
+                "(Haas, 4 C.E.)",
+                "(Plato, 300 B.C.E.)",
+                "(Anon, ca. 1850)",
+                "(Patel, in press-b)",
+                "(Vedantam, 2015\u2013)",
+                "(Patel, n.d., in press-a, in press-b)",
+            ],
+            {"citeproc-js": {5: ("(Patel, n.d.; in press-a; in press-b)", STATUS_GROUP)}},
+        ),
+        id="dates_eras_circa_status_and_open_ranges",
+    ),
+    pytest.param(
+        Case(
+            [
+                {
+                    **_item("assen", 2023),
+                    "author": [
+                        {"family": "Assen", "given": "M.", "non-dropping-particle": "van"},
+                        _person("Roe"),
+                        _person("Poe"),
+                    ],
+                },
+                {
+                    **_item("aubignac", 1657, kind="book"),
+                    "author": [
+                        {"family": "Aubignac", "given": "F.", "non-dropping-particle": "d\u2019"}
+                    ],
+                },
+                {**_item("web", 2013, kind="webpage"), "publisher": "FORCE11"},
+                {
+                    **_item("film", 2014, kind="motion_picture"),
+                    "director": [{"literal": "Research Data Netherlands"}],
+                },
+                {**_item("mac2", None), "author": [{**_person("MacCallum", "T."), "suffix": "II"}]},
+                {
+                    **_item("mac3", None),
+                    "author": [{**_person("MacCallum", "T."), "suffix": "III"}],
+                },
+            ],
+            [["assen"], ["aubignac"], ["web"], ["film"], ["mac2", "mac3"]],
+            [
+                "(van Assen et al., 2023)",
+                "(d\u2019Aubignac, 1657)",
+                "(FORCE11, 2013)",
+                "(Research Data Netherlands, 2014)",
+                "(MacCallum, n.d.-a; MacCallum, n.d.-b)",
+            ],
+            {"citeproc-js": {4: ("(MacCallum, n.d.-a, n.d.-b)", ONE_READING)}},
+        ),
+        id="particles_substitutes_and_suffixes",
     ),
 ]
 

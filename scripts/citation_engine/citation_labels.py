@@ -47,6 +47,11 @@ class CitationOptions:
     add_year_suffix: bool = True
     collapse: str = "year"
     and_word: str = "&"
+    # The style's terms after years before 1000 and before year 1 (APA's are "C.E." and
+    # "B.C.E."; CSL's en-US locale has "AD" and "BC").
+    ad_term: str = " C.E."
+    bc_term: str = " B.C.E."
+    circa_term: str = "ca."
 
     @classmethod
     def from_style(cls, root: Any) -> CitationOptions:
@@ -64,6 +69,13 @@ class CitationOptions:
             if name.get("and"):
                 and_value = name.get("and", "")
                 break
+        terms = {
+            (term.get("name"), term.get("form", "long")): term.text or ""
+            for locale in root.iter(f"{_CSL_NS}locale")
+            if locale.get("{http://www.w3.org/XML/1998/namespace}lang", "en-US").startswith("en")
+            or locale.get("{http://www.w3.org/XML/1998/namespace}lang") is None
+            for term in locale.iter(f"{_CSL_NS}term")
+        }
         return cls(
             et_al_min=int(citation.get("et-al-min", "3")),
             et_al_use_first=int(citation.get("et-al-use-first", "1")),
@@ -73,6 +85,9 @@ class CitationOptions:
             add_year_suffix=flag("disambiguate-add-year-suffix"),
             collapse=citation.get("collapse", ""),
             and_word="&" if and_value == "symbol" else "and",
+            ad_term=terms.get(("ad", "long"), " AD"),
+            bc_term=terms.get(("bc", "long"), " BC"),
+            circa_term=terms.get(("circa", "short"), "c."),
         )
 
 
@@ -103,10 +118,39 @@ class Label:
 # -- reading CSL-JSON ------------------------------------------------------------------
 
 
+# apa.csl's in-text author and its substitutes, in order, around the two places where a
+# publisher or the title comes first (APA 7 §9.12, §10.10, §10.16).
+_FIRST_NAMES: Final = ("composer", "author", "illustrator", "director", "producer")
+_LATER_NAMES: Final = (
+    "executive-producer", "series-creator", "editor", "editorial-director", "compiler",
+    "curator", "collection-editor",
+)  # fmt: skip
+_ENTRY_TYPES: Final = frozenset({"entry-dictionary", "entry-encyclopedia"})
+_TITLE_FIRST_TYPES: Final = frozenset({"book", "classic", "entry", *_ENTRY_TYPES})
+
+
 def _names(item: Mapping[str, Any]) -> list[dict[str, str]]:
-    """The names that stand in the author position (APA substitutes editors for authors)."""
-    names: list[dict[str, str]] = item.get("author") or item.get("editor") or []
-    return names
+    """The names that stand in the author position, or none when the title stands there.
+
+    APA substitutes editors (and the like) for authors, and for a work without any the
+    publisher of a dictionary entry, a program or a web page; a group is one literal name.
+    """
+    kind = str(item.get("type", ""))
+    for variable in _FIRST_NAMES:
+        if names := item.get(variable):
+            return list(names)
+    if kind in _ENTRY_TYPES and item.get("publisher"):
+        return [{"literal": str(item["publisher"])}]
+    if kind in _TITLE_FIRST_TYPES and item.get("container-title"):
+        return []
+    for variable in _LATER_NAMES:
+        if names := item.get(variable):
+            return list(names)
+    if kind in {"software", "webpage"} and item.get("publisher"):
+        return [{"literal": str(item["publisher"])}]
+    if kind == "standard" and item.get("authority"):
+        return [{"literal": str(item["authority"])}]
+    return []
 
 
 def _is_others(name: Mapping[str, str]) -> bool:
@@ -115,29 +159,65 @@ def _is_others(name: Mapping[str, str]) -> bool:
     return text.strip() == "others"
 
 
-def _year_with_original(item: Mapping[str, Any]) -> str:
+def _year_with_original(item: Mapping[str, Any], options: CitationOptions) -> str:
     """The year as the style's in-text date prints it: "1990", or "1814/1990" for a reprint."""
-    year = year_of(item)
+    year = year_of(item, options)
     issued = item.get("issued") or {}
-    original = (item.get("original-date") or {}).get("date-parts")
-    if original and original[0] and (issued.get("date-parts") or issued.get("literal")):
-        return f"{original[0][0]}/{year}"
+    original = _date_text(item.get("original-date") or {}, options)
+    if original and (issued.get("date-parts") or issued.get("literal")):
+        return f"{original}/{year}"
     return year
 
 
-def year_of(item: Mapping[str, Any]) -> str:
-    """The year as the style prints it: digits, a literal ("in press"), or "n.d."."""
+def _year_text(year: object, options: CitationOptions) -> str:
+    """A year as CSL prints it: "1990", "4 C.E." before 1000, "300 B.C.E." before year 1."""
+    try:
+        number = int(str(year))
+    except ValueError:
+        return str(year)
+    if number <= 0:
+        return f"{-number}{options.bc_term}"
+    if number < 1000:
+        return f"{number}{options.ad_term}"
+    return str(number)
+
+
+def _date_text(date: Mapping[str, Any], options: CitationOptions) -> str:
+    """A date's year or years as printed; "ca." before an uncertain one; "" for none."""
+    parts = date.get("date-parts") or []
+    if not parts or not parts[0]:
+        return ""
+    # A range of years (biblatex's "2018/2019") prints as one, as Pandoc prints it; an open
+    # range ("2015/") ends in a dash.
+    years = [_year_text(parts[0][0], options)]
+    years += ["" if not part or part[0] in (0, "0", "") else _year_text(part[0], options)
+              for part in parts[1:]]  # fmt: skip
+    text = "\u2013".join(dict.fromkeys(years))
+    return f"{options.circa_term} {text}" if date.get("circa") else text
+
+
+def year_of(item: Mapping[str, Any], options: CitationOptions | None = None) -> str:
+    """The year as the style prints it: digits, a literal or status ("in press"), or "n.d."."""
+    options = options or CitationOptions()
     issued = item.get("issued") or {}
-    if parts := issued.get("date-parts"):
-        # A range of years (biblatex's "2018/2019") prints as one, as Pandoc prints it.
-        return "\u2013".join(dict.fromkeys(str(part[0]) for part in parts))
-    literal: str = issued.get("literal", "")
+    if text := _date_text(issued, options):
+        return text
+    literal: str = issued.get("literal", "") or str(item.get("status") or "").lower()
     return literal or NO_DATE
 
 
 def _sort_text(text: str) -> str:
+    """Text to compare as Unicode collation does: accents second, punctuation before digits.
+
+    Every punctuation mark and symbol compares as "!", after a space and before digits and
+    letters, so "\u00a7 305 BGB" sorts before "vor \u00a7 305 BGB" as in Pandoc and citeproc-js.
+    """
     decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    return "".join(
+        "!" if unicodedata.category(c)[0] in "PS" else c
+        for c in decomposed
+        if not unicodedata.combining(c)
+    ).casefold()
 
 
 def _initials(given: str) -> str:
@@ -152,6 +232,11 @@ def _name_text(name: Mapping[str, str], *, with_initials: bool) -> str:
     if literal := name.get("literal"):
         return literal
     family = name.get("family", "")
+    if particle := name.get("non-dropping-particle"):
+        # "van Assen", "d'Aubignac", "al-One": a particle ending in an apostrophe or a
+        # hyphen joins the name, as CSL prints it.
+        joiner = "" if particle[-1:] in "'\u2019-" else " "
+        family = f"{particle}{joiner}{family}"
     if with_initials and (given := name.get("given")):
         return f"{_initials(given)} {family}"
     return family
@@ -237,7 +322,7 @@ def title_label(item: Mapping[str, Any]) -> str:
     """
     title = str(item.get("title-short") or item.get("title") or "")
     kind = str(item.get("type", ""))
-    if kind == "legal_case" or kind == "post":
+    if not title or kind in {"legal_case", "post"}:
         return title  # sentence case, as written
     if kind in _PLAIN_TITLE_TYPES or kind in _ITALIC_TITLE_TYPES:
         return title_case(title)
@@ -247,7 +332,12 @@ def title_label(item: Mapping[str, Any]) -> str:
 
 
 def author_and_date(author: str, date: str) -> str:
-    """The label's author and date: a comma inside closing quotes, as US English has it."""
+    """The label's author and date: a comma inside closing quotes, as US English has it.
+
+    A work with neither author nor title is cited by its date alone.
+    """
+    if not author:
+        return date
     if author.endswith("\u201d"):
         return f"{author[:-1]},\u201d {date}"
     return f"{author}, {date}"
@@ -256,13 +346,34 @@ def author_and_date(author: str, date: str) -> str:
 # -- reference-list order (APA 7 §9.44-9.49) --------------------------------------------
 
 
-def _date_key(item: Mapping[str, Any]) -> tuple[int, int, str]:
+# apa.csl's "date-sort": these types sort by year alone, others by the whole date, so an
+# undated-in-the-year "2015" precedes "2015-12-01" (a conference paper, a web page).
+_YEAR_SORTED_TYPES: Final = frozenset({
+    "article", "article-journal", "book", "chapter", "entry", "entry-dictionary",
+    "entry-encyclopedia", "dataset", "figure", "graphic", "manuscript", "map", "musical_score",
+    "patent", "report", "review", "review-book", "thesis",
+})  # fmt: skip
+_PUBLISHED_PAPER_VARIABLES: Final = (
+    "collection-editor", "compiler", "editor", "editorial-director", "issue", "page",
+    "supplement-number", "volume",
+)  # fmt: skip
+
+
+def _date_key(item: Mapping[str, Any]) -> tuple[int, tuple[int, ...], str]:
     issued = item.get("issued") or {}
     if parts := issued.get("date-parts"):
-        return (1, int(parts[0][0]), "")
-    if literal := issued.get("literal"):
-        return (2, 0, _sort_text(literal))  # "in press" after every dated work
-    return (0, 0, "")  # "n.d." before dated works
+        kind = str(item.get("type", ""))
+        year_only = kind in _YEAR_SORTED_TYPES or (
+            kind == "paper-conference" and any(item.get(v) for v in _PUBLISHED_PAPER_VARIABLES)
+        )
+        try:
+            date = tuple(int(str(part)) for part in parts[0][: 1 if year_only else 3])
+        except ValueError:
+            date = ()
+        return (1, date, "")
+    if literal := issued.get("literal") or item.get("status"):
+        return (2, (), _sort_text(str(literal)))  # "in press" after every dated work
+    return (0, (), "")  # "n.d." before dated works
 
 
 def bibliography_sort_key(item: Mapping[str, Any]) -> tuple[Any, ...]:
@@ -275,15 +386,33 @@ def bibliography_sort_key(item: Mapping[str, Any]) -> tuple[Any, ...]:
     families = tuple(_sort_text(name.get("literal") or name.get("family", "")) for name in names)
     givens = tuple(_sort_text(name.get("given", "")) for name in names)
     name_key = (families, givens) if names else ((title,), ())
-    return (name_key, _date_key(item), title, str(item.get("id", "")))
+    return (name_key, _date_key(item), title, _present_first(item.get("volume")))
+
+
+def _present_first(value: object) -> tuple[int, int, str]:
+    """A sort key on which, as CSL asks, a work without the value sorts after those with it."""
+    if value is None or value == "":
+        return (1, 0, "")
+    text = str(value)
+    return (0, int(text), "") if text.isdigit() else (0, 0, _sort_text(text))
 
 
 def sort_items(items: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Return CSL-JSON items in APA reference-list order."""
+    """Return CSL-JSON items in APA reference-list order.
+
+    Works that tie on every key keep the order they are given in (the file's), as
+    citeproc-js and Pandoc keep the order items are registered in.
+    """
     return sorted(items, key=bibliography_sort_key)
 
 
 # -- labels over the whole site --------------------------------------------------------
+
+
+# Every part of a CSL name: two names that differ in any part are two people.
+_NAME_PARTS: Final = (
+    "literal", "family", "given", "non-dropping-particle", "dropping-particle", "suffix",
+)  # fmt: skip
 
 
 @dataclass
@@ -306,8 +435,7 @@ class _State:
 
     def team(self) -> str:
         return "\x1f".join(
-            f"{name.get('literal', '')}\x1e{name.get('family', '')}\x1e{name.get('given', '')}"
-            for name in self.names
+            "\x1e".join(name.get(part, "") for part in _NAME_PARTS) for name in self.names
         ) + ("\x1fothers" if self.others else "")
 
 
@@ -319,10 +447,10 @@ def _state(item: Mapping[str, Any], options: CitationOptions) -> _State:
         names = names[:-1]
     if not names:
         # No author or editor: the title stands in (APA 7 §8.14).
-        return _State([{"literal": title_label(item)}], _year_with_original(item), 1)
+        return _State([{"literal": title_label(item)}], _year_with_original(item, options), 1)
     count = len(names) + others
     shown = options.et_al_use_first if count >= options.et_al_min else len(names)
-    return _State(names, _year_with_original(item), min(shown, len(names)), others)
+    return _State(names, _year_with_original(item, options), min(shown, len(names)), others)
 
 
 def assign_labels(items: Sequence[Mapping[str, Any]], options: CitationOptions) -> dict[str, Label]:
