@@ -190,3 +190,11 @@ def test_era_terms_come_from_the_style() -> None:
         " C.E.",
         " B.C.E.",
     )
+
+
+def test_a_non_dropping_particle_sorts_with_the_name_as_apa_csl_never_demotes_it() -> None:
+    assen = {**_item("assen", 2023), "author": [{"family": "Assen", "given": "M."}]}
+    assen["author"][0]["non-dropping-particle"] = "van"
+    items = sort_items([assen, _item("riley", 2010, "Riley")])
+    assert [item["id"] for item in items] == ["riley", "assen"]
+    assert assign_labels(items, OPTIONS)["assen"].author == "van Assen"

@@ -383,7 +383,14 @@ def bibliography_sort_key(item: Mapping[str, Any]) -> tuple[Any, ...]:
     # Surnames of every author first, then initials: "Baer, R. A." alone precedes
     # "Baer, R., Lykins, E. L. B., …", and "Horvath, A. O., Del Re, …" precedes
     # "Horvath, A. O., & Greenberg, …", as in citeproc-js and Pandoc.
-    families = tuple(_sort_text(name.get("literal") or name.get("family", "")) for name in names)
+    # apa.csl never demotes a non-dropping particle: "van Assen" sorts under "v".
+    families = tuple(
+        _sort_text(
+            name.get("literal")
+            or " ".join(filter(None, (name.get("non-dropping-particle"), name.get("family"))))
+        )
+        for name in names
+    )
     givens = tuple(_sort_text(name.get("given", "")) for name in names)
     name_key = (families, givens) if names else ((title,), ())
     return (name_key, _date_key(item), title, _present_first(item.get("volume")))
