@@ -381,6 +381,42 @@ CASES = [
         ),
         id="particles_substitutes_and_suffixes",
     ),
+    pytest.param(
+        Case(
+            [
+                {
+                    "id": "bill",
+                    "type": "bill",
+                    "genre": "resolution",
+                    "issued": {"date-parts": [[2016]]},
+                },
+                {
+                    "id": "page",
+                    "type": "document",
+                    "genre": "web page",
+                    "issued": {"date-parts": [[2014]]},
+                },
+                {"id": "none", "type": "article-journal", "issued": {"date-parts": [[1984]]}},
+                {
+                    **_item("senior", None, kind="book"),
+                    "author": [{**_person("Santiago", "J."), "suffix": "Sr."}],
+                },
+                {
+                    **_item("junior", None, kind="book"),
+                    "author": [{**_person("Santiago", "J."), "suffix": "Jr."}],
+                },
+            ],
+            [["bill"], ["page"], ["none"], ["senior"], ["junior"]],
+            [
+                "(resolution, 2016)",
+                "([Web page], 2014)",
+                "(1984)",
+                "(Santiago, n.d.-b)",
+                "(Santiago, n.d.-a)",
+            ],
+        ),
+        id="without_title_and_namesakes_by_suffix",
+    ),
 ]
 
 

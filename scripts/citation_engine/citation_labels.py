@@ -322,7 +322,14 @@ def title_label(item: Mapping[str, Any]) -> str:
     """
     title = str(item.get("title-short") or item.get("title") or "")
     kind = str(item.get("type", ""))
-    if not title or kind in {"legal_case", "post"}:
+    if not title:
+        # apa.csl's short description, in its plain case: the genre (or medium) in brackets.
+        description = "" if item.get("number") else str(item.get("genre") or "")
+        if kind == "bill":
+            return description  # apa.csl's bill identifier, in its plain case: the genre
+        description = description or str(item.get("medium") or "")
+        return f"[{description[:1].upper()}{description[1:]}]" if description else ""
+    if kind in {"legal_case", "post"}:
         return title  # sentence case, as written
     if kind in _PLAIN_TITLE_TYPES or kind in _ITALIC_TITLE_TYPES:
         return title_case(title)
@@ -391,8 +398,10 @@ def bibliography_sort_key(item: Mapping[str, Any]) -> tuple[Any, ...]:
         )
         for name in names
     )
-    givens = tuple(_sort_text(name.get("given", "")) for name in names)
-    name_key = (families, givens) if names else ((title,), ())
+    givens = tuple(
+        (_sort_text(name.get("given", "")), _sort_text(name.get("suffix", ""))) for name in names
+    )
+    name_key = (families, givens) if names else ((title or _sort_text(title_label(item)),), ())
     return (name_key, _date_key(item), title, _present_first(item.get("volume")))
 
 
