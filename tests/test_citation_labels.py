@@ -198,3 +198,12 @@ def test_a_non_dropping_particle_sorts_with_the_name_as_apa_csl_never_demotes_it
     items = sort_items([assen, _item("riley", 2010, "Riley")])
     assert [item["id"] for item in items] == ["riley", "assen"]
     assert assign_labels(items, OPTIONS)["assen"].author == "van Assen"
+
+
+def test_a_work_with_an_event_date_precedes_one_without_as_csl_sorts_empty_keys_last() -> None:
+    plain = {"id": "plain", "type": "", "genre": "constitution"}
+    event = {**plain, "id": "event", "event-date": {"date-parts": [[1933]]}}
+    items = sort_items([plain, event])
+    assert [item["id"] for item in items] == ["event", "plain"]
+    labels = assign_labels(items, OPTIONS)
+    assert author_and_date(labels["event"].author, labels["event"].date) == "[Constitution], n.d.-a"

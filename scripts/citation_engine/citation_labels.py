@@ -324,7 +324,7 @@ def title_label(item: Mapping[str, Any]) -> str:
     kind = str(item.get("type", ""))
     if not title:
         # apa.csl's short description, in its plain case: the genre (or medium) in brackets.
-        description = "" if item.get("number") else str(item.get("genre") or "")
+        description = str(item.get("genre") or "")
         if kind == "bill":
             return description  # apa.csl's bill identifier, in its plain case: the genre
         description = description or str(item.get("medium") or "")
@@ -402,7 +402,14 @@ def bibliography_sort_key(item: Mapping[str, Any]) -> tuple[Any, ...]:
         (_sort_text(name.get("given", "")), _sort_text(name.get("suffix", ""))) for name in names
     )
     name_key = (families, givens) if names else ((title or _sort_text(title_label(item)),), ())
-    return (name_key, _date_key(item), title, _present_first(item.get("volume")))
+    event = ((item.get("event-date") or {}).get("date-parts") or [[None]])[0]
+    return (
+        name_key,
+        _date_key(item),
+        title,
+        _present_first(item.get("volume")),
+        _present_first(event[0] if event else None),
+    )
 
 
 def _present_first(value: object) -> tuple[int, int, str]:
