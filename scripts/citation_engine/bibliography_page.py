@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Final
 
 from markdown.util import AtomicString
 
+from citation_engine.citation_labels import author_and_date
 from citation_engine.coins import coins_html
 from citation_engine.download_names import download_stem
 from citation_engine.html_building import (
@@ -155,7 +156,7 @@ def _full_entry(
         start_tag("li", {"id": anchor, "class": item_class}),
         element_html(
             "h3", {"class": ENTRY_LABEL_CLASS, "id": label_id},
-            f"{entry.author_label}, {entry.year_label}",
+            author_and_date(entry.author_label, entry.year_label),
         ),
         f'<p class="reference__text">{runs_html(entry)}</p>',
     ]  # fmt: skip

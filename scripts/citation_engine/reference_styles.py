@@ -132,7 +132,8 @@ class StyledReference:
     """One entry as the style writes it: bibliography runs and the parts of its in-text label.
 
     ``year_label`` carries any disambiguating suffix ("2020a"); ``copies`` holds the entry in
-    each copy style other than the site's, as (style id, runs).
+    each copy style other than the site's, as (style id, runs); ``team`` tells apart works
+    whose author labels read the same but whose authors differ (``Label.team``).
     """
 
     key: str
@@ -141,6 +142,7 @@ class StyledReference:
     year_label: str
     narrative_author_label: str = ""
     copies: tuple[tuple[str, tuple[Run, ...]], ...] = ()
+    team: str = ""
 
     @property
     def text(self) -> str:
@@ -151,7 +153,10 @@ class StyledReference:
     def label(self) -> Label:
         """The in-text label, unique to this work across the site."""
         return Label(
-            self.author_label, self.narrative_author_label or self.author_label, self.year_label
+            self.author_label,
+            self.narrative_author_label or self.author_label,
+            self.year_label,
+            team=self.team,
         )
 
 
@@ -306,6 +311,7 @@ def assemble(
                 label.date,
                 typographic_quotes(label.narrative_author),
                 formatted[key].copies,
+                label.team,
             )
         )
     return StyledBibliography(tuple(entries), prepared.options)
