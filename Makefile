@@ -97,6 +97,11 @@ lint: install-test ## Lint and format check (ruff), spelling (codespell)
 	$(BIN)/ruff format --check .
 	$(BIN)/codespell docs README.md CONTRIBUTING.md
 
+.PHONY: deps
+deps: install-test ## The build path's boundary: every import declared (deptry), none test-only (import-linter)
+	$(BIN)/deptry --no-ansi .
+	$(BIN)/lint-imports --no-cache
+
 .PHONY: format
 format: install-test ## Fix lint and formatting
 	$(BIN)/ruff check --fix .
@@ -112,12 +117,12 @@ check-links: install-test build ## Check every internal link and anchor of the b
 
 .PHONY: test-fast
 test-fast: install-test prepare ## Quick checks: lint, types, bibliography, unit tests (no browser)
-	$(MAKE) lint typecheck check-bib
+	$(MAKE) lint typecheck deps check-bib
 	$(PY) -m pytest -m "not browser and not build" -q
 
 .PHONY: test
 test: install-test system-deps prepare ## Every check: lint, types, bibliography, both engines, links, browser
-	$(MAKE) lint typecheck check-bib
+	$(MAKE) lint typecheck deps check-bib
 	$(PY) -m pytest -q
 
 .PHONY: screenshots
