@@ -1,0 +1,112 @@
+"""The MkDocs plugin that makes ``mkdocs build`` and ``mkdocs serve`` build the whole site.
+
+The reference downloads (``downloads/``) and the figures drawn from ``data/`` are generated
+files: nothing in ``docs/`` holds them. This plugin writes them during each build, from the
+bibliography and data the build reads, and adds them to the build's file collection, so a
+fresh clone needs no step before ``mkdocs build --strict`` and there is one way they are made
+(``alliance_site.site_downloads`` and ``alliance_site.figures``, which ``export`` and
+``figures`` also call for Zensical, which runs no MkDocs plugin).
+
+It also resolves the snippets extension's relative ``base_path`` against the configuration's
+folder, so ``mkdocs build -f path/to/mkdocs.yml`` works from any folder. (MkDocs' own
+``!relative`` YAML tag would do the same, but Zensical's configuration loader rejects it.)
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from citation_engine.errors import BibliographyError
+from mkdocs.config import config_options
+from mkdocs.config.base import Config
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+
+from alliance_site.figures import write_figures
+from alliance_site.site_downloads import write_site_downloads
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.livereload import LiveReloadServer
+
+SNIPPETS = "pymdownx.snippets"
+
+
+class SiteFilesConfig(Config):  # type: ignore[no-untyped-call]  # MkDocs leaves it untyped
+    """Where the sources are (relative to the configuration's folder) and where files go."""
+
+    bibliography = config_options.Type(str, default="bib/references.bib")
+    style = config_options.Type(str, default="apa")
+    downloads = config_options.Type(str, default="downloads")
+    figures_data = config_options.Type(str, default="data/relationship-effects.csv")
+    figures = config_options.Type(str, default="assets/figures")
+
+
+def project_dir(config: MkDocsConfig) -> Path:
+    """The folder of the configuration file: every relative path of the project starts there."""
+    return Path(config.config_file_path).resolve().parent
+
+
+def absolute_snippet_paths(options: dict[str, Any], project: Path) -> dict[str, Any]:
+    """The snippets options with each relative ``base_path`` made absolute under ``project``."""
+    base = options.get("base_path", ["."])
+    paths = [base] if isinstance(base, str) else list(base)
+    return {**options, "base_path": [str(project / path) for path in paths]}
+
+
+class SiteFilesPlugin(BasePlugin[SiteFilesConfig]):  # type: ignore[no-untyped-call]
+    """Generate the downloads and figures inside every build (``site-files`` in mkdocs.yml)."""
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        """Resolve the snippets' base path against the configuration's folder."""
+        if SNIPPETS in config.markdown_extensions:
+            options = config.mdx_configs.get(SNIPPETS, {})
+            config.mdx_configs[SNIPPETS] = absolute_snippet_paths(options, project_dir(config))
+        return config
+
+    def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
+        """Replace whatever ``docs/`` holds under the generated names with fresh files."""
+        project = project_dir(config)
+        docs = Path(config.docs_dir)
+        with tempfile.TemporaryDirectory() as scratch:
+            out = Path(scratch)
+            try:
+                downloads = write_site_downloads(
+                    project / self.config.bibliography,
+                    docs,
+                    out / "downloads",
+                    style=self.config.style,
+                    root=project,
+                )
+                figures = write_figures(project / self.config.figures_data, out / "figures")
+            except BibliographyError as error:
+                raise PluginError(str(error)) from None
+            except ValueError as error:  # a malformed data row, with its file and line
+                raise PluginError(str(error)) from None
+            generated = {
+                f"{self.config.downloads}/{path.relative_to(out / 'downloads').as_posix()}": path
+                for path in downloads
+            }
+            generated |= {f"{self.config.figures}/{path.name}": path for path in figures}
+            for src_uri, path in sorted(generated.items()):
+                existing = files.get_file_from_path(src_uri)
+                if existing is not None:
+                    files.remove(existing)
+                files.append(File.generated(config, src_uri, content=path.read_bytes()))
+        stale = [file for file in files if file.src_uri.startswith(f"{self.config.downloads}/")]
+        for file in stale:
+            if file.src_uri not in generated:
+                files.remove(file)  # a download left in docs/ by an older export
+        return files
+
+    def on_serve(
+        self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any
+    ) -> LiveReloadServer:
+        """Rebuild when the bibliography or the figures' data change, not only the pages."""
+        project = project_dir(config)
+        server.watch(str(project / self.config.bibliography))
+        server.watch(str(project / self.config.figures_data))
+        return server
