@@ -116,13 +116,19 @@ typecheck: install-test ## Type-check scripts/ and tests/ (mypy --strict)
 check-links: install-test build ## Check every internal link and anchor of the built site
 	$(PY) -m alliance_site check-links site --bib bib/references.bib
 
+.PHONY: fresh-clone
+fresh-clone: ## Clone HEAD into a temporary folder; make install, build, serve (over HTTP) and dist there, build lock only
+	bash scripts/fresh_clone_check.sh
+
 .PHONY: test-fast
-test-fast: install-test ## Quick checks: lint, types, bibliography, unit tests (no browser)
+test-fast: install-test ## Quick checks: lint, types, deps, bibliography, unit tests (no browser)
 	$(MAKE) lint typecheck deps check-bib
 	$(PY) -m pytest -m "not browser and not build" -q
 
 .PHONY: test
-test: install-test system-deps ## Every check: lint, types, bibliography, both engines, links, browser
+# The fresh clone goes first: every later check runs with the test lock installed, so only
+# this one sees what a newcomer's `make serve` (the build lock alone) sees.
+test: fresh-clone install-test system-deps ## Every check: a fresh clone's make serve/build/dist, lint, types, deps, bibliography, both engines, links, browser
 	$(MAKE) lint typecheck deps check-bib
 	$(PY) -m pytest -q
 
