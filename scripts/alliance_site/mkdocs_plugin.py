@@ -26,13 +26,29 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
 from alliance_site.figures import write_figures
-from alliance_site.site_downloads import write_site_downloads
+from alliance_site.site_downloads import SITE_FILES, write_site_downloads
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.livereload import LiveReloadServer
 
 SNIPPETS = "pymdownx.snippets"
+# The last generated files (src_uri -> bytes) and what they were made from. `mkdocs serve`
+# rebuilds in one process on every page edit; the files change only with their sources.
+_generated_memo: list[tuple[tuple[object, ...], dict[str, bytes]]] = []
+
+
+def _sources_token(paths: list[Path]) -> tuple[object, ...]:
+    """What the generated files depend on: each source's path, size and modification time."""
+    token: list[object] = []
+    for path in paths:
+        try:
+            stat = path.stat()
+        except OSError:
+            token.append((str(path), None))  # missing: the writer reports it
+        else:
+            token.append((str(path), stat.st_size, stat.st_mtime_ns))
+    return tuple(token)
 
 
 class SiteFilesConfig(Config):  # type: ignore[no-untyped-call]  # MkDocs leaves it untyped
@@ -69,38 +85,49 @@ class SiteFilesPlugin(BasePlugin[SiteFilesConfig]):  # type: ignore[no-untyped-c
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         """Replace whatever ``docs/`` holds under the generated names with fresh files."""
+        generated = self._generated(config)
+        for src_uri, content in generated.items():
+            existing = files.get_file_from_path(src_uri)
+            if existing is not None:
+                files.remove(existing)
+            files.append(File.generated(config, src_uri, content=content))
+        prefix = f"{self.config.downloads}/"
+        for file in [file for file in files if file.src_uri.startswith(prefix)]:
+            if file.src_uri not in generated:
+                files.remove(file)  # a download left in docs/ by an older export
+        return files
+
+    def _generated(self, config: MkDocsConfig) -> dict[str, bytes]:
+        """The downloads and figures by their place in the site, made from the sources."""
         project = project_dir(config)
-        docs = Path(config.docs_dir)
+        bib = project / self.config.bibliography
+        data = project / self.config.figures_data
+        sources = [bib, data, *(project / source for source, _ in SITE_FILES)]
+        token = (self.config.style, config.docs_dir, *_sources_token(sources))
+        if _generated_memo and _generated_memo[0][0] == token:
+            return _generated_memo[0][1]
         with tempfile.TemporaryDirectory() as scratch:
             out = Path(scratch)
             try:
                 downloads = write_site_downloads(
-                    project / self.config.bibliography,
-                    docs,
-                    out / "downloads",
-                    style=self.config.style,
+                    bib, Path(config.docs_dir), out / "downloads", style=self.config.style,
                     root=project,
-                )
-                figures = write_figures(project / self.config.figures_data, out / "figures")
+                )  # fmt: skip
+                figures = write_figures(data, out / "figures")
             except BibliographyError as error:
                 raise PluginError(str(error)) from None
             except ValueError as error:  # a malformed data row, with its file and line
                 raise PluginError(str(error)) from None
             generated = {
-                f"{self.config.downloads}/{path.relative_to(out / 'downloads').as_posix()}": path
-                for path in downloads
+                f"{self.config.downloads}/{path.relative_to(out / 'downloads').as_posix()}": (
+                    path.read_bytes()
+                )
+                for path in sorted(downloads)
             }
-            generated |= {f"{self.config.figures}/{path.name}": path for path in figures}
-            for src_uri, path in sorted(generated.items()):
-                existing = files.get_file_from_path(src_uri)
-                if existing is not None:
-                    files.remove(existing)
-                files.append(File.generated(config, src_uri, content=path.read_bytes()))
-        stale = [file for file in files if file.src_uri.startswith(f"{self.config.downloads}/")]
-        for file in stale:
-            if file.src_uri not in generated:
-                files.remove(file)  # a download left in docs/ by an older export
-        return files
+            for path in figures:
+                generated[f"{self.config.figures}/{path.name}"] = path.read_bytes()
+        _generated_memo[:] = [(token, generated)]
+        return generated
 
     def on_serve(
         self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any
