@@ -297,3 +297,23 @@ def test_a_copied_project_builds_into_its_own_site_folder(
     assert "Second Clinic" in (out / "index.html").read_text(encoding="utf-8")
     after = original_site.stat().st_mtime_ns if original_site.exists() else None
     assert after == before
+
+
+def test_the_snapshot_leaves_out_only_docs_downloads(tmp_path: Path) -> None:
+    """A page folder or asset named ``downloads`` is published; the generated folder is not."""
+    root = tmp_path / "project"
+    for name in ("mkdocs.yml", "bib/references.bib", "data/effects.csv", "includes/a.md"):
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text("x", encoding="utf-8")
+    (root / "overrides").mkdir()
+    kept = ("practice/downloads/handout.txt", "assets/downloads", "index.md")
+    for name in (*kept, "downloads/references.bib"):
+        (root / "docs" / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / "docs" / name).write_text("x", encoding="utf-8")
+    project = release.snapshot(root, tmp_path / "work")
+    copied = sorted(
+        path.relative_to(project / "docs").as_posix()
+        for path in (project / "docs").rglob("*")
+        if path.is_file()
+    )
+    assert copied == sorted(kept)
