@@ -29,7 +29,9 @@ cleanup() {
     if [[ -n "$server" ]] && kill -0 "$server" 2>/dev/null; then
         kill -TERM -- "-$server" 2>/dev/null || true
     fi
-    rm -rf "$work"
+    # Removing the clone's thousands of files can take longer than the check itself on
+    # a busy disk; it goes on in the background while the next stage runs.
+    nohup rm -rf "$work" >/dev/null 2>&1 &
 }
 trap cleanup EXIT
 
