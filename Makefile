@@ -77,11 +77,11 @@ build-zensical: install ## Build the same site with Zensical into site-zensical/
 	$(PY) -m alliance_site build --engine zensical
 
 .PHONY: dist
-dist: install ## Pack a checked, reproducible dist/mindful-alliance-DATE-COMMIT.zip for a web server
+dist: install ## Pack a checked, reproducible dist/mindful-alliance-VERSION-COMMIT.zip for a web server
 	$(PY) -m alliance_site dist
 
 .PHONY: dist-offline
-dist-offline: install ## Pack dist/mindful-alliance-DATE-COMMIT-offline.zip, to open from a file share
+dist-offline: install ## Pack dist/mindful-alliance-VERSION-COMMIT-offline.zip, to open from a file share
 	$(PY) -m alliance_site dist --offline
 
 .PHONY: overdue
@@ -89,8 +89,8 @@ overdue: install ## List the pages whose review is overdue (never fails; TODAY=Y
 	$(PY) -m alliance_site overdue $(if $(TODAY),--today $(TODAY))
 
 .PHONY: check-bib
-check-bib: install ## Validate the bibliography and every citation, without building
-	$(PY) -m alliance_site check
+check-bib: install ## Validate the bibliography and every citation (warnings pass; STRICT=1 fails on them)
+	$(PY) -m alliance_site check $(if $(STRICT),--strict)
 
 .PHONY: lint
 lint: install-test ## Lint and format check (ruff), spelling (codespell)
@@ -122,14 +122,14 @@ fresh-clone: ## Clone HEAD into a temporary folder; make install, build, serve (
 
 .PHONY: test-fast
 test-fast: install-test ## Quick checks: lint, types, deps, bibliography, unit tests (no browser)
-	$(MAKE) lint typecheck deps check-bib
+	$(MAKE) lint typecheck deps check-bib STRICT=1
 	$(PY) -m pytest -m "not browser and not build" -q
 
 .PHONY: test
 # The fresh clone goes first: every later check runs with the test lock installed, so only
 # this one sees what a newcomer's `make serve` (the build lock alone) sees.
 test: fresh-clone install-test system-deps ## Every check: a fresh clone's make serve/build/dist, lint, types, deps, bibliography, both engines, links, browser
-	$(MAKE) lint typecheck deps check-bib
+	$(MAKE) lint typecheck deps check-bib STRICT=1
 	$(PY) -m pytest -q
 
 .PHONY: screenshots

@@ -68,10 +68,18 @@ def write_bib(tmp_path: Path) -> Callable[[str], Path]:
 
 
 def run_engine(
-    engine: str, site_dir: Path, *, cwd: Path = ROOT, site_url: str | None = None
+    engine: str,
+    site_dir: Path,
+    *,
+    cwd: Path = ROOT,
+    site_url: str | None = None,
+    settings: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
-    """Build the site in ``cwd`` with MkDocs or Zensical into ``site_dir`` (strict)."""
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    """Build the site in ``cwd`` with MkDocs or Zensical into ``site_dir`` (strict).
+
+    ``settings``: environment variables that mkdocs.yml reads (for example SITE_CONTACT).
+    """
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **(settings or {})}
     if site_url:
         env["SITE_URL"] = site_url
     if engine == "mkdocs":

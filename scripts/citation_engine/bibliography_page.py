@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Final
 from markdown.util import AtomicString
 
 from citation_engine.coins import coins_html
+from citation_engine.download_names import download_stem
 from citation_engine.html_building import (
     SEARCH_EXCLUDE,
     EngineLinks,
@@ -229,7 +230,7 @@ def _actions(extension: CitationExtension, entry: StyledReference, links: Engine
         }
         parts.append(element_html("button", button, label) + " ")
     for suffix, label in ((".bib", "Download BibTeX"), (".ris", "Download RIS")):
-        name = f"{entry.key}{suffix}"
+        name = f"{download_stem(entry.key)}{suffix}"
         href = links.url(extension.link_to(f"{downloads}/entries/{name}"))
         link = {"href": href, "class": button_class, "download": name}
         parts.append(element_html("a", link, label) + " ")

@@ -88,7 +88,9 @@ _CITEPROC_FIXES: Final = (
 )
 # Applied to every style: no full stop after a title's own "?" or "!".
 _QUESTION_STOP_RE: Final = re.compile(r"([?!])(\ue001?)\.")
-_REPEATED_EDITORS_RE: Final = re.compile(r" \([^()]*, [Ee]ds?\.\)")
+# The repeated editors stand alone, "(A. Doe, Ed.)", or share the parentheses with what
+# follows them, "(A. Doe, Eds.; 3rd ed.)", which keeps the rest: "(3rd ed.)".
+_REPEATED_EDITORS_RE: Final = re.compile(r" \([^();]*, [Ee]ds?\.(?:\)|; )")
 
 
 class _MarkerFormatter:
@@ -365,7 +367,14 @@ def _format(items: list[dict[str, Any]], path: Path, *, without_numbers: bool) -
         bibliography.register(Citation([CitationItem(item["id"])]))
     # No bibliography.sort(): citeproc-py sorts formatted strings ("&" before letters), and
     # the items already stand in APA order (citation_labels.sort_items).
-    return [_apply_general_fixes(str(entry)) for entry in bibliography.bibliography()]
+    texts = [_apply_general_fixes(str(entry)) for entry in bibliography.bibliography()]
+    if len(texts) != len(items) and len(items) > 1:
+        # citeproc-py leaves out an entry that prints nothing (a biblatex @set in Vancouver):
+        # format one by one, so every text stays with its own entry.
+        return [
+            next(iter(_format([item], path, without_numbers=without_numbers)), "") for item in items
+        ]
+    return texts
 
 
 def _apply_general_fixes(marked: str) -> str:
@@ -377,7 +386,9 @@ def _apply_fixes(marked: str, *, editors_as_authors: bool) -> str:
     for pattern, replacement in _CITEPROC_FIXES:
         text = pattern.sub(replacement, text)
     if editors_as_authors:
-        text = _REPEATED_EDITORS_RE.sub("", text, count=1)
+        text = _REPEATED_EDITORS_RE.sub(
+            lambda m: "" if m.group(0).endswith(")") else " (", text, count=1
+        )
     return text
 
 
