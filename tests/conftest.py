@@ -137,8 +137,24 @@ def copy_project(destination: Path) -> Path:
 @pytest.fixture(scope="session")
 def zensical_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real site built once by Zensical, strict, in a copy of the project."""
-    work = copy_project(tmp_path_factory.mktemp("zensical") / "project")
+    work = write_generated_files(copy_project(tmp_path_factory.mktemp("zensical") / "project"))
     return _build_or_fail("zensical", work.parent / "site", cwd=work)
+
+
+def write_generated_files(project: Path) -> Path:
+    """Write the downloads and figures into ``docs/`` of a copy, as Zensical needs them.
+
+    Zensical runs no MkDocs plugin, so they are written first, as the README says and
+    `alliance_site build --engine zensical` does; MkDocs builds make their own.
+    """
+    for command in ("export", "figures"):
+        subprocess.run(
+            [sys.executable, "-m", "alliance_site", command],
+            cwd=project,
+            check=True,
+            capture_output=True,
+        )
+    return project
 
 
 def built_pages(site: Path) -> set[str]:

@@ -141,7 +141,7 @@ def test_a_bad_bibliography_stops_the_build_without_a_traceback(
 
 
 @pytest.mark.parametrize("case", ["not_utf8", "missing"])
-def test_the_export_that_make_build_and_serve_run_first_stops_with_the_message(
+def test_the_export_that_zensical_builds_run_first_stops_with_the_message(
     case: str, tmp_path: Path
 ) -> None:
     bib, message = BAD_BIBLIOGRAPHIES[case]
@@ -204,7 +204,7 @@ def test_an_incomplete_record_and_an_identical_copy_build(engine: str, tmp_path:
     page = "Cites [@doe2020alliance] and [@roe2019set].\n"
     project = _project(tmp_path, bib.encode(), page)
     export = ["-m", "alliance_site", "export", "--bib", "bib/test.bib"]
-    assert _run(export, project).returncode == 0  # as `make build` does first
+    assert _run(export, project).returncode == 0  # as the Zensical wrapper does first
     result = _run(["-m", engine, "build", "--strict"], project)
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -218,7 +218,7 @@ def test_keys_of_other_tools_build(engine: str, tmp_path: Path) -> None:
     page = "".join(f"Cites [@{key}].\n\n" for key in OTHER_TOOLS_KEYS)
     project = _project(tmp_path, entries.encode("utf-8"), page)
     export = ["-m", "alliance_site", "export", "--bib", "bib/test.bib"]
-    assert _run(export, project).returncode == 0  # as `make build` does first
+    assert _run(export, project).returncode == 0  # as the Zensical wrapper does first
     result = _run(["-m", engine, "build", "--strict"], project)
     assert result.returncode == 0, result.stdout + result.stderr
     page_html = (project / "site" / "index.html").read_text(encoding="utf-8")
