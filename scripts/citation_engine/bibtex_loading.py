@@ -7,8 +7,8 @@ bytes are UTF-8, refuses control and bidirectional-override characters, resolves
 with the file and the 1-based line; nothing here raises for bad input. Rules about what a
 complete entry needs live in ``reference_checks``, not here.
 
-Name splitting is bibtexparser's (the only use of that library here): it follows BibTeX's
-"First von Last, Jr" rules.
+Names are split by ``bibtex_names`` (BibTeX's "First von Last, Jr" rules, read as Pandoc
+reads them).
 """
 
 from __future__ import annotations
@@ -18,12 +18,8 @@ import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
-from bibtexparser.middlewares.names import (
-    parse_single_name_into_parts,
-    split_multiple_persons_names,
-)
-
 from citation_engine.biblatex_fields import apply_biblatex_fields
+from citation_engine.bibtex_names import parse_people
 from citation_engine.bibtex_syntax import RawEntry, parse_bibtex
 from citation_engine.bibtex_writing import NAME_FIELDS, VERBATIM_FIELDS, format_entry
 from citation_engine.errors import Problem, SourceLocation
@@ -234,7 +230,7 @@ def _to_reference(
     people: dict[str, tuple[Person, ...]] = {}
     for name_field in NAME_FIELDS:
         try:
-            people[name_field] = _parse_people(bibtex_fields.get(name_field, ""))
+            people[name_field] = parse_people(bibtex_fields.get(name_field, ""))
         except ValueError as error:
             line = field_lines.get(name_field) or location.line
             message = f"{where}: bad {name_field}: {error}"
@@ -262,35 +258,3 @@ def _ends_in_lone_backslash(value: str) -> bool:
     stripped = value.rstrip()
     trailing = len(stripped) - len(stripped.rstrip("\\"))
     return trailing % 2 == 1
-
-
-def _parse_people(raw: str) -> tuple[Person, ...]:
-    if not raw.strip():
-        return ()
-    people = []
-    for name in split_multiple_persons_names(raw):
-        stripped = name.strip()
-        if _is_braced_whole(stripped):
-            people.append(Person(family="", literal=latex_to_text(stripped[1:-1])))
-            continue
-        parts = parse_single_name_into_parts(stripped, strict=True)
-        people.append(
-            Person(
-                family=latex_to_text(" ".join([*parts.von, *parts.last])),
-                given=latex_to_text(" ".join(parts.first)),
-                suffix=latex_to_text(" ".join(parts.jr)),
-            )
-        )
-    return tuple(people)
-
-
-def _is_braced_whole(name: str) -> bool:
-    """True for ``{World Health Organization}``: one corporate name, never split."""
-    if not (name.startswith("{") and name.endswith("}")):
-        return False
-    depth = 0
-    for index, char in enumerate(name):
-        depth += {"{": 1, "}": -1}.get(char, 0)
-        if depth == 0 and index < len(name) - 1:
-            return False
-    return True

@@ -24,6 +24,8 @@ import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 
+from citation_engine.sentence_case import title_case
+
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping, Sequence
 
@@ -202,7 +204,8 @@ def assign_labels(items: Sequence[Mapping[str, Any]], options: CitationOptions) 
         names = _names(item)
         base = options.et_al_use_first if len(names) >= options.et_al_min else len(names)
         if not names:
-            names = [{"literal": str(item.get("title", ""))}]
+            # apa.csl title-cases a title in the author position (APA 7 §8.14).
+            names = [{"literal": title_case(str(item.get("title", "")))}]
             base = 1
         states[str(item["id"])] = _State(names, year_of(item), base)
     if options.add_givenname and options.givenname_rule.startswith("primary-name"):

@@ -1,7 +1,18 @@
 """Map our ``Reference`` records to CSL-JSON, the data model of every CSL processor.
 
-One mapping serves both the citation style (``reference_styles``) and the CSL-JSON download
-(``reference_exports``), so what readers import is exactly what the site formatted.
+One mapping serves the citation style (``reference_styles``), COinS and the CSL-JSON
+download (``reference_exports``), so what readers import is what the site formatted. The
+mapping reads BibTeX and biblatex fields as Pandoc 3.9's BibTeX reader does, so a file
+renders on the site as it renders with ``pandoc --citeproc``:
+
+- English titles are put in sentence case with braced words protected (``sentence_case``);
+  the export carries the protection as ``<span class="nocase">``, as CSL-JSON writes it;
+- biblatex's ``subtitle`` and ``titleaddon`` join the title (": " and ". "), ``origdate``
+  is the ``original-date``, ``translator``, ``issue``, ``eprint`` and
+  ``entrysubtype = {magazine}`` are read, and localisation keys ("resreport",
+  "newseries") become the words they stand for;
+- ``month`` (a macro, a number or an English month name) and ``day`` complete the year;
+- every publisher-like field is kept, joined by "; " in Pandoc's order.
 """
 
 from __future__ import annotations
@@ -10,7 +21,15 @@ import re
 from typing import TYPE_CHECKING, Any, Final
 
 from citation_engine.biblatex_fields import parse_date
+from citation_engine.bibtex_names import parse_people
 from citation_engine.entry_types import ENTRY_TYPES, THESIS_GENRES
+from citation_engine.latex_text import latex_to_marked_text
+from citation_engine.sentence_case import (
+    is_english,
+    nocase_markup,
+    sentence_case,
+    strip_marks,
+)
 
 if TYPE_CHECKING:
     from citation_engine.references import Person, Reference
@@ -20,11 +39,8 @@ CSL_TYPES: Final = {name: row.csl for name, row in ENTRY_TYPES.items()}
 
 # BibTeX field -> CSL variable, for fields that map one to one.
 _SIMPLE_FIELDS: Final = {
-    "title": "title",
     "volume": "volume",
     "edition": "edition",
-    "series": "collection-title",
-    "howpublished": "medium",
     "doi": "DOI",
     "url": "URL",
     "version": "version",
@@ -32,67 +48,207 @@ _SIMPLE_FIELDS: Final = {
     "annote": "annote",
     "chapter": "chapter-number",
 }
-_CONTAINER_FIELDS: Final = ("journal", "booktitle")
 _PLACE_FIELDS: Final = ("address", "location")
-# BibTeX's "number" is a report's own number (CSL "number"), a book's number in its series
-# ("collection-number"), and otherwise a journal issue ("issue"). Sending a report number as
-# "issue" printed "(Issue TR-42)".
+_BOOK_TITLE_FIELDS: Final = ("booktitle", "booksubtitle", "booktitleaddon")
+# BibTeX's "number" is a report's own number (CSL "number"), a book's or a proceedings
+# paper's number in its series ("collection-number"), and otherwise a journal issue
+# ("issue"), as Pandoc maps it. Sending a report number as "issue" printed "(Issue TR-42)".
 _NUMBER_VARIABLES: Final = {
     "techreport": "number",
     "report": "number",
     "book": "collection-number",
     "incollection": "collection-number",
     "inbook": "collection-number",
+    "inproceedings": "collection-number",
+    "conference": "collection-number",
+    "proceedings": "collection-number",
 }
-_PUBLISHER_FIELDS: Final = ("publisher", "institution", "school", "organization")
+# Every field naming who published the work, in the order Pandoc joins them with "; ".
+_PUBLISHER_FIELDS: Final = ("school", "institution", "organization", "howpublished", "publisher")
+# biblatex's localisation keys, as the en-US locale words Pandoc prints for them.
+_LOCALISATION_KEYS: Final = {
+    "resreport": "research report",
+    "techreport": "technical report",
+    "mathesis": "Master’s thesis",
+    "phdthesis": "Doctoral dissertation",
+    "candthesis": "Candidate thesis",
+    "newseries": "new series",
+    "oldseries": "old series",
+}
+# eprinttype -> the address the identifier resolves under (Pandoc's table).
+_EPRINT_URLS: Final = {
+    "arxiv": "https://arxiv.org/abs/",
+    "jstor": "https://www.jstor.org/stable/",
+    "pubmed": "https://www.ncbi.nlm.nih.gov/pubmed/",
+    "googlebooks": "https://books.google.com?id=",
+}
+_SUBTYPES: Final = {"magazine": "article-magazine", "newspaper": "article-newspaper"}
+_MONTHS: Final = {
+    name: number
+    for number, month in enumerate(
+        (
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ),
+        start=1,
+    )
+    for name in (month, month[:3])
+}
+# Pandoc gives @misc no CSL type, so apa.csl prints its year alone; as "document" (a type
+# APA dates to the day) it would print the month Pandoc leaves out.
+_YEAR_ONLY_TYPES: Final = frozenset({"misc"})
+_LAST_MONTH: Final = 12
+_LAST_DAY: Final = 31
 # Characters the formatter uses as markup; field text must never contain them.
 PRIVATE_USE_RE: Final = re.compile("[\ue000-\uf8ff]")
 
 
-def to_csl_json(reference: Reference) -> dict[str, Any]:
-    """Return the CSL-JSON item for one reference, with clean text in every variable."""
+def to_csl_json(reference: Reference, *, export: bool = False) -> dict[str, Any]:
+    """Return the CSL-JSON item for one reference, with clean text in every variable.
+
+    ``export`` gives the item readers download: protected words in ``nocase`` spans. Without
+    it, the item is the one the site formats: plain text, and given names as citeproc-py
+    initials them right (it makes "L.-. wei" of "Li-wei", where CSL processors print "L.").
+    """
+    finish = nocase_markup if export else strip_marks
+    english = is_english(reference.get("langid") or reference.get("hyphenation"))
     item: dict[str, Any] = {
         "id": reference.key,
-        "type": CSL_TYPES.get(reference.entry_type, "document"),
+        "type": _csl_type(reference),
     }
     for bibtex_name, csl_name in _SIMPLE_FIELDS.items():
         if value := reference.get(bibtex_name):
             item[csl_name] = _clean(value)
-    _set_first(item, "container-title", reference, _CONTAINER_FIELDS)
-    _set_first(item, "publisher", reference, _PUBLISHER_FIELDS)
-    _set_first(item, "publisher-place", reference, _PLACE_FIELDS)
-    if number := reference.get("number"):
-        item[_NUMBER_VARIABLES.get(reference.entry_type, "issue")] = _clean(number)
+    if not reference.get("url") and (url := _eprint_url(reference)):
+        item["URL"] = url
+    title = _title(reference, ("title", "subtitle", "titleaddon"), english=english)
+    if title:
+        item["title"] = finish(title)
+    if journal := reference.get("journal"):
+        subtitle = reference.get("journalsubtitle")
+        item["container-title"] = _clean(f"{journal}: {subtitle}" if subtitle else journal)
+    elif book := _title(reference, _BOOK_TITLE_FIELDS, english=english):
+        item["container-title"] = finish(book)
+    if series := _title(reference, ("series",), english=english):
+        item["collection-title"] = finish(series)
+    publishers = [_clean(value) for field in _PUBLISHER_FIELDS if (value := reference.get(field))]
+    if publishers:
+        item["publisher"] = "; ".join(publishers)
+    for field in _PLACE_FIELDS:
+        if value := reference.get(field):
+            item["publisher-place"] = _clean(value)
+            break
+    _set_number(item, reference)
     if pages := reference.get("pages"):
-        item["page"] = _clean(pages).replace("--", "–").replace("-", "–")
+        item["page"] = _clean(pages).replace("--", "\u2013").replace("-", "\u2013")
     if genre := reference.get("type") or THESIS_GENRES.get(reference.entry_type, ""):
-        item["genre"] = _clean(genre)
-    if reference.authors:
-        item["author"] = [_person(person) for person in reference.authors]
-    if reference.editors:
-        item["editor"] = [_person(person) for person in reference.editors]
-    item.update(_issued(reference.get("year"), reference.get("date")))
+        item["genre"] = _clean(_LOCALISATION_KEYS.get(genre.strip().lower(), genre))
+    name = _person if export else _person_for_formatting
+    for csl_name, people in (("author", reference.authors), ("editor", reference.editors)):
+        if people:
+            item[csl_name] = [name(person) for person in people]
+    if translators := _translators(reference):
+        item["translator"] = [name(person) for person in translators]
+    item.update(_issued(reference))
+    if (origdate := reference.get("origdate")) and (parts := parse_date(origdate)):
+        item["original-date"] = {"date-parts": [list(part) for part in parts]}
     return item
 
 
-def _set_first(
-    item: dict[str, Any], name: str, reference: Reference, fields: tuple[str, ...]
-) -> None:
+def _csl_type(reference: Reference) -> str:
+    csl_type = CSL_TYPES.get(reference.entry_type, "document")
+    if csl_type == "article-journal":
+        return _SUBTYPES.get(reference.get("entrysubtype").strip().lower(), csl_type)
+    return csl_type
+
+
+def _title(reference: Reference, fields: tuple[str, ...], *, english: bool) -> str:
+    """The marked title these fields make: main part, then ": " subtitle, ". " addon."""
+    parts = []
     for field in fields:
-        if value := reference.get(field):
-            item[name] = _clean(value)
-            return
+        raw = reference.bibtex_fields.get(field)
+        if raw is None or not (decoded := reference.get(field)):
+            continue
+        try:
+            marked = latex_to_marked_text(raw)
+        except ValueError:
+            marked = decoded  # the loader reported the field; print it as decoded
+        key = _LOCALISATION_KEYS.get(strip_marks(marked).strip().lower())
+        parts.append(key or marked)
+    if not parts:
+        return ""
+    text = parts[0]
+    for separator, part in zip((": ", ". "), parts[1:], strict=False):
+        text += separator + part
+    return sentence_case(text) if english else text
 
 
-def _issued(year: str, date: str) -> dict[str, Any]:
+def _set_number(item: dict[str, Any], reference: Reference) -> None:
+    number, issue = reference.get("number"), reference.get("issue")
+    variable = _NUMBER_VARIABLES.get(reference.entry_type, "issue")
+    if variable == "issue":
+        joined = ", ".join(value for value in (number, issue) if value)
+        if joined:
+            item["issue"] = _clean(joined)
+    elif number:
+        item[variable] = _clean(number)
+        if issue:
+            item["issue"] = _clean(issue)
+
+
+def _eprint_url(reference: Reference) -> str:
+    eprint = reference.get("eprint").strip()
+    prefix = _EPRINT_URLS.get(reference.get("eprinttype").strip().lower())
+    return f"{prefix}{eprint}" if eprint and prefix else ""
+
+
+def _translators(reference: Reference) -> tuple[Person, ...]:
+    try:
+        return parse_people(reference.bibtex_fields.get("translator", ""))
+    except ValueError:
+        return ()
+
+
+def _issued(reference: Reference) -> dict[str, Any]:
+    date, year = reference.get("date"), reference.get("year")
     if date and (parts := parse_date(date)):
         # biblatex's date, to the day where it gives one, as Pandoc reads it.
         return {"issued": {"date-parts": [list(part) for part in parts]}}
     if not year or year.lower() == "n.d.":
         return {}  # the style prints "n.d." for a work without a date
     if year.isdigit():
-        return {"issued": {"date-parts": [[int(year)]]}}
+        return {"issued": {"date-parts": [[int(year), *_month_day(reference)]]}}
     return {"issued": {"literal": year.lower()}}
+
+
+def month_number(value: str) -> int | None:
+    """The month a BibTeX ``month`` names: a macro's text, an abbreviation or a number."""
+    text = value.strip().lower().rstrip(".")
+    if text.isdigit():
+        return int(text) if 1 <= int(text) <= _LAST_MONTH else None
+    return _MONTHS.get(text)
+
+
+def _month_day(reference: Reference) -> list[int]:
+    if reference.entry_type in _YEAR_ONLY_TYPES:
+        return []
+    month = month_number(reference.get("month"))
+    if month is None:
+        return []
+    day = reference.get("day").strip()
+    if day.isdigit() and 1 <= int(day) <= _LAST_DAY:
+        return [month, int(day)]
+    return [month]
 
 
 def _person(person: Person) -> dict[str, str]:
@@ -104,6 +260,22 @@ def _person(person: Person) -> dict[str, str]:
     if person.suffix:
         name["suffix"] = _clean(person.suffix)
     return name
+
+
+def _person_for_formatting(person: Person) -> dict[str, str]:
+    name = _person(person)
+    if given := name.get("given"):
+        name["given"] = _drop_lower_hyphen_parts(given)
+    return name
+
+
+def _drop_lower_hyphen_parts(given: str) -> str:
+    words = []
+    for word in given.split(" "):
+        head, *rest = word.split("-")
+        kept = [part for part in rest if part[:1].isupper() or not part[:1].isalpha()]
+        words.append("-".join([head, *kept]))
+    return " ".join(words)
 
 
 def _clean(value: str) -> str:

@@ -85,10 +85,23 @@ _MARK_RE: Final = re.compile("([\ue000-\ue003])")
 _CITEPROC_FIXES: Final = (
     (re.compile(r"\((eds?)\.\)"), lambda m: f"({m.group(1).capitalize()}.)"),
     (re.compile(r" \(Publication\)"), lambda m: ""),
+    (re.compile(r", trans\.\)"), lambda m: ", Trans.)"),
 )
-# Applied to every style: no full stop after a title's own "?" or "!".
-_QUESTION_STOP_RE: Final = re.compile(r"([?!])(\ue001?)\.")
+# Applied to every style: no full stop after a title's own "?", "!" or "." (Pandoc's rule);
+# a space between a year and a month ("2020 Jan", where citeproc-py wrote "2020Jan").
+_QUESTION_STOP_RE: Final = re.compile(r"([?!.])(\ue001?)\.")
+_YEAR_MONTH_RE: Final = re.compile(r"\b(\d{4})(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\b")
+# The site style only (APA, en-US): a full stop or comma after a closing quote goes inside.
+_QUOTE_STOP_RE: Final = re.compile("\u201d([.,])")
+# "and others" in BibTeX: the last name of the list is "others" (``bibtex_names``), which
+# CSL processors print as "et al." after the names before it.
+_OTHERS_RE: Final = re.compile(r"(,?) & others\.")
 _REPEATED_EDITORS_RE: Final = re.compile(r" \([^()]*, [Ee]ds?\.\)")
+# A work without author or editor: the title moves to the author position (CSL's substitute
+# rule), and citeproc-py prints it a second time after the date.
+_REPEATED_TITLE_RE: Final = re.compile(
+    r"^(?P<head>(?P<title>.+?)\.?) (?P<date>\([^()]*\)\.) (?P=title)(?:\. | (?=\[))"
+)
 
 
 class _MarkerFormatter:
@@ -280,6 +293,8 @@ def format_entries(
     for index, (item, marked) in enumerate(zip(items, site_texts, strict=True)):
         reference = references[item["id"]]
         text = _apply_fixes(marked, editors_as_authors=editors_as_authors(reference))
+        if not reference.authors and not reference.editors:
+            text = _REPEATED_TITLE_RE.sub(r"\g<head> \g<date> ", text, count=1)
         copies = tuple(
             (copy_id, _to_runs(texts[index], reference.link))
             for (copy_id, _), texts in zip(copy_styles, copy_texts, strict=True)
@@ -357,10 +372,16 @@ def _start_method() -> str:
 
 def _format(items: list[dict[str, Any]], path: Path, *, without_numbers: bool) -> list[str]:
     """Format the items with citeproc-py, keeping the order given (the APA order)."""
+    style = _load_style(path, without_numbers=without_numbers)
+    if (page_range_format := style.root.get("page-range-format")) in _OWN_PAGE_RANGE_FORMATS:
+        items = [
+            {**item, "page": expand_page_ranges(item["page"], page_range_format)}
+            if "page" in item
+            else item
+            for item in items
+        ]
     source = CiteProcJSON(items)
-    bibliography = CitationStylesBibliography(
-        _load_style(path, without_numbers=without_numbers), source, _MarkerFormatter
-    )
+    bibliography = CitationStylesBibliography(style, source, _MarkerFormatter)
     for item in items:
         bibliography.register(Citation([CitationItem(item["id"])]))
     # No bibliography.sort(): citeproc-py sorts formatted strings ("&" before letters), and
@@ -369,11 +390,51 @@ def _format(items: list[dict[str, Any]], path: Path, *, without_numbers: bool) -
 
 
 def _apply_general_fixes(marked: str) -> str:
-    return _QUESTION_STOP_RE.sub(lambda m: f"{m.group(1)}{m.group(2)}", marked)
+    text = _QUESTION_STOP_RE.sub(lambda m: f"{m.group(1)}{m.group(2)}", marked)
+    text = _YEAR_MONTH_RE.sub(r"\1 \2", text)
+    return _OTHERS_RE.sub(_et_al, text, count=1)
+
+
+def _et_al(match: re.Match[str]) -> str:
+    # "Doe, J., & others." is one author and more ("Doe, J. et al."); with two or more
+    # names before it, the comma stays ("Doe, J., Roe, R., et al.").
+    before = match.string[: match.start()]
+    return " et al." if before.count(".,") == 0 else ", et al."
+
+
+def expand_page_ranges(pages: str, page_range_format: str) -> str:
+    """Page ranges as the style's ``page-range-format`` asks (CSL 1.0.2, Appendix V).
+
+    citeproc-py ignores ``expanded``, which writes "826-32" as "826-832" (with an en dash);
+    ``minimal`` writes "321-328" as "321-8", ``minimal-two`` keeps two digits at least.
+    """
+    if page_range_format not in _PAGE_RANGE_FORMATS:
+        return pages
+    return _PAGE_RANGE_RE.sub(lambda m: _page_range(m, page_range_format), pages)
+
+
+# citeproc-py applies "minimal" itself; applying it twice would cut "100-110" to "100-".
+_OWN_PAGE_RANGE_FORMATS: Final = frozenset({"expanded"})
+_PAGE_RANGE_FORMATS: Final = frozenset({"expanded", "minimal", "minimal-two"})
+_PAGE_RANGE_RE: Final = re.compile(r"\b(\d+)\s*[\u2013-]+\s*(\d+)\b")
+_MINIMAL_TWO: Final = 2
+
+
+def _page_range(match: re.Match[str], page_range_format: str) -> str:
+    first, last = match.group(1), match.group(2)
+    if len(last) < len(first) and int(first[: len(first) - len(last)] + last) > int(first):
+        last = first[: len(first) - len(last)] + last
+    if page_range_format != "expanded" and len(first) == len(last) and int(last) > int(first):
+        keep = 1 if page_range_format == "minimal" else min(_MINIMAL_TWO, len(last))
+        common = 0
+        while common < len(last) - keep and first[common] == last[common]:
+            common += 1
+        last = last[common:]
+    return f"{first}\u2013{last}"
 
 
 def _apply_fixes(marked: str, *, editors_as_authors: bool) -> str:
-    text = marked
+    text = _QUOTE_STOP_RE.sub(lambda m: f"{m.group(1)}\u201d", marked)
     for pattern, replacement in _CITEPROC_FIXES:
         text = pattern.sub(replacement, text)
     if editors_as_authors:
