@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any, Final
 
-from citation_engine.biblatex_fields import parse_date
+from citation_engine.biblatex_fields import is_circa, month_number, parse_date
 from citation_engine.bibtex_names import parse_people
 from citation_engine.entry_types import ENTRY_TYPES, THESIS_GENRES
 from citation_engine.latex_text import latex_to_marked_text
@@ -83,31 +83,9 @@ _EPRINT_URLS: Final = {
     "googlebooks": "https://books.google.com?id=",
 }
 _SUBTYPES: Final = {"magazine": "article-magazine", "newspaper": "article-newspaper"}
-_MONTHS: Final = {
-    name: number
-    for number, month in enumerate(
-        (
-            "january",
-            "february",
-            "march",
-            "april",
-            "may",
-            "june",
-            "july",
-            "august",
-            "september",
-            "october",
-            "november",
-            "december",
-        ),
-        start=1,
-    )
-    for name in (month, month[:3])
-}
 # Pandoc gives @misc no CSL type, so apa.csl prints its year alone; as "document" (a type
 # APA dates to the day) it would print the month Pandoc leaves out.
 _YEAR_ONLY_TYPES: Final = frozenset({"misc"})
-_LAST_MONTH: Final = 12
 _LAST_DAY: Final = 31
 # Characters the formatter uses as markup; field text must never contain them.
 PRIVATE_USE_RE: Final = re.compile("[\ue000-\uf8ff]")
@@ -160,8 +138,8 @@ def to_csl_json(reference: Reference, *, export: bool = False) -> dict[str, Any]
     if translators := _translators(reference):
         item["translator"] = [name(person) for person in translators]
     item.update(_issued(reference))
-    if (origdate := reference.get("origdate")) and (parts := parse_date(origdate)):
-        item["original-date"] = {"date-parts": [list(part) for part in parts]}
+    if (origdate := reference.bibtex_fields.get("origdate")) and (original := _date(origdate)):
+        item["original-date"] = original
     return item
 
 
@@ -197,9 +175,10 @@ def _set_number(item: dict[str, Any], reference: Reference) -> None:
     number, issue = reference.get("number"), reference.get("issue")
     variable = _NUMBER_VARIABLES.get(reference.entry_type, "issue")
     if variable == "issue":
-        joined = ", ".join(value for value in (number, issue) if value)
-        if joined:
-            item["issue"] = _clean(joined)
+        # biblatex's issue ("Spring") follows the number ("2, Spring"); Pandoc reads it only
+        # beside a number, and so does the site.
+        if number:
+            item["issue"] = _clean(f"{number}, {issue}" if issue else number)
     elif number:
         item[variable] = _clean(number)
         if issue:
@@ -219,24 +198,27 @@ def _translators(reference: Reference) -> tuple[Person, ...]:
         return ()
 
 
+def _date(value: str) -> dict[str, Any]:
+    parts = parse_date(value)
+    if parts is None:
+        return {}
+    date: dict[str, Any] = {"date-parts": [list(part) for part in parts]}
+    if is_circa(value):
+        date["circa"] = True
+    return date
+
+
 def _issued(reference: Reference) -> dict[str, Any]:
-    date, year = reference.get("date"), reference.get("year")
-    if date and (parts := parse_date(date)):
+    # The date as written: decoding reads biblatex's "~" (circa) as a space.
+    date, year = reference.bibtex_fields.get("date", ""), reference.get("year")
+    if date and (issued := _date(date)):
         # biblatex's date, to the day where it gives one, as Pandoc reads it.
-        return {"issued": {"date-parts": [list(part) for part in parts]}}
+        return {"issued": issued}
     if not year or year.lower() == "n.d.":
         return {}  # the style prints "n.d." for a work without a date
     if year.isdigit():
         return {"issued": {"date-parts": [[int(year), *_month_day(reference)]]}}
     return {"issued": {"literal": year.lower()}}
-
-
-def month_number(value: str) -> int | None:
-    """The month a BibTeX ``month`` names: a macro's text, an abbreviation or a number."""
-    text = value.strip().lower().rstrip(".")
-    if text.isdigit():
-        return int(text) if 1 <= int(text) <= _LAST_MONTH else None
-    return _MONTHS.get(text)
 
 
 def _month_day(reference: Reference) -> list[int]:

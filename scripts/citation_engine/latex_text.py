@@ -24,6 +24,7 @@ from typing import Final
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 from pylatexenc.latexwalker import (
     LatexGroupNode,
+    LatexMacroNode,
     LatexMathNode,
     LatexWalker,
 )
@@ -181,13 +182,16 @@ def _decode(value: str) -> str:
 NOCASE_OPEN: Final = "\ue010"
 NOCASE_CLOSE: Final = "\ue011"
 _PRIVATE_USE_RE: Final = re.compile("[\ue000-\uf8ff]")
+# Commands whose text Pandoc keeps as written: code and small capitals.
+_PROTECTING_MACROS: Final = frozenset({"texttt", "textsc"})
 
 
 def latex_to_marked_text(value: str) -> str:
     r"""``latex_to_text``, with each top-level brace group's text between the NOCASE marks.
 
     A group is protected whatever it holds (``{ADHD}``, ``{\'E}cole``, ``{\em Words}``),
-    as Pandoc protects it; a command's argument (``\emph{Words}``) is not. Math is protected.
+    as Pandoc protects it; a command's argument (``\emph{Words}``) is not, except code and small
+    capitals (``\texttt``, ``\textsc``). Math is protected.
 
     Raises:
         LatexTextError: as ``latex_to_text``.
@@ -224,7 +228,9 @@ def _marked_decode(value: str) -> str:
     parts = []
     for node in _walk(value):
         text = str(decoder.nodelist_to_text([node]))
-        if isinstance(node, (LatexGroupNode, LatexMathNode)):
+        if isinstance(node, (LatexGroupNode, LatexMathNode)) or (
+            isinstance(node, LatexMacroNode) and node.macroname in _PROTECTING_MACROS
+        ):
             text = NOCASE_OPEN + text + NOCASE_CLOSE
         parts.append(text)
     return _collapse("".join(parts).replace(NOCASE_OPEN + NOCASE_CLOSE, ""))
