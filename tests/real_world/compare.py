@@ -46,6 +46,7 @@ BASELINE: Final = Path(__file__).with_name("baseline.toml")
 # Pandoc's citation key without braces: a letter, digit or "_", then such characters, with
 # internal punctuation from this set only when a key character follows (Pandoc's manual).
 _PLAIN_KEY_RE: Final = re.compile(r"[\w](?:\w|[:.#$%&\-+?<>~/](?=\w))*")
+_NAMED_KEY_RE: Final = re.compile(r"\b(?:entry|key) '(?P<key>[^']*)'")
 # A group cites at most this many works: enough to show collapsing and disambiguation.
 _GROUP_SIZE: Final = 5
 
@@ -185,7 +186,13 @@ def render_pandoc(bib: Path, sources: list[str]) -> tuple[dict[str, str], list[s
 
 
 def _owner(problem: Problem, starts: list[tuple[int, str]]) -> str | None:
-    """The key of the entry whose lines hold the problem (the last one starting before it)."""
+    """The entry a problem is about: the key its message names, else the one holding its line.
+
+    The message comes first: a repeated key's problem stands on the repeat's line, and the
+    entry before it would otherwise take the blame.
+    """
+    if named := _NAMED_KEY_RE.search(problem.message):
+        return named["key"]
     owner = None
     for line, key in starts:
         if line > problem.location.line:
@@ -213,9 +220,11 @@ def engine_references(bib: Path, result: FileResult) -> dict[str, Any]:
 def _styled(references: dict[str, Any], cache: Path, result: FileResult) -> dict[str, Any]:
     """Format the accepted entries; an entry that crashes the formatter is set aside."""
     try:
-        return dict(references) if styled_with_cache(references, "apa", cache) else {}
+        styled_with_cache(references, "apa", cache)
     except Exception:  # noqa: BLE001 - a crash is a finding to record, never the end of the run
         pass
+    else:
+        return references
     kept = {}
     for key, reference in references.items():
         try:
