@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, Final
 from citation_engine.biblatex_fields import is_circa, month_number, parse_date
 from citation_engine.bibtex_names import parse_people
 from citation_engine.entry_types import ENTRY_TYPES, THESIS_GENRES
-from citation_engine.latex_text import latex_to_marked_text
+from citation_engine.latex_text import latex_to_marked_text, latex_to_text
 from citation_engine.sentence_case import (
     is_english,
     nocase_markup,
@@ -47,22 +47,36 @@ _SIMPLE_FIELDS: Final = {
     "isbn": "ISBN",
     "annote": "annote",
     "chapter": "chapter-number",
+    "volumes": "number-of-volumes",
 }
 _PLACE_FIELDS: Final = ("address", "location")
+_AND_RE: Final = re.compile(r"\s+and\s+")
 _BOOK_TITLE_FIELDS: Final = ("booktitle", "booksubtitle", "booktitleaddon")
-# BibTeX's "number" is a report's own number (CSL "number"), a book's or a proceedings
-# paper's number in its series ("collection-number"), and otherwise a journal issue
-# ("issue"), as Pandoc maps it. Sending a report number as "issue" printed "(Issue TR-42)".
-_NUMBER_VARIABLES: Final = {
-    "techreport": "number",
-    "report": "number",
-    "book": "collection-number",
-    "incollection": "collection-number",
-    "inbook": "collection-number",
-    "inproceedings": "collection-number",
-    "conference": "collection-number",
-    "proceedings": "collection-number",
-}
+# BibTeX's "number" is a journal issue ("issue") in an article, a book's or a proceedings
+# paper's number in its series ("collection-number"), and otherwise the work's own number
+# (CSL "number": a report's, a dataset's), as Pandoc maps it. Sending a report number as
+# "issue" printed "(Issue TR-42)".
+_ISSUE_TYPES: Final = frozenset({"article", "periodical", "suppperiodical"})
+_SERIES_NUMBER_TYPES: Final = frozenset(
+    {
+        "book",
+        "mvbook",
+        "collection",
+        "mvcollection",
+        "inbook",
+        "incollection",
+        "bookinbook",
+        "suppbook",
+        "suppcollection",
+        "inproceedings",
+        "conference",
+        "proceedings",
+        "mvproceedings",
+        "reference",
+        "mvreference",
+        "inreference",
+    }
+)
 # Every field naming who published the work, in the order Pandoc joins them with "; ".
 _PUBLISHER_FIELDS: Final = ("school", "institution", "organization", "howpublished", "publisher")
 # biblatex's localisation keys, as the en-US locale words Pandoc prints for them.
@@ -119,12 +133,14 @@ def to_csl_json(reference: Reference, *, export: bool = False) -> dict[str, Any]
         item["container-title"] = finish(book)
     if series := _title(reference, ("series",), english=english):
         item["collection-title"] = finish(series)
-    publishers = [_clean(value) for field in _PUBLISHER_FIELDS if (value := reference.get(field))]
+    if original_title := _title(reference, ("origtitle",), english=english):
+        item["original-title"] = finish(original_title)
+    publishers = [name for field in _PUBLISHER_FIELDS for name in _list_field(reference, field)]
     if publishers:
         item["publisher"] = "; ".join(publishers)
     for field in _PLACE_FIELDS:
-        if value := reference.get(field):
-            item["publisher-place"] = _clean(value)
+        if places := _list_field(reference, field):
+            item["publisher-place"] = "; ".join(places)
             break
     _set_number(item, reference)
     if pages := reference.get("pages"):
@@ -152,8 +168,8 @@ def _csl_type(reference: Reference) -> str:
 
 def _title(reference: Reference, fields: tuple[str, ...], *, english: bool) -> str:
     """The marked title these fields make: main part, then ": " subtitle, ". " addon."""
-    parts = []
-    for field in fields:
+    text = ""
+    for field, separator in zip(fields, ("", ": ", ". "), strict=False):
         raw = reference.bibtex_fields.get(field)
         if raw is None or not (decoded := reference.get(field)):
             continue
@@ -162,18 +178,57 @@ def _title(reference: Reference, fields: tuple[str, ...], *, english: bool) -> s
         except ValueError:
             marked = decoded  # the loader reported the field; print it as decoded
         key = _LOCALISATION_KEYS.get(strip_marks(marked).strip().lower())
-        parts.append(key or marked)
-    if not parts:
-        return ""
-    text = parts[0]
-    for separator, part in zip((": ", ". "), parts[1:], strict=False):
-        text += separator + part
-    return sentence_case(text) if english else text
+        text += (separator if text else "") + (key or marked)
+    return sentence_case(text) if english and text else text
+
+
+def _list_field(reference: Reference, field: str) -> list[str]:
+    """A biblatex list field (publisher, location, institution): its items, split at "and".
+
+    biblatex and Pandoc read "John Wiley and Sons" as two publishers; a name that holds
+    "and" is written in braces, "{John Wiley and Sons}".
+    """
+    decoded = reference.get(field)
+    if not decoded:
+        return []
+    raw = reference.bibtex_fields.get(field, "")
+    cuts = [match.span() for match in _AND_RE.finditer(_unbraced(raw))]
+    if not cuts:
+        return [_clean(decoded)]
+    starts = [0, *(end for _, end in cuts)]
+    ends = [*(start for start, _ in cuts), len(raw)]
+    pieces = [raw[start:end] for start, end in zip(starts, ends, strict=True)]
+    names = []
+    for piece in pieces:
+        try:
+            names.append(_clean(latex_to_text(piece)))
+        except ValueError:
+            return [_clean(decoded)]
+    return [name for name in names if name]
+
+
+def _unbraced(raw: str) -> str:
+    """The text outside braces (what BibTeX splits a list at), the rest blanked."""
+    out = []
+    depth = 0
+    for char in raw:
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth = max(depth - 1, 0)
+        out.append(char if depth == 0 and char not in "{}" else "_")
+    return "".join(out)
 
 
 def _set_number(item: dict[str, Any], reference: Reference) -> None:
     number, issue = reference.get("number"), reference.get("issue")
-    variable = _NUMBER_VARIABLES.get(reference.entry_type, "issue")
+    variable = (
+        "issue"
+        if reference.entry_type in _ISSUE_TYPES
+        else "collection-number"
+        if reference.entry_type in _SERIES_NUMBER_TYPES
+        else "number"
+    )
     if variable == "issue":
         # biblatex's issue ("Spring") follows the number ("2, Spring"); Pandoc reads it only
         # beside a number, and so does the site.

@@ -77,7 +77,8 @@ _BOLD_OPEN, _BOLD_CLOSE = "\ue002", "\ue003"
 _MARK_RE: Final = re.compile("([\ue000-\ue003])")
 
 # Known gaps in citeproc-py 0.11 with apa.csl, corrected in this one place (and tested):
-# - it lower-cases the editor label: "(eds.)" where APA writes "(Eds.)";
+# - it lower-cases the editor and translator labels: "(eds.)" and "(J. Roe, ed. & trans.)"
+#   where APA writes "(Eds.)" and "(J. Roe, Ed. & Trans.)";
 # - it prints an empty thesis number as "(Publication)";
 # - it keeps a full stop after a title that ends in "?" or "!" ("Itself?.");
 # - for an edited book it repeats the editors after the title, although they already
@@ -85,7 +86,7 @@ _MARK_RE: Final = re.compile("([\ue000-\ue003])")
 _CITEPROC_FIXES: Final = (
     (re.compile(r"\((eds?)\.\)"), lambda m: f"({m.group(1).capitalize()}.)"),
     (re.compile(r" \(Publication\)"), lambda m: ""),
-    (re.compile(r", trans\.\)"), lambda m: ", Trans.)"),
+    (re.compile(r"(, |& )(eds?|trans)\.(?=[;)]| &)"), lambda m: f"{m[1]}{m[2].capitalize()}."),
 )
 # Applied to every style: no full stop after a title's own "?", "!" or "." (Pandoc's rule);
 # a space between a year and a month ("2020 Jan", where citeproc-py wrote "2020Jan").
@@ -451,10 +452,12 @@ def typographic_quotes(text: str, before: str = " ") -> str:
     """
     out = []
     previous = before
-    for char in text:
+    for index, char in enumerate(text):
         opening = previous.isspace() or previous in "([{\u2014\u2013-/" or not previous
         if char == "'":
-            char = "\u2018" if opening else "\u2019"
+            # An apostrophe before a digit stands for the century ("POPL '79").
+            following = text[index + 1 : index + 2]
+            char = "\u2018" if opening and not following.isdigit() else "\u2019"
         elif char == '"':
             char = "\u201c" if opening else "\u201d"
         out.append(char)
