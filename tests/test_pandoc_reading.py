@@ -283,3 +283,20 @@ def test_a_title_ending_in_a_full_stop_gets_no_second(write_bib: Callable[[str],
     )
     assert site_entries(_load(bib))["k"] == "Doe, J. (2000). It ends here. J."
     assert pandoc_entries(bib)["k"] == "Doe, J. (2000). It ends here. J."
+
+
+def test_a_misc_entry_is_dated_by_its_year_as_pandoc_dates_it(
+    write_bib: Callable[[str], Path],
+) -> None:
+    bib = write_bib(
+        "@misc{k,\n  author = {Doe, Jane},\n  title = {A Note},\n  date = {2018-09-15},\n}\n"
+        "@misc{m,\n  author = {Roe, Jim},\n  title = {A Memo},\n  year = 2018,\n  month = sep,\n}\n"
+    )
+    assert (
+        site_entries(_load(bib))
+        == pandoc_entries(bib)
+        == {
+            "k": "Doe, J. (2018). A note.",
+            "m": "Roe, J. (2018). A memo.",
+        }
+    )

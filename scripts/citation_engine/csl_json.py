@@ -98,7 +98,7 @@ _EPRINT_URLS: Final = {
 }
 _SUBTYPES: Final = {"magazine": "article-magazine", "newspaper": "article-newspaper"}
 # Pandoc gives @misc no CSL type, so apa.csl prints its year alone; as "document" (a type
-# APA dates to the day) it would print the month Pandoc leaves out.
+# APA dates to the day) it would print the month and day Pandoc leaves out.
 _YEAR_ONLY_TYPES: Final = frozenset({"misc"})
 _LAST_DAY: Final = 31
 # Characters the formatter uses as markup; field text must never contain them.
@@ -268,6 +268,8 @@ def _issued(reference: Reference) -> dict[str, Any]:
     date, year = reference.bibtex_fields.get("date", ""), reference.get("year")
     if date and (issued := _date(date)):
         # biblatex's date, to the day where it gives one, as Pandoc reads it.
+        if reference.entry_type in _YEAR_ONLY_TYPES:
+            issued["date-parts"] = [part[:1] for part in issued["date-parts"]]
         return {"issued": issued}
     if not year or year.lower() == "n.d.":
         return {}  # the style prints "n.d." for a work without a date
