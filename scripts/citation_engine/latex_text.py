@@ -173,8 +173,26 @@ def _check_math(value: str, dollars: list[int]) -> None:
 
 @lru_cache(maxsize=65536)
 def _decode(value: str) -> str:
-    decoded: str = _decoder().nodelist_to_text(_walk(value))
-    return " ".join(decoded.replace("\xa0", " ").split())
+    return _collapse("".join(text for text, _ in _node_texts(value)))
+
+
+def _node_texts(value: str) -> list[tuple[str, bool]]:
+    """Each top-level node's text, and whether it is protected from case changes.
+
+    In math, "_" and "^" only raise or lower what follows ("H$_2$O"): the text keeps the
+    characters, as Pandoc's plain text does ("H2O").
+    """
+    decoder = _decoder()
+    texts = []
+    for node in _walk(value):
+        text = str(decoder.nodelist_to_text([node]))
+        if isinstance(node, LatexMathNode):
+            text = text.replace("_", "").replace("^", "")
+        protected = isinstance(node, (LatexGroupNode, LatexMathNode)) or (
+            isinstance(node, LatexMacroNode) and node.macroname in _PROTECTING_MACROS
+        )
+        texts.append((text, protected))
+    return texts
 
 
 # Around text a brace group protects from case changes (BibTeX's rule, which Pandoc and
@@ -224,15 +242,10 @@ def _mark_braces(value: str) -> str:
 
 @lru_cache(maxsize=8192)
 def _marked_decode(value: str) -> str:
-    decoder = _decoder()
-    parts = []
-    for node in _walk(value):
-        text = str(decoder.nodelist_to_text([node]))
-        if isinstance(node, (LatexGroupNode, LatexMathNode)) or (
-            isinstance(node, LatexMacroNode) and node.macroname in _PROTECTING_MACROS
-        ):
-            text = NOCASE_OPEN + text + NOCASE_CLOSE
-        parts.append(text)
+    parts = [
+        NOCASE_OPEN + text + NOCASE_CLOSE if protected else text
+        for text, protected in _node_texts(value)
+    ]
     return _collapse("".join(parts).replace(NOCASE_OPEN + NOCASE_CLOSE, ""))
 
 

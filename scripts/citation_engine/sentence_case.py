@@ -58,19 +58,26 @@ def sentence_case(marked: str) -> str:
     mode = _CAPITALISE
     protected = 0
     last = ""
+    # A bracket or comma right after a protected group ("{L.})") leaves the group's last
+    # character in charge, as Pandoc reads the group as one piece: "{L.}) in" gives "In".
+    after_group = False
     for token in _TOKEN_RE.findall(marked):
         if token == NOCASE_OPEN:
             protected += 1
         elif token == NOCASE_CLOSE:
             protected = max(protected - 1, 0)
+            after_group = not protected
         elif token.isspace():
             mode = _AFTER.get(last, _LOWER) if last else mode
+            after_group = False
         elif token[0].isalnum() or token[0] == "_":
             if not protected and not token[0].isdigit():
                 token = _recase(token, mode)
             mode = _LOWER
+            after_group = False
         out.append(token)
-        if not token.isspace() and token not in (NOCASE_OPEN, NOCASE_CLOSE):
+        skipped = after_group and token[-1] not in _AFTER
+        if not token.isspace() and token not in (NOCASE_OPEN, NOCASE_CLOSE) and not skipped:
             last = token[-1]
     return "".join(out)
 
