@@ -300,3 +300,39 @@ def test_a_misc_entry_is_dated_by_its_year_as_pandoc_dates_it(
             "m": "Roe, J. (2018). A memo.",
         }
     )
+
+
+def test_and_others_is_et_al_in_the_list_and_in_the_text(
+    write_bib: Callable[[str], Path],
+) -> None:
+    bib = write_bib(
+        "@article{k,\n  author = {Doe, Jane and others},\n  title = {T},\n  journal = {J},\n"
+        "  year = 2000,\n}\n"
+    )
+    styled = style_references(_load(bib), workers=1)
+    assert normalise(styled["k"].text) == pandoc_entries(bib)["k"] == "Doe, J. et al. (2000). T. J."
+    assert (styled["k"].label.author, styled["k"].label.narrative_author) == (
+        "Doe et al.",
+        "Doe et al.",
+    )
+    result = subprocess.run(
+        [
+            PANDOC,
+            "-f",
+            "markdown",
+            "-t",
+            "plain",
+            "--citeproc",
+            "--csl",
+            str(STYLE),
+            "--bibliography",
+            str(bib),
+            "-M",
+            "lang=en-US",
+        ],
+        input="[@k]\n",
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stdout.splitlines()[0] == "(Doe et al., 2000)"

@@ -203,6 +203,8 @@ def assign_labels(items: Sequence[Mapping[str, Any]], options: CitationOptions) 
     for item in items:
         names = _names(item)
         base = options.et_al_use_first if len(names) >= options.et_al_min else len(names)
+        if len(names) > 1 and names[-1] == {"literal": "others"}:
+            base = min(base, len(names) - 1)  # BibTeX's "and others": always "et al."
         if not names:
             # apa.csl title-cases a title in the author position (APA 7 §8.14).
             names = [{"literal": title_case(str(item.get("title", "")))}]
