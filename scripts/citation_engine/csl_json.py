@@ -88,6 +88,17 @@ _LOCALISATION_KEYS: Final = {
     "candthesis": "Candidate thesis",
     "newseries": "new series",
     "oldseries": "old series",
+    "patentde": "German patent",
+    "patenteu": "European patent",
+    "patentfr": "French patent",
+    "patentuk": "British patent",
+    "patentus": "U.S. patent",
+    "patreq": "patent request",
+    "patreqde": "German patent request",
+    "patreqeu": "European patent request",
+    "patreqfr": "French patent request",
+    "patrequk": "British patent request",
+    "patrequs": "U.S. patent request",
 }
 # eprinttype -> the address the identifier resolves under (Pandoc's table).
 _EPRINT_URLS: Final = {
