@@ -51,7 +51,14 @@ _SIMPLE_FIELDS: Final = {
 }
 _PLACE_FIELDS: Final = ("address", "location")
 _AND_RE: Final = re.compile(r"\s+and\s+")
+_TITLE_FIELDS: Final = ("title", "subtitle", "titleaddon")
 _BOOK_TITLE_FIELDS: Final = ("booktitle", "booksubtitle", "booktitleaddon")
+_MAIN_TITLE_FIELDS: Final = ("maintitle", "mainsubtitle", "maintitleaddon")
+# Types whose work sits in a book: a maintitle names the book's multi-volume work.
+_CONTAINED_TYPES: Final = frozenset(
+    {"inbook", "incollection", "inproceedings", "conference", "bookinbook", "suppbook"}
+    | {"suppcollection", "inreference"}
+)
 # BibTeX's "number" is a journal issue ("issue") in an article, a book's or a proceedings
 # paper's number in its series ("collection-number"), and otherwise the work's own number
 # (CSL "number": a report's, a dataset's), as Pandoc maps it. Sending a report number as
@@ -134,14 +141,27 @@ def to_csl_json(reference: Reference, *, export: bool = False) -> dict[str, Any]
             item[csl_name] = _clean(value)
     if not reference.get("url") and (url := _eprint_url(reference)):
         item["URL"] = url
-    title = _title(reference, ("title", "subtitle", "titleaddon"), english=english)
-    if title:
+    title = _title(reference, _TITLE_FIELDS, english=english)
+    main = _title(reference, _MAIN_TITLE_FIELDS, english=english)
+    contained = reference.entry_type in _CONTAINED_TYPES
+    if main and not contained:
+        # A volume of a multi-volume work: the work's title, then the volume's (Pandoc's map).
+        item["title"] = finish(main)
+        if title:
+            item["volume-title"] = finish(title)
+    elif title:
         item["title"] = finish(title)
     if journal := reference.get("journal"):
         subtitle = reference.get("journalsubtitle")
         item["container-title"] = _clean(f"{journal}: {subtitle}" if subtitle else journal)
     elif book := _title(reference, _BOOK_TITLE_FIELDS, english=english):
-        item["container-title"] = finish(book)
+        if main and contained:
+            item["container-title"] = finish(main)
+            item["volume-title"] = finish(book)
+        else:
+            item["container-title"] = finish(book)
+    elif main and contained:
+        item["container-title"] = finish(main)
     if series := _title(reference, ("series",), english=english):
         item["collection-title"] = finish(series)
     if original_title := _title(reference, ("origtitle",), english=english):
@@ -162,8 +182,9 @@ def to_csl_json(reference: Reference, *, export: bool = False) -> dict[str, Any]
     for csl_name, people in (("author", reference.authors), ("editor", reference.editors)):
         if people:
             item[csl_name] = [name(person) for person in people]
-    if translators := _translators(reference):
-        item["translator"] = [name(person) for person in translators]
+    for bibtex_name, csl_name in (("translator", "translator"), ("bookauthor", "container-author")):
+        if people := _people(reference, bibtex_name):
+            item[csl_name] = [name(person) for person in people]
     item.update(_issued(reference))
     if (origdate := reference.bibtex_fields.get("origdate")) and (original := _date(origdate)):
         item["original-date"] = original
@@ -257,11 +278,11 @@ def _eprint_url(reference: Reference) -> str:
     return f"{prefix}{eprint}" if eprint and prefix else ""
 
 
-def _translators(reference: Reference) -> tuple[Person, ...]:
+def _people(reference: Reference, field: str) -> tuple[Person, ...]:
     try:
-        return parse_people(reference.bibtex_fields.get("translator", ""))
+        return parse_people(reference.bibtex_fields.get(field, ""))
     except ValueError:
-        return ()
+        return ()  # a name field the loader could not split prints no names
 
 
 def _date(value: str) -> dict[str, Any]:

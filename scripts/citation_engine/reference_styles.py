@@ -12,6 +12,7 @@ import multiprocessing
 import os
 import re
 import threading
+import warnings
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
@@ -381,7 +382,10 @@ def _format(items: list[dict[str, Any]], path: Path, *, without_numbers: bool) -
             else item
             for item in items
         ]
-    source = CiteProcJSON(items)
+    with warnings.catch_warnings():
+        # citeproc-py renders volume-title (CSL 1.0.2) yet warns that it does not know it.
+        warnings.filterwarnings("ignore", "The following arguments", UserWarning)
+        source = CiteProcJSON(items)
     bibliography = CitationStylesBibliography(style, source, _MarkerFormatter)
     for item in items:
         bibliography.register(Citation([CitationItem(item["id"])]))
