@@ -132,6 +132,9 @@ TITLES = (
     "Number 1. Two And 1.5 Things",
     "The Title:the subtitle And Other",
     "An \\href{https://example.org}{Linked Title} with \\textsf{R} and \\texttt{Code}",
+    "Fed to {A}tlantic Salmon {(Salmo} salar {L.}) in Seawater",
+    "Lice on {A}tlantic Salmon ({S}almo salar {L}.) Farms in {N}orway",
+    "The Effects of {ADHD}: A Study, {USA}, and {T}he Rest",
 )
 
 

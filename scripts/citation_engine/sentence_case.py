@@ -61,12 +61,13 @@ def sentence_case(marked: str) -> str:
     # A bracket or comma right after a protected group ("{L.})") leaves the group's last
     # character in charge, as Pandoc reads the group as one piece: "{L.}) in" gives "In".
     after_group = False
+    run = ""  # the punctuation since the group closed
     for token in _TOKEN_RE.findall(marked):
         if token == NOCASE_OPEN:
             protected += 1
         elif token == NOCASE_CLOSE:
             protected = max(protected - 1, 0)
-            after_group = not protected
+            after_group, run = not protected, ""
         elif token.isspace():
             mode = _AFTER.get(last, _LOWER) if last else mode
             after_group = False
@@ -76,8 +77,10 @@ def sentence_case(marked: str) -> str:
             mode = _LOWER
             after_group = False
         out.append(token)
-        skipped = after_group and token[-1] not in _AFTER
-        if not token.isspace() and token not in (NOCASE_OPEN, NOCASE_CLOSE) and not skipped:
+        if token.isspace() or token in (NOCASE_OPEN, NOCASE_CLOSE):
+            continue
+        run = run + token if after_group else ""
+        if not after_group or any(char in _AFTER for char in run):
             last = token[-1]
     return "".join(out)
 
