@@ -135,6 +135,7 @@ TITLES = (
     "Fed to {A}tlantic Salmon {(Salmo} salar {L.}) in Seawater",
     "Lice on {A}tlantic Salmon ({S}almo salar {L}.) Farms in {N}orway",
     "The Effects of {ADHD}: A Study, {USA}, and {T}he Rest",
+    "Aristotle's \\mkbibquote{De Motu Animalium} and \\enquote{Other Words} Here",
 )
 
 

@@ -63,6 +63,7 @@ _KEEP_ARGUMENT: Final = (
     "textsc",
     "nolinkurl",
 )
+_QUOTING: Final = ("mkbibquote", "enquote", "textquote")
 _NAMES: Final = (("LaTeX", "LaTeX"), ("TeX", "TeX"), ("BibTeX", "BibTeX"))
 
 
@@ -75,6 +76,8 @@ def _decoder() -> LatexNodes2Text:
     context = get_default_latex_context_db()
     macros = [MacroTextSpec(name, simplify_repl="%s") for name in _KEEP_ARGUMENT]
     macros += [MacroTextSpec(name, simplify_repl=text) for name, text in _NAMES]
+    # biblatex's and csquotes' quotation commands print their argument in quotation marks.
+    macros += [MacroTextSpec(name, simplify_repl="\u201c%s\u201d") for name in _QUOTING]
     # \href{url}{text} prints its text, as LaTeX and Pandoc do (pylatexenc's own rule for it
     # expects an argument its parser never reads, and crashed).
     macros.append(MacroTextSpec("href", simplify_repl=_href_text))
@@ -86,7 +89,9 @@ def _decoder() -> LatexNodes2Text:
 def _walker_context() -> object:
     context = get_walker_context_db()
     context.add_context_category(
-        "citation-engine-href", prepend=True, macros=[MacroSpec("href", "{{")]
+        "citation-engine-href",
+        prepend=True,
+        macros=[MacroSpec("href", "{{"), *(MacroSpec(name, "{") for name in _QUOTING)],
     )
     return context
 
@@ -200,16 +205,16 @@ def _node_texts(value: str) -> list[tuple[str, bool]]:
 NOCASE_OPEN: Final = "\ue010"
 NOCASE_CLOSE: Final = "\ue011"
 _PRIVATE_USE_RE: Final = re.compile("[\ue000-\uf8ff]")
-# Commands whose text Pandoc keeps as written: code and small capitals.
-_PROTECTING_MACROS: Final = frozenset({"texttt", "textsc"})
+# Commands whose text Pandoc keeps as written: code, small capitals, biblatex quotations.
+_PROTECTING_MACROS: Final = frozenset({"texttt", "textsc", "mkbibquote"})
 
 
 def latex_to_marked_text(value: str) -> str:
     r"""``latex_to_text``, with each top-level brace group's text between the NOCASE marks.
 
     A group is protected whatever it holds (``{ADHD}``, ``{\'E}cole``, ``{\em Words}``),
-    as Pandoc protects it; a command's argument (``\emph{Words}``) is not, except code and small
-    capitals (``\texttt``, ``\textsc``). Math is protected.
+    as Pandoc protects it; a command's argument (``\emph{Words}``) is not, except code, small
+    capitals and quotations (``\texttt``, ``\textsc``, ``\mkbibquote``). Math is protected.
 
     Raises:
         LatexTextError: as ``latex_to_text``.
