@@ -209,6 +209,8 @@ def _title(reference: Reference, fields: tuple[str, ...], *, english: bool) -> s
             marked = latex_to_marked_text(raw)
         except ValueError:
             marked = decoded  # the loader reported the field; print it as decoded
+        if strip_marks(marked) != decoded:
+            marked = decoded  # the decoded field is the one truth (an edited record)
         key = _LOCALISATION_KEYS.get(strip_marks(marked).strip().lower())
         text += (separator if text else "") + (key or marked)
     return sentence_case(text) if english and text else text

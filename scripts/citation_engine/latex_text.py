@@ -205,6 +205,8 @@ def _node_texts(value: str) -> list[tuple[str, bool]]:
 NOCASE_OPEN: Final = "\ue010"
 NOCASE_CLOSE: Final = "\ue011"
 _PRIVATE_USE_RE: Final = re.compile("[\ue000-\uf8ff]")
+_SPACE_INSIDE_OPEN_RE: Final = re.compile(f"({NOCASE_OPEN}+) ")
+_SPACE_INSIDE_CLOSE_RE: Final = re.compile(f" ({NOCASE_CLOSE}+)")
 # Commands whose text Pandoc keeps as written: code, small capitals, biblatex quotations.
 _PROTECTING_MACROS: Final = frozenset({"texttt", "textsc", "mkbibquote"})
 
@@ -223,7 +225,7 @@ def latex_to_marked_text(value: str) -> str:
     if not _LATEX_SIGNS_RE.search(value):
         return " ".join(value.split())
     if not _NEEDS_DECODER_RE.search(value):
-        return _collapse(_mark_braces(value))
+        return _collapse_marked(_mark_braces(value))
     return _marked_decode(escape_literal_specials(value))
 
 
@@ -251,8 +253,15 @@ def _marked_decode(value: str) -> str:
         NOCASE_OPEN + text + NOCASE_CLOSE if protected else text
         for text, protected in _node_texts(value)
     ]
-    return _collapse("".join(parts).replace(NOCASE_OPEN + NOCASE_CLOSE, ""))
+    return _collapse_marked("".join(parts))
 
 
 def _collapse(text: str) -> str:
     return " ".join(text.replace("\xa0", " ").split())
+
+
+def _collapse_marked(text: str) -> str:
+    """``_collapse``, with spaces moved out of the marks: the text reads as ``latex_to_text``."""
+    text = _collapse(text).replace(NOCASE_OPEN + NOCASE_CLOSE, "")
+    text = _SPACE_INSIDE_OPEN_RE.sub(r" \1", _SPACE_INSIDE_CLOSE_RE.sub(r"\1 ", text))
+    return _collapse(text)
