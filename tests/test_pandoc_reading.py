@@ -340,3 +340,31 @@ def test_and_others_is_et_al_in_the_list_and_in_the_text(
         check=True,
     )
     assert result.stdout.splitlines()[0] == "(Doe et al., 2000)"
+
+
+def test_langid_is_the_language_pandoc_writes(tmp_path: Path) -> None:
+    names = ["english", "british", "canadian", "german", "austrian", "french", "brazilian"]
+    names += ["norsk", "norwegian", "catalan", "klingon", "en-US"]
+    bib = tmp_path / "languages.bib"
+    bib.write_text(
+        "".join(
+            f"@article{{k{index},\n  langid = {{{name}}},\n  title = {{T}},\n  journal = {{J}},\n"
+            "  year = 2000,\n}\n"
+            for index, name in enumerate(names)
+        ),
+        encoding="utf-8",
+    )
+    ours = {key: to_csl_json(reference)["language"] for key, reference in _load(bib).items()}
+    assert ours == {key: item["language"] for key, item in pandoc_csl(bib).items()}
+
+
+def test_a_german_journal_title_is_not_title_cased(write_bib: Callable[[str], Path]) -> None:
+    bib = write_bib(
+        "@article{k,\n  author = {Doe, Jane},\n  title = {Eine Studie},\n"
+        "  journal = {Recht der Wirtschaft},\n  langid = {german},\n  year = 2000,\n}\n"
+    )
+    assert (
+        site_entries(_load(bib))["k"]
+        == pandoc_entries(bib)["k"]
+        == ("Doe, J. (2000). Eine Studie. Recht der Wirtschaft.")
+    )

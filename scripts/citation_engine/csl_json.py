@@ -114,6 +114,40 @@ _EPRINT_URLS: Final = {
     "pubmed": "https://www.ncbi.nlm.nih.gov/pubmed/",
     "googlebooks": "https://books.google.com?id=",
 }
+# babel's and polyglossia's language names -> BCP 47, as Pandoc 3.9 maps langid (another
+# name is passed on as written, as Pandoc passes it).
+_BABEL_LANGUAGES: Final = {
+    "english": "en-US",
+    "american": "en-US",
+    "usenglish": "en-US",
+    "british": "en-GB",
+    "ukenglish": "en-GB",
+    "canadian": "en-US",
+    "australian": "en-GB",
+    "newzealand": "en-GB",
+    "german": "de-DE",
+    "ngerman": "de-DE",
+    "austrian": "de-AT",
+    "naustrian": "de-AT",
+    "french": "fr-FR",
+    "spanish": "es-ES",
+    "italian": "it-IT",
+    "dutch": "nl-NL",
+    "portuguese": "pt-PT",
+    "brazilian": "pt-BR",
+    "catalan": "ca-AD",
+    "danish": "da-DK",
+    "swedish": "sv-SE",
+    "norsk": "nb-NO",
+    "finnish": "fi-FI",
+    "polish": "pl-PL",
+    "czech": "cs-CZ",
+    "russian": "ru-RU",
+    "greek": "el-GR",
+    "turkish": "tr-TR",
+    "japanese": "ja-JP",
+}
+_BCP47_RE: Final = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
 _SUBTYPES: Final = {"magazine": "article-magazine", "newspaper": "article-newspaper"}
 # Pandoc gives @misc no CSL type, so apa.csl prints its year alone; as "document" (a type
 # APA dates to the day) it would print the month and day Pandoc leaves out.
@@ -185,10 +219,23 @@ def to_csl_json(reference: Reference, *, export: bool = False) -> dict[str, Any]
     for bibtex_name, csl_name in (("translator", "translator"), ("bookauthor", "container-author")):
         if people := _people(reference, bibtex_name):
             item[csl_name] = [name(person) for person in people]
+    if language := _language(reference.get("langid") or reference.get("hyphenation")):
+        item["language"] = language
     item.update(_issued(reference))
     if (origdate := reference.bibtex_fields.get("origdate")) and (original := _date(origdate)):
         item["original-date"] = original
     return item
+
+
+def _language(langid: str) -> str:
+    """The BCP 47 tag of a babel language name, as Pandoc writes it.
+
+    CSL processors leave a German or French title out of the style's English title case.
+    """
+    name = langid.strip()
+    if _BCP47_RE.fullmatch(name):
+        return name.lower()  # Pandoc writes "en-US" as "en-us"
+    return _BABEL_LANGUAGES.get(name.lower(), name)
 
 
 def _csl_type(reference: Reference) -> str:
