@@ -7,12 +7,14 @@ renders on the site as it renders with ``pandoc --citeproc``:
 
 - English titles are put in sentence case with braced words protected (``sentence_case``);
   the export carries the protection as ``<span class="nocase">``, as CSL-JSON writes it;
-- biblatex's ``subtitle`` and ``titleaddon`` join the title (": " and ". "), ``origdate``
-  is the ``original-date``, ``translator``, ``issue``, ``eprint`` and
-  ``entrysubtype = {magazine}`` are read, and localisation keys ("resreport",
-  "newseries") become the words they stand for;
+- biblatex's ``subtitle`` and ``titleaddon`` join the title (": " and ". "), a
+  ``maintitle`` makes the title a ``volume-title``, ``origdate`` is the
+  ``original-date``, ``translator``, ``bookauthor``, ``issue``, ``eprint``, ``langid``
+  and ``entrysubtype = {magazine}`` are read, and localisation keys ("resreport",
+  "newseries", "patentus") become the words they stand for;
 - ``month`` (a macro, a number or an English month name) and ``day`` complete the year;
-- every publisher-like field is kept, joined by "; " in Pandoc's order.
+- publisher, institution, organisation and location are biblatex list fields ("A and B"
+  is two), all kept and joined by "; " in Pandoc's order.
 """
 
 from __future__ import annotations
