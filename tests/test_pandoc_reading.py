@@ -368,3 +368,12 @@ def test_a_german_journal_title_is_not_title_cased(write_bib: Callable[[str], Pa
         == pandoc_entries(bib)["k"]
         == ("Doe, J. (2000). Eine Studie. Recht der Wirtschaft.")
     )
+
+
+def test_an_edited_book_names_its_editors_once(write_bib: Callable[[str], Path]) -> None:
+    bib = write_bib(
+        "@book{k,\n  editor = {Hooker, Cliff and {National Research Council (U.S.)}},\n"
+        "  title = {Philosophy of Complex Systems},\n  volume = {10},\n"
+        "  publisher = {Elsevier},\n  year = 2011,\n}\n"
+    )
+    assert site_entries(_load(bib))["k"] == pandoc_entries(bib)["k"]

@@ -98,7 +98,11 @@ _QUOTE_STOP_RE: Final = re.compile("\u201d([.,])")
 # "and others" in BibTeX: the last name of the list is "others" (``bibtex_names``), which
 # CSL processors print as "et al." after the names before it.
 _OTHERS_RE: Final = re.compile(r"(,?) & others\.")
-_REPEATED_EDITORS_RE: Final = re.compile(r" \([^()]*, [Ee]ds?\.\)")
+# The editors after the title: alone in the brackets ("(A. Roe, Ed.)"), or before other
+# details ("(A. Roe, Ed.; Vol. 10)"); a name may hold brackets ("Council (U.S.)").
+_REPEATED_EDITORS_RE: Final = re.compile(
+    r" \((?:[^()]|\([^()]*\))*?, [Ee]ds?\.(?:\)|; (?=[^()]*\)))"
+)
 # A work without author or editor: the title moves to the author position (CSL's substitute
 # rule), and citeproc-py prints it a second time after the date.
 _REPEATED_TITLE_RE: Final = re.compile(
@@ -443,8 +447,12 @@ def _apply_fixes(marked: str, *, editors_as_authors: bool) -> str:
     for pattern, replacement in _CITEPROC_FIXES:
         text = pattern.sub(replacement, text)
     if editors_as_authors:
-        text = _REPEATED_EDITORS_RE.sub("", text, count=1)
+        text = _REPEATED_EDITORS_RE.sub(_without_editors, text, count=1)
     return text
+
+
+def _without_editors(match: re.Match[str]) -> str:
+    return "" if match.group().endswith(")") else " ("
 
 
 def typographic_quotes(text: str, before: str = " ") -> str:
