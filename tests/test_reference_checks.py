@@ -130,9 +130,13 @@ def test_year(write_bib: Callable[[str], Path], year: str, expected: list[str]) 
             "@poem{lee2015poem,\n  author = {Lee, K.},\n  title = {P},\n  year = {2015},\n}\n",
             [
                 "bib/test.bib:1: warning: entry 'lee2015poem' has type 'poem', which the site "
-                "renders as a generic document; the types it knows are article, book, booklet, conference, electronic, inbook, incollection, inproceedings, manual, "
-                "mastersthesis, misc, online, phdthesis, proceedings, report, software, "
-                "techreport, thesis, unpublished, www"
+                "renders as a generic document; the types it knows are article, artwork, "
+                "audio, book, bookinbook, booklet, collection, conference, dataset, electronic, image, "
+                "inbook, incollection, inproceedings, inreference, jurisdiction, legislation, letter, "
+                "manual, mastersthesis, misc, movie, music, mvbook, mvcollection, mvproceedings, "
+                "mvreference, online, patent, performance, periodical, phdthesis, proceedings, "
+                "reference, report, review, set, software, standard, suppbook, suppcollection, "
+                "suppperiodical, techreport, thesis, unpublished, video, www"
             ],
             id="unknown_entry_type",
         ),
@@ -249,6 +253,9 @@ def test_one_table_gives_every_type_its_csl_and_ris_type() -> None:
 
     csl_types = {"article-journal", "book", "chapter", "document", "manuscript", "pamphlet"}
     csl_types |= {"paper-conference", "report", "software", "thesis", "webpage"}
+    # biblatex's other types, as Pandoc maps them (all CSL 1.0.2 types).
+    csl_types |= {"entry-encyclopedia", "dataset", "motion_picture", "review", "graphic", "song"}
+    csl_types |= {"patent", "personal_communication", "legislation", "legal_case", "speech"}
     assert set(CSL_TYPES) == set(RIS_TYPES) == set(ENTRY_TYPES)
     assert set(CSL_TYPES.values()) <= csl_types
     assert set(RIS_TYPES.values()) <= set(rispy.TYPE_OF_REFERENCE_MAPPING)

@@ -14,8 +14,8 @@ differ, the first is kept, as BibTeX keeps it, with a warning; and if a page cit
 the build stops naming both lines (``LoadedBibliography.conflicts``), because the site and
 Pandoc would then print different works under one citation.
 
-Name splitting is bibtexparser's (the only use of that library here): it follows BibTeX's
-"First von Last, Jr" rules.
+Names are split by ``bibtex_names`` (BibTeX's "First von Last, Jr" rules, read as Pandoc
+reads them).
 """
 
 from __future__ import annotations
@@ -25,12 +25,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Final
 
-from bibtexparser.middlewares.names import (
-    parse_single_name_into_parts,
-    split_multiple_persons_names,
-)
-
 from citation_engine.biblatex_fields import apply_biblatex_fields
+from citation_engine.bibtex_names import parse_people
 from citation_engine.bibtex_syntax import RawEntry, parse_bibtex
 from citation_engine.bibtex_writing import NAME_FIELDS, VERBATIM_FIELDS, format_entry
 from citation_engine.errors import Problem, SourceLocation
@@ -316,7 +312,7 @@ def _to_reference(
     people: dict[str, tuple[Person, ...]] = {}
     for name_field in NAME_FIELDS:
         try:
-            people[name_field] = _parse_people(bibtex_fields.get(name_field, ""))
+            people[name_field] = parse_people(bibtex_fields.get(name_field, ""))
         except Exception as error:  # noqa: BLE001 - any splitter failure is this field's problem
             line = field_lines.get(name_field) or location.line
             message = f"{where}: bad {name_field}: {_decoder_failure(error)}"
@@ -446,35 +442,3 @@ def _ends_in_lone_backslash(value: str) -> bool:
     stripped = value.rstrip()
     trailing = len(stripped) - len(stripped.rstrip("\\"))
     return trailing % 2 == 1
-
-
-def _parse_people(raw: str) -> tuple[Person, ...]:
-    if not raw.strip():
-        return ()
-    people = []
-    for name in split_multiple_persons_names(raw):
-        stripped = name.strip()
-        if _is_braced_whole(stripped):
-            people.append(Person(family="", literal=latex_to_text(stripped[1:-1])))
-            continue
-        parts = parse_single_name_into_parts(stripped, strict=True)
-        people.append(
-            Person(
-                family=latex_to_text(" ".join([*parts.von, *parts.last])),
-                given=latex_to_text(" ".join(parts.first)),
-                suffix=latex_to_text(" ".join(parts.jr)),
-            )
-        )
-    return tuple(people)
-
-
-def _is_braced_whole(name: str) -> bool:
-    """True for ``{World Health Organization}``: one corporate name, never split."""
-    if not (name.startswith("{") and name.endswith("}")):
-        return False
-    depth = 0
-    for index, char in enumerate(name):
-        depth += {"{": 1, "}": -1}.get(char, 0)
-        if depth == 0 and index < len(name) - 1:
-            return False
-    return True

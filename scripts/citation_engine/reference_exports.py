@@ -124,7 +124,7 @@ def to_ris(references: Iterable[Reference]) -> str:
 
 def to_csl_json_text(references: Iterable[Reference]) -> str:
     """Return the entries as a CSL-JSON array, the format Zotero and citeproc read natively."""
-    items = [to_csl_json(reference) for reference in references]
+    items = [to_csl_json(reference, export=True) for reference in references]
     return json.dumps(items, ensure_ascii=False, indent=2) + "\n"
 
 

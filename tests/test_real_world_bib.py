@@ -1,0 +1,165 @@
+"""Real BibTeX files from public repositories, built by the engine and compared with Pandoc 3.9.
+
+``tests/real_world/compare.py`` does the work (run it as a module for the table and every
+difference). Here it runs once over the whole corpus and must never crash; the agreement
+with Pandoc may only rise: the floors are ``tests/real_world/baseline.toml``, today's
+figures, which are raised as the engine improves (``compare --write-baseline``).
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import tomllib
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from tests import peer_rendering as peers
+from tests.real_world import compare
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+pytestmark = pytest.mark.oracle
+
+FILES = [path.name for path in compare.corpus_files()]
+
+
+@pytest.fixture(scope="module")
+def results() -> dict[str, compare.FileResult]:
+    return {result.name: result for result in compare.compare_corpus()}
+
+
+@pytest.fixture(scope="module")
+def baseline() -> dict[str, Any]:
+    return tomllib.loads(compare.BASELINE.read_text(encoding="utf-8"))
+
+
+def test_the_oracle_is_pandoc_3_9() -> None:
+    version = subprocess.run(
+        [peers.PANDOC, "--version"], capture_output=True, text=True, check=True
+    ).stdout
+    assert version.splitlines()[0] == "pandoc 3.9"
+
+
+def test_the_corpus_is_twenty_files_or_more_each_with_its_source() -> None:
+    sources = (compare.CORPUS / "SOURCES.md").read_text(encoding="utf-8")
+    listed = re.findall(r"^\| `([^`]+\.bib)` \|", sources, flags=re.MULTILINE)
+    assert len(FILES) >= 20
+    assert listed == FILES  # every file listed once, in name order, and nothing else
+
+
+def test_no_file_crashes_the_engine_and_pandoc_reads_every_file(
+    results: dict[str, compare.FileResult],
+) -> None:
+    assert {name: result.crashes for name, result in results.items() if result.crashes} == {}
+    assert {name: r.pandoc_error for name, r in results.items() if r.pandoc_error} == {}
+    assert all(result.pandoc_entries > 0 for result in results.values())
+
+
+def test_every_entry_pandoc_prints_is_compared_or_counted_as_refused(
+    results: dict[str, compare.FileResult],
+) -> None:
+    for result in results.values():
+        keys = [item.what for item in result.entries] + result.refused
+        assert len(keys) == len(set(keys)) == result.pandoc_entries, result.name
+
+
+@pytest.mark.parametrize("name", FILES)
+def test_agreement_with_pandoc_is_not_below_its_floor(
+    results: dict[str, compare.FileResult], baseline: dict[str, Any], name: str
+) -> None:
+    floor = baseline["files"][name]
+    row = compare.summary(results[name])
+    assert row["builds"] >= floor["builds"], name
+    assert row["of all %"] >= floor["entries"], name
+    assert row["in-text of all %"] >= floor["in_text"], name
+
+
+def test_total_agreement_with_pandoc_is_not_below_its_floor(
+    results: dict[str, compare.FileResult], baseline: dict[str, Any]
+) -> None:
+    row = compare.total(list(results.values()))
+    floor = baseline["total"]
+    assert row["builds"] >= floor["builds"]
+    assert row["of all %"] >= floor["entries"]
+    assert row["in-text of all %"] >= floor["in_text"]
+    assert set(baseline["files"]) == set(FILES)
+
+
+# -- the harness itself ---------------------------------------------------------------------
+
+
+def test_keys_pandoc_cannot_read_bare_are_cited_in_braces() -> None:
+    assert compare.cite_key("doe2020") == "@doe2020"
+    assert compare.cite_key("Doe:2020.a-b") == "@Doe:2020.a-b"
+    assert compare.cite_key("9.8:1") == "@9.8:1"
+    assert compare.cite_key("ISI:000445987100063") == "@ISI:000445987100063"
+    assert compare.cite_key("doe2020.") == "@{doe2020.}"  # trailing punctuation ends a key
+    assert compare.cite_key(".hidden") == "@{.hidden}"
+    assert compare.cite_key("a b") == "@{a b}"
+
+
+def test_a_file_both_print_alike_is_identical_in_list_and_text(tmp_path: Path) -> None:
+    bib = tmp_path / "alike.bib"
+    bib.write_text(
+        "@article{roe2019,\n  author = {Roe, Jane and Doe, John},\n"
+        "  title = {A study of alliance},\n  journal = {Journal of Tests},\n"
+        "  year = {2019},\n  volume = {3},\n  pages = {1--9},\n  doi = {10.1000/xyz1}\n}\n",
+        encoding="utf-8",
+    )
+    result = compare.compare_file(bib, tmp_path / "cache")
+    assert (result.builds, result.problems, result.crashes, result.refused) == (True, [], [], [])
+    assert [(item.what, item.identical) for item in result.entries] == [("roe2019", True)]
+    assert result.entries[0].engine == (
+        "Roe, J., & Doe, J. (2019). A study of alliance. Journal of Tests, 3, 1–9. "
+        "https://doi.org/10.1000/xyz1"
+    )
+    assert [(c.what, c.engine, c.identical) for c in result.citations] == [
+        ("[@roe2019]", "(Roe & Doe, 2019)", True),
+        ("@roe2019", "Roe and Doe (2019)", True),  # "and" in running text, APA 7 §8.17
+    ]
+
+
+def test_a_refused_entry_is_recorded_with_its_message_and_the_rest_compared(
+    tmp_path: Path,
+) -> None:
+    bib = tmp_path / "refused.bib"
+    bib.write_text(
+        "@article{roe2019,\n  author = {Roe, Jane},\n  title = {Kept},\n"
+        "  journal = {Journal of Tests},\n  year = {2019}\n}\n\n"
+        "@article{doe2020,\n  author = {Doe, John},\n  title = {Refused},\n"
+        "  journal = {Journal of Tests},\n  date = {2020-02-31}\n}\n",
+        encoding="utf-8",
+    )
+    result = compare.compare_file(bib, tmp_path / "cache")
+    assert result.builds is False
+    assert result.problems == [
+        "refused.bib:12: entry 'doe2020': date '2020-02-31' is not a day of the calendar: "
+        "check the month and the day"
+    ]
+    assert result.refused == ["doe2020"]
+    assert [item.what for item in result.entries] == ["roe2019"]
+    assert "[@doe2020]: refused doe2020" in result.citations_refused
+
+
+def test_every_deliberate_difference_has_its_own_test() -> None:
+    names = {name for name in globals() if name.startswith("test_deliberate_")}
+    expected = {f"test_deliberate_{item.name.replace('-', '_')}" for item in compare.DELIBERATE}
+    assert expected <= names
+    assert all(item.reason for item in compare.DELIBERATE)
+
+
+def test_the_module_prints_the_table() -> None:
+    one = str(compare.CORPUS / "papaja-r-references.bib")
+    table = subprocess.run(
+        [sys.executable, "-m", "tests.real_world.compare", one],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=peers.ROOT,
+    ).stdout
+    assert table.splitlines()[2].startswith("papaja-r-references.bib")
+    assert table.splitlines()[-1].startswith("total")
