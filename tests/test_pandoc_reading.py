@@ -220,6 +220,9 @@ def test_deliberate_particle_stays_before_the_family_name(tmp_path: Path) -> Non
         encoding="utf-8",
     )
     assert parse_people("Doe, Jan van de") == (Person(family="van de Doe", given="Jan"),)
+    # biblatex's extended format too, whatever its useprefix says
+    extended = "family=Heuvel, given=Charles, prefix=van den, useprefix=false"
+    assert parse_people(extended) == (Person(family="van den Heuvel", given="Charles"),)
     assert site_entries(_load(bib))["k"] == "van de Doe, J., & van der Berg, A. (2000). T. J."
     assert pandoc_entries(bib)["k"] == "Doe, J. van de, & Berg, A. van der. (2000). T. J."
 

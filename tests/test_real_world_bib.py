@@ -64,6 +64,7 @@ def test_every_entry_pandoc_prints_is_compared_or_counted_as_refused(
 ) -> None:
     for result in results.values():
         keys = [item.what for item in result.entries] + result.refused
+        keys += result.refused_deliberately
         assert len(keys) == len(set(keys)) == result.pandoc_entries, result.name
 
 
@@ -143,6 +144,35 @@ def test_a_refused_entry_is_recorded_with_its_message_and_the_rest_compared(
     assert result.refused == ["doe2020"]
     assert [item.what for item in result.entries] == ["roe2019"]
     assert "[@doe2020]: refused doe2020" in result.citations_refused
+
+
+def test_deliberate_cited_conflicting_key(tmp_path: Path) -> None:
+    """A cited key defined twice differently stops the build on purpose; the rest compares."""
+    bib = tmp_path / "twice.bib"
+    entry = (
+        "@article{{{key},\n  author = {{{author}}},\n  title = {{{title}}},\n"
+        "  journal = {{J}},\n  year = {{2019}}\n}}\n\n"
+    )
+    bib.write_text(
+        entry.format(key="roe2019", author="Roe, Jane", title="First")
+        + entry.format(key="doe2020", author="Doe, John", title="Other")
+        + entry.format(key="roe2019", author="Roe, Jane", title="Second"),
+        encoding="utf-8",
+    )
+    result = compare.compare_file(bib, tmp_path / "cache")
+    message = (
+        "twice.bib:15: key 'roe2019' is cited, but lines 1 and 15 define it differently "
+        "(BibTeX prints the first, Pandoc the last); keep one"
+    )
+    assert (result.builds, result.problems, result.excused) == (True, [], [message])
+    assert (result.refused, result.refused_deliberately) == ([], ["roe2019"])
+    assert [item.what for item in result.entries] == ["doe2020"]
+    assert compare.summary(result)["of all %"] == 100.0
+    assert all("roe2019" not in item.what for item in result.citations)
+    assert result.citations_refused == []
+    # any other problem still counts against the engine
+    assert compare._deliberate_refusal(message) == "cited-conflicting-key"
+    assert compare._deliberate_refusal(message.replace("keep one", "")) == ""
 
 
 def test_every_deliberate_difference_has_its_own_test() -> None:

@@ -19,12 +19,15 @@ from citation_engine.errors import Problem, SourceLocation
 # biblatex name -> the BibTeX name the rest of the engine reads.
 ALIASES: Final = {"journaltitle": "journal"}
 # ISO 8601 as biblatex reads it: a year, a month or a day (a time of day after it is read
-# and dropped, as Pandoc drops it); two joined by "/" are a range. A "~" after a date marks
-# it approximate ("circa"); a "?" uncertain, which APA does not print.
+# and dropped, as Pandoc drops it); two joined by "/" are a range, and a range with no end
+# ("2015/") is still running. A year may be negative, counted as astronomers count (year 0
+# is 1 BCE); months 21 to 24 are the seasons (ISO 8601-2). A "~" after a date marks it
+# approximate ("circa"); a "?" uncertain, which APA does not print.
 _DATE_RE: Final = re.compile(
-    r"(\d{4})(?:-(0[1-9]|1[0-2])(?:-(0[1-9]|[12]\d|3[01])"
+    r"(-?\d{4})(?:-(0[1-9]|1[0-2]|2[1-4])(?:-(0[1-9]|[12]\d|3[01])"
     r"(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?)?)?([~?%]?)"
 )
+_FIRST_SEASON: Final = 21
 
 _RANGE_ENDS: Final = 2
 
@@ -60,13 +63,20 @@ def parse_date(value: str) -> DateParts | None:
     """The CSL date parts of a biblatex ``date``, or ``None`` when it is not a date.
 
     ``"2019-03-01"`` gives ``((2019, 3, 1),)``; the range ``"2018/2019"`` gives
-    ``((2018,), (2019,))``, as Pandoc reads them. A day the month does not have
-    (``2019-02-31``) and a range that ends before it starts are refused: Pandoc prints
-    them, but they are typing errors no reader could resolve.
+    ``((2018,), (2019,))``, as Pandoc reads them. As Pandoc reads them too, a year before
+    the common era is given in CSL's count (``"-3000"``, biblatex's 3001 BCE, gives
+    ``((-3001,),)``, printed "3001 B.C.E."), a season is its month (``"2012-22"`` gives
+    ``((2012, 22),)``) and an open range ends in year 0 (``"2015/"`` gives
+    ``((2015,), (0,))``, the year and a dash). A day the month does not have (``2019-02-31``)
+    and a range that ends before it starts are refused: Pandoc prints them, but they are
+    typing errors no reader could resolve.
     """
     ends = value.strip().split("/")
     if len(ends) > _RANGE_ENDS:
         return None
+    if len(ends) == _RANGE_ENDS and not ends[1].strip() and ends[0].strip():
+        start = parse_date(ends[0])
+        return None if start is None else (*start, (0,))
     parts = []
     for end in ends:
         match = _DATE_RE.fullmatch(end.strip())
@@ -75,10 +85,19 @@ def parse_date(value: str) -> DateParts | None:
         part = tuple(int(number) for number in match.groups()[:3] if number)
         if len(part) == _FULL_DATE and not _is_calendar_date(part):
             return None
+        if part[0] < 0:
+            part = (part[0] - 1, *part[1:])
         parts.append(part)
-    if len(parts) == _RANGE_ENDS and parts[1] < parts[0][: len(parts[1])]:
+    if len(parts) == _RANGE_ENDS and _sort_key(parts[1]) < _sort_key(parts[0])[: len(parts[1])]:
         return None
     return tuple(parts)
+
+
+def _sort_key(part: tuple[int, ...]) -> tuple[int, ...]:
+    """A date's parts in time order: a season (21-24) after the months it follows."""
+    if len(part) > 1 and part[1] >= _FIRST_SEASON:
+        return (part[0], 3 * (part[1] - _FIRST_SEASON) + 1, *part[2:])
+    return part
 
 
 def _refusal(value: str) -> str:
@@ -100,9 +119,13 @@ def is_circa(value: str) -> bool:
 
 
 _FULL_DATE: Final = 3
+# The longest month before year 1, where ``datetime`` cannot check a day (any leap year).
+_LAST_DAY_BEFORE: Final = dict(enumerate((0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)))
 
 
 def _is_calendar_date(part: tuple[int, ...]) -> bool:
+    if part[0] <= 0:
+        return 1 <= part[2] <= _LAST_DAY_BEFORE[part[1]] if part[1] <= _LAST_MONTH else False
     try:
         datetime.date(*part)
     except ValueError:

@@ -6,7 +6,10 @@ parts (Patashnik, "BibTeXing", section 4). Two readings are added, both Pandoc's
 - lower-case words after the given names (``Doe, Jan van de``) are the name's particle,
   as if written ``van de Doe, Jan``; BibTeX would initial them ("J. v. d. Doe");
 - a last name ``others`` (``and others``) means "and more authors": it is kept as its own
-  entry, which the formatter prints as "et al.".
+  entry, which the formatter prints as "et al.";
+- biblatex's extended name format, which Better BibLaTeX writes for a name with a particle
+  (``family=Heuvel, given=Charles, prefix=van den, useprefix=false``), names its parts
+  outright; ``prefix`` is the particle.
 
 The particle stays in front of the family name ("van de Doe, J."), as APA 7 writes Dutch
 and German names and as the person's own usage reads; Pandoc follows biblatex's
@@ -28,6 +31,12 @@ from citation_engine.references import Person
 
 # How BibTeX writes "and more authors" at the end of a name list.
 OTHERS: Final = "others"
+# The parts of biblatex's extended name format (biblatex manual, "Name Lists"), with the
+# initials biber may be given and the particle switch, which the site does not follow.
+_EXTENDED_PARTS: Final = frozenset(
+    ("family", "given", "prefix", "suffix", "familyi", "giveni", "prefixi", "suffixi",
+     "useprefix")
+)  # fmt: skip
 
 
 def parse_people(raw: str) -> tuple[Person, ...]:
@@ -47,6 +56,9 @@ def parse_people(raw: str) -> tuple[Person, ...]:
         if stripped.lower() == OTHERS:
             people.append(Person(family="", literal=OTHERS))
             continue
+        if (named := _extended_parts(stripped)) is not None:
+            people.append(_extended_person(named))
+            continue
         parts = parse_single_name_into_parts(stripped, strict=True)
         first = list(parts.first)
         particle: list[str] = []
@@ -60,6 +72,42 @@ def parse_people(raw: str) -> tuple[Person, ...]:
             )
         )
     return tuple(people)
+
+
+def _extended_parts(name: str) -> dict[str, str] | None:
+    """The parts of a name in biblatex's extended format, or ``None`` for a classic name.
+
+    Each comma-separated piece outside braces must read ``part=value`` with a part biblatex
+    defines; anything else is a classic name (``Doe, Jan``), whose pieces hold no ``=``.
+    """
+    pieces, depth, start = [], 0, 0
+    for index, char in enumerate(name):
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        if char == "," and depth == 0:
+            pieces.append(name[start:index])
+            start = index + 1
+    pieces.append(name[start:])
+    parts = {}
+    for piece in pieces:
+        part, equals, value = piece.partition("=")
+        part = part.strip().lower()
+        if not equals or part not in _EXTENDED_PARTS:
+            return None
+        value = value.strip()
+        if _is_braced_whole(value):
+            value = value[1:-1]
+        parts[part] = value
+    return parts if "family" in parts else None
+
+
+def _extended_person(parts: dict[str, str]) -> Person:
+    """A person from named parts: the particle stays before the family name, as above."""
+    family = " ".join(part for part in (parts.get("prefix", ""), parts["family"]) if part)
+    return Person(
+        family=latex_to_text(family),
+        given=latex_to_text(parts.get("given", "")),
+        suffix=latex_to_text(parts.get("suffix", "")),
+    )
 
 
 def is_others(person: Person) -> bool:

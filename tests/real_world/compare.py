@@ -56,18 +56,34 @@ class Deliberate:
     """A difference the site keeps on purpose: Pandoc's text as the site writes it instead.
 
     Each one names the rule it follows and has its own test (tests/test_real_world_bib.py),
-    so that only the documented change is excused and everything else still counts.
+    so that only the documented change is excused and everything else still counts. A
+    ``refusal`` is a build problem the site raises on purpose where Pandoc prints something:
+    its ``adjust`` turns the problem's message into "" when it is that refusal, and the entry
+    it names is then neither compared nor counted against the engine.
     """
 
     name: str
     reason: str
-    scope: Literal["entry", "in-text"]
+    scope: Literal["entry", "in-text", "refusal"]
     adjust: Callable[[str], str]
 
 
 # The deliberate differences, applied to Pandoc's text before comparing. Narrative
 # citations already get the peer tests' one ("and" in running text, APA 7 §8.17).
-DELIBERATE: Final[tuple[Deliberate, ...]] = ()
+_CITED_CONFLICT_RE: Final = re.compile(
+    r"[^:]+:\d+: key '[^']*' is cited, but lines \d+ and \d+ define it differently "
+    r"\(BibTeX prints the first, Pandoc the last\); keep one"
+)
+DELIBERATE: Final[tuple[Deliberate, ...]] = (
+    Deliberate(
+        "cited-conflicting-key",
+        "a key defined twice with different fields stops the build once a page cites it "
+        "(CONTRIBUTING, 'Repeated keys'): BibTeX prints the first copy and Pandoc the last, "
+        "so the site would print one work and Pandoc another; the comparison cites every key",
+        "refusal",
+        lambda message: _CITED_CONFLICT_RE.sub("", message, count=1),
+    ),
+)
 
 
 @dataclass(frozen=True)
@@ -91,6 +107,9 @@ class FileResult:
     builds: bool = False
     problems: list[str] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)  # keys Pandoc renders, the engine not
+    # keys the engine refuses by a deliberate difference, and its messages: not compared
+    refused_deliberately: list[str] = field(default_factory=list)
+    excused: list[str] = field(default_factory=list)
     crashes: list[str] = field(default_factory=list)  # tracebacks
     entries: list[Compared] = field(default_factory=list)
     citations: list[Compared] = field(default_factory=list)
@@ -210,14 +229,27 @@ def engine_references(bib: Path, result: FileResult) -> dict[str, Any]:
             raise BibliographyError(checked.conflicts.values())
         return dict(checked.references)
     except BibliographyError as error:
-        result.problems = [str(problem) for problem in error.problems]
         problems = list(error.problems)
+    excused = [problem for problem in problems if _deliberate_refusal(str(problem))]
+    result.problems = [str(problem) for problem in problems if problem not in excused]
+    result.excused = [str(problem) for problem in excused]
     loaded = load_bytes(bib.read_bytes(), shown)
     starts = sorted((ref.location.line, key) for key, ref in loaded.references.items())
     named = {_owner(problem, starts) for problem in problems if problem.location.line}
+    result.refused_deliberately = sorted(
+        {key for problem in excused if (key := _owner(problem, starts)) is not None}
+    )
     if any(not problem.location.line for problem in problems):
         return {}  # a problem with the whole file: nothing builds
     return {key: ref for key, ref in loaded.references.items() if key not in named}
+
+
+def _deliberate_refusal(message: str) -> str:
+    """The name of the deliberate difference a build problem is, or ""."""
+    for difference in DELIBERATE:
+        if difference.scope == "refusal" and not difference.adjust(message):
+            return difference.name
+    return ""
 
 
 def _styled(references: dict[str, Any], cache: Path, result: FileResult) -> dict[str, Any]:
@@ -259,7 +291,7 @@ def compare_file(bib: Path, cache: Path) -> FileResult:
     except Exception:  # noqa: BLE001 - recorded, the run goes on
         result.crashes.append(traceback.format_exc())
         return result
-    result.refused = sorted(set(pandoc_list) - set(ours))
+    result.refused = sorted(set(pandoc_list) - set(ours) - set(result.refused_deliberately))
     for key, theirs in pandoc_list.items():
         if key in ours:
             result.entries.append(_compared(key, ours[key], theirs, "entry"))
@@ -275,6 +307,8 @@ def _compare_citation(source: str, theirs: str, site: SiteBibliography, result: 
         return
     citation = found[0]
     missing = [key for key in citation.keys if key not in site.references]
+    if missing and set(missing) <= set(result.refused_deliberately):
+        return  # refused on purpose: the refusal is the documented behaviour
     if missing:
         result.citations_refused.append(f"{source}: refused {', '.join(missing)}")
         return
@@ -314,10 +348,13 @@ def summary(result: FileResult) -> dict[str, Any]:
         "builds": result.builds,
         "problems": len(result.problems),
         "refused": len(result.refused),
+        "refused deliberately": len(result.refused_deliberately),
         "compared": len(result.entries),
         "identical": result.entries_identical,
         "identical %": percent(result.entries_identical, len(result.entries)),
-        "of all %": percent(result.entries_identical, result.pandoc_entries),
+        "of all %": percent(
+            result.entries_identical, result.pandoc_entries - len(result.refused_deliberately)
+        ),
         "citations": len(result.citations) + len(result.citations_refused),
         "citations refused": len(result.citations_refused),
         "citations identical": result.citations_identical,
@@ -335,7 +372,8 @@ def total(results: list[FileResult]) -> dict[str, Any]:
     added = {
         name: sum(row[name] for row in rows)
         for name in (
-            "entries", "problems", "refused", "compared", "identical", "citations",
+            "entries", "problems", "refused", "refused deliberately", "compared", "identical",
+            "citations",
             "citations refused", "citations identical", "crashes",
         )
     }  # fmt: skip
@@ -344,7 +382,7 @@ def total(results: list[FileResult]) -> dict[str, Any]:
         **added,
         "builds": sum(row["builds"] for row in rows),
         "identical %": percent(added["identical"], added["compared"]),
-        "of all %": percent(added["identical"], added["entries"]),
+        "of all %": percent(added["identical"], added["entries"] - added["refused deliberately"]),
         "in-text identical %": percent(added["citations identical"], compared_citations),
         "in-text of all %": percent(added["citations identical"], added["citations"]),
     }
@@ -381,6 +419,7 @@ def differences(results: list[FileResult]) -> str:
         if result.pandoc_error:
             lines.append(f"  pandoc: {result.pandoc_error}")
         lines += [f"  problem: {problem}" for problem in result.problems]
+        lines += [f"  deliberate refusal: {problem}" for problem in result.excused]
         lines += [f"  crash: {crash}" for crash in result.crashes]
         for item in (*result.entries, *result.citations):
             if not item.identical:
