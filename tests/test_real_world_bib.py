@@ -175,6 +175,55 @@ def test_deliberate_cited_conflicting_key(tmp_path: Path) -> None:
     assert compare._deliberate_refusal(message.replace("keep one", "")) == ""
 
 
+def test_deliberate_particle_before_family(tmp_path: Path) -> None:
+    """Pandoc's "Paz, 2013" and its place in a group are excused as "de Paz"; nothing else."""
+    bib = tmp_path / "particles.bib"
+    bib.write_text(
+        "@article{paz2013,\n  author = {Paz, Ana de and d' Jones, John},\n  title = {T},\n"
+        "  journal = {J},\n  year = {2013}\n}\n\n"
+        "@article{cole2013,\n  author = {Cole, Ann},\n  title = {U},\n"
+        "  journal = {J},\n  year = {2013}\n}\n",
+        encoding="utf-8",
+    )
+    result = compare.compare_file(bib, tmp_path / "cache")
+    texts = {item.what: (item.engine, item.pandoc, item.deliberate) for item in result.entries}
+    assert texts["paz2013"] == (
+        "de Paz, A., & d’Jones, J. (2013). T. J.",
+        "Paz, A. de, & Jones, J. d’. (2013). T. J.",
+        "particle-before-family",
+    )
+    assert texts["cole2013"] == ("Cole, A. (2013). U. J.", "Cole, A. (2013). U. J.", "")
+    cited = {item.what: (item.engine, item.pandoc, item.deliberate) for item in result.citations}
+    assert cited["[@paz2013; @cole2013]"] == (
+        "(Cole, 2013; de Paz & d’Jones, 2013)",
+        "(Cole, 2013; Paz & Jones, 2013)",
+        "particle-before-family",
+    )
+    assert all(item.identical for item in (*result.entries, *result.citations))
+    # the reading excuses the particle only: any other difference still counts
+    read = ("Paz, A. de, & Jones, J. d’. (2013). T. J.", "particle-before-family")
+    assert not compare._compared("k", "de Paz, A. (2013). T. J.", read[0], "entry", read).identical
+
+
+def test_deliberate_doctoral_dissertation(tmp_path: Path) -> None:
+    """Pandoc's "[PhD thesis]" is excused as APA 7's "[Doctoral dissertation]"."""
+    bib = tmp_path / "thesis.bib"
+    bib.write_text(
+        "@phdthesis{doe2000,\n  author = {Doe, Jane},\n  title = {A Thesis},\n"
+        "  school = {U},\n  year = 2000,\n}\n",
+        encoding="utf-8",
+    )
+    result = compare.compare_file(bib, tmp_path / "cache")
+    (entry,) = result.entries
+    assert (entry.engine, entry.pandoc, entry.identical, entry.deliberate) == (
+        "Doe, J. (2000). A thesis [Doctoral dissertation]. U.",
+        "Doe, J. (2000). A thesis [PhD thesis]. U.",
+        True,
+        "doctoral-dissertation",
+    )
+    assert all(item.identical and not item.deliberate for item in result.citations)
+
+
 def test_every_deliberate_difference_has_its_own_test() -> None:
     names = {name for name in globals() if name.startswith("test_deliberate_")}
     expected = {f"test_deliberate_{item.name.replace('-', '_')}" for item in compare.DELIBERATE}

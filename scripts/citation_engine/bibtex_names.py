@@ -31,6 +31,8 @@ from citation_engine.references import Person
 
 # How BibTeX writes "and more authors" at the end of a name list.
 OTHERS: Final = "others"
+# A particle ending in one of these is joined to the family name without a space.
+_JOINING_ENDS: Final = ("'", "\N{RIGHT SINGLE QUOTATION MARK}", "-")
 # The parts of biblatex's extended name format (biblatex manual, "Name Lists"), with the
 # initials biber may be given and the particle switch, which the site does not follow.
 _EXTENDED_PARTS: Final = frozenset(
@@ -66,7 +68,7 @@ def parse_people(raw: str) -> tuple[Person, ...]:
             particle.insert(0, first.pop())
         people.append(
             Person(
-                family=latex_to_text(" ".join([*particle, *parts.von, *parts.last])),
+                family=latex_to_text(_joined([*particle, *parts.von, *parts.last])),
                 given=latex_to_text(" ".join(first)),
                 suffix=latex_to_text(" ".join(parts.jr)),
             )
@@ -102,12 +104,24 @@ def _extended_parts(name: str) -> dict[str, str] | None:
 
 def _extended_person(parts: dict[str, str]) -> Person:
     """A person from named parts: the particle stays before the family name, as above."""
-    family = " ".join(part for part in (parts.get("prefix", ""), parts["family"]) if part)
+    family = _joined([part for part in (parts.get("prefix", ""), parts["family"]) if part])
     return Person(
         family=latex_to_text(family),
         given=latex_to_text(parts.get("given", "")),
         suffix=latex_to_text(parts.get("suffix", "")),
     )
+
+
+def _joined(words: list[str]) -> str:
+    """Words of a name with spaces, but none after a particle ending in ' or - ("d'Aubignac").
+
+    biblatex and Pandoc join such a particle to the next word, even when the file has a
+    space after it (``d' Aubignac``, ``al- One``).
+    """
+    text = ""
+    for word in words:
+        text += word if not text or text.endswith(_JOINING_ENDS) else f" {word}"
+    return text
 
 
 def is_others(person: Person) -> bool:

@@ -59,12 +59,15 @@ class Deliberate:
     so that only the documented change is excused and everything else still counts. A
     ``refusal`` is a build problem the site raises on purpose where Pandoc prints something:
     its ``adjust`` turns the problem's message into "" when it is that refusal, and the entry
-    it names is then neither compared nor counted against the engine.
+    it names is then neither compared nor counted against the engine. A ``reading`` is a
+    field the site reads from BibTeX otherwise than Pandoc: its ``adjust`` turns Pandoc's
+    CSL-JSON text into the site's reading, which Pandoc then formats, so that the change is
+    excused where it shows (an entry, a label, the order of a group) and nowhere else.
     """
 
     name: str
     reason: str
-    scope: Literal["entry", "in-text", "refusal"]
+    scope: Literal["entry", "in-text", "refusal", "reading"]
     adjust: Callable[[str], str]
 
 
@@ -74,7 +77,58 @@ _CITED_CONFLICT_RE: Final = re.compile(
     r"[^:]+:\d+: key '[^']*' is cited, but lines \d+ and \d+ define it differently "
     r"\(BibTeX prints the first, Pandoc the last\); keep one"
 )
+# Pandoc's CSL name parts that hold a particle; the site writes it before the family name.
+_PARTICLES: Final = ("non-dropping-particle", "dropping-particle")
+# A particle that ends in an apostrophe or a hyphen is written joined ("d'Aubignac").
+_JOINED_PARTICLE_ENDS: Final = ("'", "\N{RIGHT SINGLE QUOTATION MARK}", "-")
+
+
+def _map_items(change: Callable[[dict[str, Any]], None]) -> Callable[[str], str]:
+    """A ``reading`` adjust: CSL-JSON text in, the same with ``change`` made to each item."""
+
+    def adjust(text: str) -> str:
+        items = json.loads(text)
+        for item in items:
+            change(item)
+        return json.dumps(items, ensure_ascii=False)
+
+    return adjust
+
+
+def _particle_before_family(item: dict[str, Any]) -> None:
+    for people in item.values():
+        if not isinstance(people, list):
+            continue
+        for person in people:
+            if not isinstance(person, dict):
+                continue
+            particle = " ".join(person.pop(part) for part in _PARTICLES if part in person)
+            if particle and person.get("family"):
+                joint = "" if particle.endswith(_JOINED_PARTICLE_ENDS) else " "
+                person["family"] = f"{particle}{joint}{person['family']}"
+
+
+def _doctoral_dissertation(item: dict[str, Any]) -> None:
+    if item.get("type") == "thesis" and item.get("genre") == "PhD thesis":
+        item["genre"] = "Doctoral dissertation"
+
+
 DELIBERATE: Final[tuple[Deliberate, ...]] = (
+    Deliberate(
+        "particle-before-family",
+        "a particle stays before the family name ('van de Doe, J.', 'de Paz, 2013'), as APA 7 "
+        "and the person's own usage write it; Pandoc follows biblatex's useprefix=false "
+        "(CONTRIBUTING, 'How is a BibTeX file read?')",
+        "reading",
+        _map_items(_particle_before_family),
+    ),
+    Deliberate(
+        "doctoral-dissertation",
+        "a PhD thesis is a '[Doctoral dissertation]', APA 7's words (§10.6); Pandoc prints "
+        "'[PhD thesis]' (CONTRIBUTING, 'How is a BibTeX file read?')",
+        "reading",
+        _map_items(_doctoral_dissertation),
+    ),
     Deliberate(
         "cited-conflicting-key",
         "a key defined twice with different fields stops the build once a page cites it "
@@ -188,6 +242,37 @@ def citation_sources(items: list[dict[str, Any]]) -> list[str]:
     return sources
 
 
+@dataclass(frozen=True)
+class Reading:
+    """Pandoc's text once the ``reading`` differences are made to its CSL data."""
+
+    bibliography: dict[str, str]
+    citations: list[str]
+    changed: dict[str, list[str]]  # key -> the names of the differences that change it
+
+
+def site_reading(items: list[dict[str, Any]], sources: list[str]) -> Reading:
+    """Format Pandoc's own CSL data, with the site's deliberate readings, with Pandoc."""
+    changed: dict[str, list[str]] = {}
+    text = json.dumps(items, ensure_ascii=False)
+    for difference in DELIBERATE:
+        if difference.scope != "reading":
+            continue
+        adjusted = difference.adjust(text)
+        before = {str(item["id"]): item for item in json.loads(text)}
+        for item in json.loads(adjusted):
+            if item != before[str(item["id"])]:
+                changed.setdefault(str(item["id"]), []).append(difference.name)
+        text = adjusted
+    if not changed:
+        return Reading({}, [], {})
+    with tempfile.TemporaryDirectory() as folder:
+        data = Path(folder) / "reading.json"
+        data.write_text(text, encoding="utf-8")
+        bibliography, citations = render_pandoc(data, sources)
+    return Reading(bibliography, citations, changed)
+
+
 def render_pandoc(bib: Path, sources: list[str]) -> tuple[dict[str, str], list[str]]:
     """Pandoc's bibliography (key -> text) and its text of every citation, in order."""
     document = "---\nnocite: '@*'\n---\n\n" + "\n\n".join(sources) + "\n"
@@ -278,6 +363,7 @@ def compare_file(bib: Path, cache: Path) -> FileResult:
         items = pandoc_items(bib)
         sources = citation_sources(items)
         pandoc_list, pandoc_citations = render_pandoc(bib, sources)
+        reading = site_reading(items, sources)
     except subprocess.CalledProcessError as error:
         result.pandoc_error = error.stderr.strip()
         return result
@@ -294,13 +380,36 @@ def compare_file(bib: Path, cache: Path) -> FileResult:
     result.refused = sorted(set(pandoc_list) - set(ours) - set(result.refused_deliberately))
     for key, theirs in pandoc_list.items():
         if key in ours:
-            result.entries.append(_compared(key, ours[key], theirs, "entry"))
-    for source, theirs in zip(sources, pandoc_citations, strict=False):
-        _compare_citation(source, theirs, site, result)
+            result.entries.append(
+                _compared(
+                    key,
+                    ours[key],
+                    theirs,
+                    "entry",
+                    _read(reading, key, reading.bibliography.get(key)),
+                )
+            )
+    alternatives = reading.citations or [""] * len(sources)
+    for source, theirs, alternative in zip(sources, pandoc_citations, alternatives, strict=False):
+        _compare_citation(source, (theirs, alternative), site, result, reading)
     return result
 
 
-def _compare_citation(source: str, theirs: str, site: SiteBibliography, result: FileResult) -> None:
+def _read(reading: Reading, keys: str | list[str], text: str | None) -> tuple[str, str] | None:
+    """The site's reading of Pandoc's text, and the differences it makes, where it makes any."""
+    names = sorted({name for key in ([keys] if isinstance(keys, str) else keys)
+                    for name in reading.changed.get(key, [])})  # fmt: skip
+    return (text, "+".join(names)) if names and text is not None else None
+
+
+def _compare_citation(
+    source: str,
+    texts: tuple[str, str],
+    site: SiteBibliography,
+    result: FileResult,
+    reading: Reading,
+) -> None:
+    theirs, alternative = texts
     found = find_citations(source)
     if len(found) != 1 or found[0].end - found[0].start != len(source):
         result.citations_refused.append(f"{source}: the engine does not read it as one citation")
@@ -320,12 +429,18 @@ def _compare_citation(source: str, theirs: str, site: SiteBibliography, result: 
     ours = peers.normalise("".join(span.itertext()))
     if citation.narrative:
         theirs = theirs.replace(" & ", " and ")  # as peer_rendering.narrative_as_site_writes_it
-    result.citations.append(_compared(source, ours, theirs, "in-text"))
+        alternative = alternative.replace(" & ", " and ")
+    read = _read(reading, list(citation.keys), alternative)
+    result.citations.append(_compared(source, ours, theirs, "in-text", read))
 
 
-def _compared(what: str, ours: str, theirs: str, scope: str) -> Compared:
+def _compared(
+    what: str, ours: str, theirs: str, scope: str, read: tuple[str, str] | None = None
+) -> Compared:
     if ours == theirs:
         return Compared(what, ours, theirs, identical=True)
+    if read is not None and peers.normalise(read[0]) == ours:
+        return Compared(what, ours, theirs, identical=True, deliberate=read[1])
     for difference in DELIBERATE:
         if difference.scope == scope and difference.adjust(theirs) == ours:
             return Compared(what, ours, theirs, identical=True, deliberate=difference.name)
