@@ -16,6 +16,7 @@ import pytest
 from bs4 import BeautifulSoup
 from citation_engine.bibtex_loading import load_bibliography
 from citation_engine.bibtex_names import parse_people
+from citation_engine.citation_labels import title_label
 from citation_engine.csl_json import to_csl_json
 from citation_engine.entry_types import BIBLATEX_TYPES
 from citation_engine.latex_text import latex_to_marked_text, latex_to_text
@@ -380,3 +381,36 @@ def test_an_edited_book_names_its_editors_once(write_bib: Callable[[str], Path])
         "  publisher = {Elsevier},\n  year = 2011,\n}\n"
     )
     assert site_entries(_load(bib))["k"] == pandoc_entries(bib)["k"]
+
+
+def test_short_titles_status_and_access_dates_are_read_as_pandoc_reads_them(
+    write_bib: Callable[[str], Path],
+) -> None:
+    """``title-short`` labels a work without author; ``pubstate`` and ``urldate`` print too."""
+    bib = write_bib(
+        "@online{colon,\n  title = {CTAN: The Comprehensive Archive},\n"
+        "  url = {https://x.org},\n  urldate = {2016-09-09},\n}\n\n"
+        "@book{subtitled,\n  author = {Roe, Ann},\n  title = {Main},\n  subtitle = {Sub Title},\n"
+        "  year = 2012,\n  pubstate = {inpress},\n  publisher = {P},\n}\n\n"
+        "@book{braced,\n  author = {Poe, Bob},\n  title = {Main {Colon: In} Braces},\n"
+        "  year = 2012,\n  publisher = {P},\n}\n\n"
+        "@book{short,\n  author = {Zoe, Cy},\n  title = {A {ADHD} Study: Of X},\n"
+        "  shorttitle = {The {ADHD} Study},\n  year = 2012,\n  publisher = {P},\n}\n\n"
+        "@book{addon,\n  author = {Doe, Jane},\n  title = {Main},\n  titleaddon = {Addon},\n"
+        "  pubstate = {forthcoming},\n  publisher = {P},\n}\n"
+    )
+    pandoc = pandoc_csl(bib)
+    ours = {key: to_csl_json(reference) for key, reference in _load(bib).items()}
+    for key, item in pandoc.items():
+        for variable in ("title-short", "status", "accessed"):
+            assert ours[key].get(variable) == item.get(variable), (key, variable)
+    assert ours["colon"]["title-short"] == "CTAN"
+    assert title_label(ours["colon"]) == "CTAN"  # "(CTAN, n.d.)", as Pandoc cites it
+    assert ours["colon"]["accessed"] == {"date-parts": [[2016, 9, 9]]}
+    assert ours["subtitled"]["status"] == "in press"
+    assert "title-short" not in ours["braced"]
+    entries = site_entries(_load(bib))
+    assert entries == pandoc_entries(bib)
+    assert entries["colon"] == (
+        "CTAN: The comprehensive archive. (n.d.). Retrieved September 9, 2016, from https://x.org"
+    )

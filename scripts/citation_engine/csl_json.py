@@ -25,7 +25,12 @@ from typing import TYPE_CHECKING, Any, Final
 from citation_engine.biblatex_fields import is_circa, month_number, parse_date
 from citation_engine.bibtex_names import parse_people
 from citation_engine.entry_types import ENTRY_TYPES, THESIS_GENRES
-from citation_engine.latex_text import latex_to_marked_text, latex_to_text
+from citation_engine.latex_text import (
+    NOCASE_CLOSE,
+    NOCASE_OPEN,
+    latex_to_marked_text,
+    latex_to_text,
+)
 from citation_engine.sentence_case import (
     is_english,
     nocase_markup,
@@ -108,6 +113,11 @@ _LOCALISATION_KEYS: Final = {
     "patreqfr": "French patent request",
     "patrequk": "British patent request",
     "patrequs": "U.S. patent request",
+    # biblatex's publication states (``pubstate``), as Pandoc writes them
+    "inpress": "in press",
+    "forthcoming": "forthcoming",
+    "submitted": "submitted",
+    "prepublished": "pre-published",
 }
 # eprinttype -> the address the identifier resolves under (Pandoc's table).
 _EPRINT_URLS: Final = {
@@ -187,6 +197,8 @@ def to_csl_json(reference: Reference, *, export: bool = False) -> dict[str, Any]
             item["volume-title"] = finish(title)
     elif title:
         item["title"] = finish(title)
+        if short := _short_title(reference, title, english=english):
+            item["title-short"] = finish(short)
     if journal := reference.get("journal"):
         subtitle = reference.get("journalsubtitle")
         item["container-title"] = _clean(f"{journal}: {subtitle}" if subtitle else journal)
@@ -224,6 +236,10 @@ def to_csl_json(reference: Reference, *, export: bool = False) -> dict[str, Any]
     if language := _language(reference.get("langid") or reference.get("hyphenation")):
         item["language"] = language
     item.update(_issued(reference))
+    if pubstate := reference.get("pubstate"):
+        item["status"] = _clean(_LOCALISATION_KEYS.get(pubstate.strip().lower(), pubstate))
+    if (urldate := reference.bibtex_fields.get("urldate")) and (accessed := _date(urldate)):
+        item["accessed"] = accessed
     if (origdate := reference.bibtex_fields.get("origdate")) and (original := _date(origdate)):
         item["original-date"] = original
     return item
@@ -263,6 +279,22 @@ def _title(reference: Reference, fields: tuple[str, ...], *, english: bool) -> s
         key = _LOCALISATION_KEYS.get(strip_marks(marked).strip().lower())
         text += (separator if text else "") + (key or marked)
     return sentence_case(text) if english and text else text
+
+
+def _short_title(reference: Reference, title: str, *, english: bool) -> str:
+    """The short title that stands for the work in the text, as Pandoc reads it, or "".
+
+    ``shorttitle`` when the entry has one; else the ``title`` field up to its first colon
+    outside braces (a subtitle and an addon are left out too), when that is shorter than
+    the whole title. APA 7 (§8.14) shortens a long title the same way.
+    """
+    if reference.get("shorttitle"):
+        return _title(reference, ("shorttitle",), english=english)
+    main = _title(reference, ("title",), english=english)
+    head, colon, _ = main.partition(":")
+    if colon and head.count(NOCASE_OPEN) == head.count(NOCASE_CLOSE):
+        main = head.rstrip()
+    return main if main and main != title else ""
 
 
 def _list_field(reference: Reference, field: str) -> list[str]:
