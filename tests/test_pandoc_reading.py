@@ -16,14 +16,14 @@ import pytest
 from bs4 import BeautifulSoup
 from citation_engine.bibtex_loading import load_bibliography
 from citation_engine.bibtex_names import parse_people
-from citation_engine.citation_labels import title_label
+from citation_engine.citation_labels import title_case, title_label
 from citation_engine.csl_json import to_csl_json
 from citation_engine.entry_types import BIBLATEX_TYPES
 from citation_engine.latex_text import latex_to_marked_text, latex_to_text
 from citation_engine.reference_exports import to_bibtex, to_csl_json_text
 from citation_engine.reference_styles import expand_page_ranges, style_references
 from citation_engine.references import Person
-from citation_engine.sentence_case import nocase_markup, sentence_case, strip_marks, title_case
+from citation_engine.sentence_case import nocase_markup, sentence_case, strip_marks
 
 from tests.conftest import FIXTURES
 from tests.peer_rendering import PANDOC, STYLE, normalise

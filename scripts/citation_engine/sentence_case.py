@@ -103,37 +103,3 @@ def strip_marks(marked: str) -> str:
 def nocase_markup(marked: str) -> str:
     """The text with protected words in ``<span class="nocase">``, as CSL-JSON carries them."""
     return marked.replace(NOCASE_OPEN, '<span class="nocase">').replace(NOCASE_CLOSE, "</span>")
-
-
-# CSL 1.0.2's stop words: lower case in title case, except first, last and after a colon.
-_STOP_WORDS: Final = frozenset(
-    (
-        "a", "an", "and", "as", "at", "but", "by", "down", "for", "from", "in", "into", "nor",
-        "of", "on", "onto", "or", "over", "so", "the", "till", "to", "up", "via", "with", "yet",
-    )
-)  # fmt: skip
-_WORD_RE: Final = re.compile(r"[^\W\d_][^\W_]*")
-
-
-def title_case(text: str) -> str:
-    """CSL's ``text-case="title"``: a capital for each lower-case word but the stop words.
-
-    A word with a capital already (``iPhone``, ``ADHD``) is kept; the first and last words
-    and the word after a colon are capitalised even when they are stop words. Used where
-    the style title-cases a title that the engine prints itself (an in-text title label).
-    """
-    words = list(_WORD_RE.finditer(text))
-    out = []
-    index = 0
-    for number, match in enumerate(words):
-        word = match.group()
-        before = text[index : match.start()]
-        out.append(before)
-        index = match.end()
-        edge = number in (0, len(words) - 1) or before.rstrip().endswith(":")
-        hyphened = before.endswith("-")
-        if word.islower() and (edge or word not in _STOP_WORDS or hyphened):
-            word = word[0].upper() + word[1:]
-        out.append(word)
-    out.append(text[index:])
-    return "".join(out)
