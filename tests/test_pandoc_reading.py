@@ -104,10 +104,10 @@ def test_the_csl_json_export_carries_protected_words_in_nocase_spans() -> None:
     assert item["title"] == (
         'The effects of <span class="nocase">Mindfulness</span> on '
         '<span class="nocase">ADHD</span>: A meta-analysis of <span class="nocase">McDonald'
-        '</span>\'s iPhone study. <span class="nocase">T</span>he next step'
+        '</span>\u2019s iPhone study. <span class="nocase">T</span>he next step'
     )
     assert to_csl_json(_load(READING_BIB)["title2015case"])["title"] == (
-        "The effects of Mindfulness on ADHD: A meta-analysis of McDonald's iPhone study. "
+        "The effects of Mindfulness on ADHD: A meta-analysis of McDonald\u2019s iPhone study. "
         "The next step"
     )
 
@@ -152,7 +152,7 @@ def test_titles_are_in_sentence_case_as_pandoc_writes_them(tmp_path: Path) -> No
     pandoc = pandoc_csl(bib)
     for index, title in enumerate(TITLES):
         expected = re.sub(r"<[^>]+>", "", pandoc[f"t{index}"]["title"])
-        expected = expected.replace("\u2019", "'").replace("\u201c", '"').replace("\u201d", '"')
+        expected = expected.replace("\u201c", '"').replace("\u201d", '"')
         ours = strip_marks(sentence_case(latex_to_marked_text(title)))
         ours = ours.replace("\u201c", '"').replace("\u201d", '"')
         assert ours == expected, title

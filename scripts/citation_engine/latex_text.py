@@ -33,7 +33,7 @@ from pylatexenc.latexwalker import (
 )
 from pylatexenc.macrospec import MacroSpec
 
-_LATEX_SIGNS_RE: Final = re.compile(r"[\\{}~$%]|--|``|''")
+_LATEX_SIGNS_RE: Final = re.compile(r"[\\{}~$%']|--|``")
 _NEEDS_DECODER_RE: Final = re.compile(r"[\\$%]")
 _DASHES: Final = (
     ("---", "\u2014"),
@@ -41,6 +41,10 @@ _DASHES: Final = (
     ("~", " "),
     ("``", "\u201c"),
     ("''", "\u201d"),
+    # LaTeX's ' is always a closing quote or an apostrophe ("'t Hooft", "'Rcpp'"), as
+    # Pandoc reads it; an opening single quote is written `.
+    ("'", "\u2019"),
+    ("`", "\u2018"),
 )
 # Characters BibTeX keeps as written and LaTeX would treat as markup outside math.
 _LITERAL_SPECIALS: Final = frozenset("%#&_")
@@ -257,7 +261,8 @@ def _marked_decode(value: str) -> str:
 
 
 def _collapse(text: str) -> str:
-    return " ".join(text.replace("\xa0", " ").split())
+    text = text.replace("\xa0", " ").replace("'", "\u2019").replace("`", "\u2018")
+    return " ".join(text.split())
 
 
 def _collapse_marked(text: str) -> str:
