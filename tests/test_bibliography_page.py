@@ -61,7 +61,8 @@ def test_an_unverified_field_is_shown_as_an_incomplete_record_with_its_reason(
     assert entry["class"] == ["reference", "reference--incomplete"]
     marker = entry.select_one(".reference__incomplete")
     assert marker is not None
-    assert marker.get_text() == f"Incomplete record: {reason}"
+    shown = reason.replace("'", "\u2019")  # BibTeX's ' is LaTeX's apostrophe
+    assert marker.get_text() == f"Incomplete record: {shown}"
     assert soup.find("script") is None
 
 

@@ -92,7 +92,10 @@ ENTRY_TYPES: Final[dict[str, EntryType]] = {
 }
 
 # Thesis types APA 7 names in brackets after the title.
-THESIS_GENRES: Final = {"phdthesis": "Doctoral dissertation", "mastersthesis": "Master's thesis"}
+THESIS_GENRES: Final = {
+    "phdthesis": "Doctoral dissertation",
+    "mastersthesis": "Master\N{RIGHT SINGLE QUOTATION MARK}s thesis",
+}
 
 
 def entry_type(name: str) -> EntryType | None:

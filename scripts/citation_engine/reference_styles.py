@@ -106,7 +106,7 @@ _REPEATED_EDITORS_RE: Final = re.compile(
 # A work without author or editor: the title moves to the author position (CSL's substitute
 # rule), and citeproc-py prints it a second time after the date.
 _REPEATED_TITLE_RE: Final = re.compile(
-    r"^(?P<head>(?P<title>.+?)\.?) (?P<date>\([^()]*\)\.) (?P=title)(?:\. | (?=\[))"
+    r"^(?P<head>(?P<title>.+?)\.?) (?P<date>\([^()]*\)\.) (?P=title)(?:\. | (?=\[)|\.?$)"
 )
 
 
@@ -305,7 +305,7 @@ def format_entries(
         reference = references[item["id"]]
         text = _apply_fixes(marked, editors_as_authors=editors_as_authors(reference))
         if not reference.authors and not reference.editors:
-            text = _REPEATED_TITLE_RE.sub(r"\g<head> \g<date> ", text, count=1)
+            text = _REPEATED_TITLE_RE.sub(r"\g<head> \g<date> ", text, count=1).rstrip()
         copies = tuple(
             (copy_id, _to_runs(texts[index], reference.link))
             for (copy_id, _), texts in zip(copy_styles, copy_texts, strict=True)
