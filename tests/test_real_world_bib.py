@@ -224,6 +224,37 @@ def test_deliberate_doctoral_dissertation(tmp_path: Path) -> None:
     assert all(item.identical and not item.deliberate for item in result.citations)
 
 
+def test_deliberate_list_order(tmp_path: Path) -> None:
+    """APA 7 §8.12: a citation's works in reference-list order; apa.csl sorts "et al." first."""
+    bib = tmp_path / "order.bib"
+    bib.write_text(
+        "@article{fryer1990,\n  author = {Fryer, Ann and Mason, Bo and Cole, Cy},\n"
+        "  title = {T},\n  journal = {J},\n  year = {1990}\n}\n\n"
+        "@article{fryer1996,\n  author = {Fryer, Ann and Lannan, Di},\n  title = {U},\n"
+        "  journal = {J},\n  year = {1996}\n}\n",
+        encoding="utf-8",
+    )
+    result = compare.compare_file(bib, tmp_path / "cache")
+    cited = {item.what: (item.engine, item.pandoc, item.deliberate) for item in result.citations}
+    assert cited["[@fryer1990; @fryer1996]"] == (
+        "(Fryer & Lannan, 1996; Fryer et al., 1990)",
+        "(Fryer et al., 1990; Fryer & Lannan, 1996)",
+        "list-order",
+    )
+    assert all(item.identical for item in result.citations)
+    assert compare.in_list_order(["[@a; @b]", "@a", "[@b; @{c d}]"], {"a": 1, "b": 0, "c d": 2}) == [
+        "[@b; @a]", "@a", "[@b; @{c d}]",
+    ]  # fmt: skip
+    # only the citation's sort goes; the reference list keeps apa.csl's
+    style = peers.STYLE.read_text(encoding="utf-8")
+    unsorted = compare._without_citation_sort(style)
+    assert unsorted.count("<sort>") == style.count("<sort>") - 1
+    citation = unsorted[unsorted.index("<citation") : unsorted.index("</citation>")]
+    assert "<layout" in citation
+    assert "<sort>" not in citation
+    assert "<sort>" in unsorted[unsorted.index("<bibliography") :]
+
+
 def test_every_deliberate_difference_has_its_own_test() -> None:
     names = {name for name in globals() if name.startswith("test_deliberate_")}
     expected = {f"test_deliberate_{item.name.replace('-', '_')}" for item in compare.DELIBERATE}

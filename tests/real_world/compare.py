@@ -39,7 +39,7 @@ from citation_engine.styling_cache import styled_with_cache
 from tests import peer_rendering as peers
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Mapping
 
 CORPUS: Final = peers.ROOT / "tests" / "fixtures" / "real_world_bib"
 BASELINE: Final = Path(__file__).with_name("baseline.toml")
@@ -62,12 +62,15 @@ class Deliberate:
     it names is then neither compared nor counted against the engine. A ``reading`` is a
     field the site reads from BibTeX otherwise than Pandoc: its ``adjust`` turns Pandoc's
     CSL-JSON text into the site's reading, which Pandoc then formats, so that the change is
-    excused where it shows (an entry, a label, the order of a group) and nowhere else.
+    excused where it shows (an entry, a label, the order of a group) and nowhere else. An
+    ``order`` changes the style's citation options: its ``adjust`` turns apa.csl's text into
+    the site's rule, and Pandoc formats each citation with its keys in the site's
+    reference-list order under that style.
     """
 
     name: str
     reason: str
-    scope: Literal["entry", "in-text", "refusal", "reading"]
+    scope: Literal["entry", "in-text", "refusal", "reading", "order"]
     adjust: Callable[[str], str]
 
 
@@ -113,7 +116,24 @@ def _doctoral_dissertation(item: dict[str, Any]) -> None:
         item["genre"] = "Doctoral dissertation"
 
 
+_CITATION_SORT_RE: Final = re.compile(r"(<citation\b.*?)<sort>.*?</sort>", re.DOTALL)
+
+
+def _without_citation_sort(style: str) -> str:
+    """apa.csl with no sort in ``<citation>``: the works stand in the order they are cited."""
+    return _CITATION_SORT_RE.sub(r"\1", style, count=1)
+
+
 DELIBERATE: Final[tuple[Deliberate, ...]] = (
+    Deliberate(
+        "list-order",
+        "the works of one parenthetical citation stand in reference-list order, as APA 7 "
+        "§8.12 asks; apa.csl sorts them by a shortened author list ('Fryer et al., 1990' "
+        "before 'Fryer & Lannan, 1996'), and Pandoc keeps works whose keys tie in the order "
+        "written (CONTRIBUTING, 'Where does the site differ from citeproc-js and Pandoc?')",
+        "order",
+        _without_citation_sort,
+    ),
     Deliberate(
         "particle-before-family",
         "a particle stays before the family name ('van de Doe, J.', 'de Paz, 2013'), as APA 7 "
@@ -249,6 +269,7 @@ class Reading:
     bibliography: dict[str, str]
     citations: list[str]
     changed: dict[str, list[str]]  # key -> the names of the differences that change it
+    data: str = ""  # Pandoc's CSL-JSON with those differences made
 
 
 def site_reading(items: list[dict[str, Any]], sources: list[str]) -> Reading:
@@ -265,12 +286,46 @@ def site_reading(items: list[dict[str, Any]], sources: list[str]) -> Reading:
                 changed.setdefault(str(item["id"]), []).append(difference.name)
         text = adjusted
     if not changed:
-        return Reading({}, [], {})
+        return Reading({}, [], {}, text)
     with tempfile.TemporaryDirectory() as folder:
         data = Path(folder) / "reading.json"
         data.write_text(text, encoding="utf-8")
         bibliography, citations = render_pandoc(data, sources)
-    return Reading(bibliography, citations, changed)
+    return Reading(bibliography, citations, changed, text)
+
+
+def in_list_order(sources: list[str], position: Mapping[str, int]) -> list[str]:
+    """Each citation of several works with its keys in the site's reference-list order."""
+    ordered = []
+    for source in sources:
+        keys = [key.strip() for key in source[1:-1].split(";")] if ";" in source else []
+        if keys and all(key.removeprefix("@").strip("{}") in position for key in keys):
+            keys.sort(key=lambda key: position[key.removeprefix("@").strip("{}")])
+            source = "[" + "; ".join(keys) + "]"
+        ordered.append(source)
+    return ordered
+
+
+def ordered_citations(
+    reading: Reading, sources: list[str], position: Mapping[str, int]
+) -> list[str]:
+    """Pandoc's citations under the ``order`` differences, with the ``reading`` ones made."""
+    style = peers.STYLE.read_text(encoding="utf-8")
+    for difference in DELIBERATE:
+        if difference.scope == "order":
+            style = difference.adjust(style)
+    document = "\n\n".join(in_list_order(sources, position)) + "\n"
+    with tempfile.TemporaryDirectory() as folder:
+        data, csl = Path(folder) / "reading.json", Path(folder) / "style.csl"
+        data.write_text(reading.data, encoding="utf-8")
+        csl.write_text(style, encoding="utf-8")
+        result = subprocess.run(
+            [peers.PANDOC, "-f", "markdown", "-t", "html", "--citeproc", "--csl", str(csl),
+             "--bibliography", str(data), "--wrap=none", "-M", "lang=en-US"],
+            input=document, capture_output=True, text=True, check=True,
+        )  # fmt: skip
+    soup = BeautifulSoup(result.stdout, "html.parser")
+    return [peers.normalise(p.get_text()) for p in soup.find_all("p", recursive=False)]
 
 
 def render_pandoc(bib: Path, sources: list[str]) -> tuple[dict[str, str], list[str]]:
@@ -390,8 +445,13 @@ def compare_file(bib: Path, cache: Path) -> FileResult:
                 )
             )
     alternatives = reading.citations or [""] * len(sources)
-    for source, theirs, alternative in zip(sources, pandoc_citations, alternatives, strict=False):
-        _compare_citation(source, (theirs, alternative), site, result, reading)
+    try:
+        ordered = ordered_citations(reading, sources, site.styled.position)
+    except subprocess.CalledProcessError as error:
+        result.pandoc_error = error.stderr.strip()
+        return result
+    for source, *texts in zip(sources, pandoc_citations, alternatives, ordered, strict=True):
+        _compare_citation(source, (texts[0], texts[1], texts[2]), site, result, reading)
     return result
 
 
@@ -404,12 +464,12 @@ def _read(reading: Reading, keys: str | list[str], text: str | None) -> tuple[st
 
 def _compare_citation(
     source: str,
-    texts: tuple[str, str],
+    texts: tuple[str, str, str],
     site: SiteBibliography,
     result: FileResult,
     reading: Reading,
 ) -> None:
-    theirs, alternative = texts
+    theirs, alternative, ordered = texts
     found = find_citations(source)
     if len(found) != 1 or found[0].end - found[0].start != len(source):
         result.citations_refused.append(f"{source}: the engine does not read it as one citation")
@@ -430,8 +490,13 @@ def _compare_citation(
     if citation.narrative:
         theirs = theirs.replace(" & ", " and ")  # as peer_rendering.narrative_as_site_writes_it
         alternative = alternative.replace(" & ", " and ")
+        ordered = ordered.replace(" & ", " and ")
     read = _read(reading, list(citation.keys), alternative)
-    result.citations.append(_compared(source, ours, theirs, "in-text", read))
+    compared = _compared(source, ours, theirs, "in-text", read)
+    if not compared.identical and len(citation.keys) > 1 and ours == ordered:
+        names = ["list-order", *(read[1].split("+") if read else [])]
+        compared = Compared(source, ours, theirs, identical=True, deliberate="+".join(names))
+    result.citations.append(compared)
 
 
 def _compared(
