@@ -255,8 +255,8 @@ def pandoc_side(bib: Path) -> PandocSide:
     except subprocess.CalledProcessError as error:
         return PandocSide([], {}, [], error.stderr.strip() or f"exit status {error.returncode}")
     if len(citations) != len(sources):
-        error = f"Pandoc printed {len(citations)} paragraphs for {len(sources)} citations"
-        return PandocSide([], {}, [], error)
+        mismatch = f"Pandoc printed {len(citations)} paragraphs for {len(sources)} citations"
+        return PandocSide([], {}, [], mismatch)
     return PandocSide(sources, bibliography, citations)
 
 
