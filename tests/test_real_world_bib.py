@@ -127,6 +127,7 @@ def test_a_file_both_print_alike_is_identical_in_list_and_text(tmp_path: Path) -
         ("[@roe2019]", "(Roe & Doe, 2019)", True),
         ("@roe2019", "Roe and Doe (2019)", True),  # "and" in running text, APA 7 §8.17
     ]
+    assert [c.deliberate for c in result.citations] == ["", "narrative-and"]
 
 
 def test_a_refused_entry_is_recorded_with_its_message_and_the_rest_compared(
@@ -155,6 +156,44 @@ def test_every_deliberate_difference_has_its_own_test() -> None:
     expected = {f"test_deliberate_{item.name.replace('-', '_')}" for item in compare.DELIBERATE}
     assert expected <= names
     assert all(item.reason for item in compare.DELIBERATE)
+
+
+def test_deliberate_narrative_and(tmp_path: Path) -> None:
+    result = compare.compare_file(_bib(tmp_path, _THESIS), tmp_path / "cache")
+    narrative = [item for item in result.citations if item.what == "@kim2012"]
+    assert [(item.engine, item.pandoc) for item in narrative] == [
+        ("Kim and Park (2012)", "Kim & Park (2012)")
+    ]
+    assert (narrative[0].identical, narrative[0].deliberate) == (True, "narrative-and")
+    group = [item for item in result.citations if item.what == "[@kim2012]"]
+    assert [(item.engine, item.identical, item.deliberate) for item in group] == [
+        ("(Kim & Park, 2012)", True, "")  # "&" stays inside parentheses
+    ]
+
+
+def test_deliberate_thesis_genre(tmp_path: Path) -> None:
+    result = compare.compare_file(_bib(tmp_path, _THESIS), tmp_path / "cache")
+    [entry] = result.entries
+    assert (
+        entry.pandoc
+        == "Kim, M., & Park, J. (2012). A thesis on alliance [PhD thesis]. Test University."
+    )
+    assert entry.engine == (
+        "Kim, M., & Park, J. (2012). A thesis on alliance [Doctoral dissertation]. Test University."
+    )
+    assert (entry.identical, entry.deliberate) == (True, "thesis-genre")
+
+
+_THESIS = (
+    "@phdthesis{kim2012,\n  author = {Kim, Min and Park, Jun},\n"
+    "  title = {A thesis on alliance},\n  school = {Test University},\n  year = {2012}\n}\n"
+)
+
+
+def _bib(folder: Path, text: str) -> Path:
+    path = folder / "case.bib"
+    path.write_text(text, encoding="utf-8")
+    return path
 
 
 def test_the_module_prints_the_table() -> None:
