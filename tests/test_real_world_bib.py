@@ -184,6 +184,25 @@ def test_deliberate_thesis_genre(tmp_path: Path) -> None:
     assert (entry.identical, entry.deliberate) == (True, "thesis-genre")
 
 
+def test_deliberate_tie_order(tmp_path: Path) -> None:
+    bib = _bib(
+        tmp_path,
+        "@book{doe2020beta,\n  author = {Doe, Jane},\n  title = {Beta},\n"
+        "  publisher = {Test Press},\n  year = {2020}\n}\n\n"
+        "@book{doe2020alpha,\n  author = {Doe, Jane},\n  title = {Alpha},\n"
+        "  publisher = {Test Press},\n  year = {2020}\n}\n",
+    )
+    # Pandoc keeps the written order of works whose sort keys tie: file order is not APA's.
+    written = compare.render_pandoc(bib, ["[@doe2020beta; @doe2020alpha]"])[1]
+    assert written == ["(Doe, 2020b, 2020a)"]
+    result = compare.compare_file(bib, tmp_path / "cache")
+    group = [item for item in result.citations if item.what == "[@doe2020beta; @doe2020alpha]"]
+    assert group  # the engine is given the file order, and orders the group itself
+    assert {(item.engine, item.pandoc, item.identical) for item in group} == {
+        ("(Doe, 2020a, 2020b)", "(Doe, 2020a, 2020b)", True)
+    }
+
+
 _THESIS = (
     "@phdthesis{kim2012,\n  author = {Kim, Min and Park, Jun},\n"
     "  title = {A thesis on alliance},\n  school = {Test University},\n  year = {2012}\n}\n"

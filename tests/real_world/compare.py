@@ -62,8 +62,8 @@ class Deliberate:
 
     name: str
     reason: str
-    scope: Literal["entry", "in-text", "narrative"]
-    adjust: Callable[[str], str]
+    scope: Literal["entry", "in-text", "narrative", "pandoc-source"]
+    adjust: Callable[[str], str] | None  # None: applied to what Pandoc is given (see scope)
 
 
 # The deliberate differences, applied to Pandoc's text before comparing: an engine text
@@ -83,6 +83,15 @@ DELIBERATE: Final[tuple[Deliberate, ...]] = (
         "reader gives @phdthesis the genre 'PhD thesis'.",
         "entry",
         lambda text: text.replace("[PhD thesis", "[Doctoral dissertation"),
+    ),
+    Deliberate(
+        "tie-order",
+        "APA 7 §8.12 orders the works of one citation as the reference list does; Pandoc "
+        "sorts them by its citation sort key and keeps the written order where keys tie "
+        "('Doe, 2020b, 2020a'), so Pandoc is given each group in its own reference-list "
+        "order and the engine in file order (pandoc_side).",
+        "pandoc-source",
+        None,
     ),
 )
 
@@ -159,17 +168,22 @@ def _first_author(item: dict[str, Any]) -> str:
     return str(first.get("family") or first.get("literal") or "")
 
 
-def citation_sources(items: list[dict[str, Any]]) -> list[str]:
-    """The citations of the comparison document, one paragraph each.
+def single_sources(items: list[dict[str, Any]]) -> list[str]:
+    """Every key alone, parenthetical and narrative, in file order."""
+    sources = []
+    for item in items:
+        key = cite_key(str(item["id"]))
+        sources += [f"[{key}]", key]
+    return sources
 
-    Every key alone, parenthetical and narrative; then the works that share a first
-    author's family name in groups (where collapsing and disambiguation show); then the
-    keys in file order in threes (order and separators of unrelated works).
+
+def group_keys(items: list[dict[str, Any]]) -> list[list[str]]:
+    """The groups the comparison cites, each in file order.
+
+    The works that share a first author's family name (where collapsing and disambiguation
+    show), then the keys in file order in threes (order and separators of unrelated works).
     """
     keys = [str(item["id"]) for item in items]
-    sources = []
-    for key in keys:
-        sources += [f"[{cite_key(key)}]", cite_key(key)]
     by_family: dict[str, list[str]] = {}
     for item in items:
         family = _first_author(item)
@@ -181,9 +195,11 @@ def citation_sources(items: list[dict[str, Any]]) -> list[str]:
         if len(members) > 1
         for start in range(0, len(members), _GROUP_SIZE)
     ]
-    groups += [keys[start : start + 3] for start in range(0, len(keys) - 1, 3)]
-    sources += ["[" + "; ".join(cite_key(key) for key in group) + "]" for group in groups]
-    return sources
+    return groups + [keys[start : start + 3] for start in range(0, len(keys) - 1, 3)]
+
+
+def group_source(keys: list[str]) -> str:
+    return "[" + "; ".join(cite_key(key) for key in keys) + "]"
 
 
 def render_pandoc(bib: Path, sources: list[str]) -> tuple[dict[str, str], list[str]]:
@@ -255,7 +271,7 @@ def _styled(references: dict[str, Any], cache: Path, result: FileResult) -> dict
 
 @dataclass(frozen=True)
 class PandocSide:
-    """What Pandoc made of one file: the citations asked for, its list and its citations."""
+    """What Pandoc made of one file: the citations as the engine gets them, and its texts."""
 
     sources: list[str]
     bibliography: dict[str, str]
@@ -264,12 +280,24 @@ class PandocSide:
 
 
 def pandoc_side(bib: Path) -> PandocSide:
-    """Run Pandoc on one file; a file Pandoc cannot read gives its message, never raises."""
+    """Run Pandoc on one file; a file Pandoc cannot read gives its message, never raises.
+
+    The engine is given every group in file order and must order it itself; Pandoc is given
+    it in Pandoc's own reference-list order (the deliberate difference ``tie-order``), so
+    that works whose citation sort keys tie come out as APA 7 §8.12 asks.
+    """
     try:
-        sources = citation_sources(pandoc_items(bib))
-        bibliography, citations = render_pandoc(bib, sources)
+        items = pandoc_items(bib)
+        singles = single_sources(items)
+        bibliography, citations = render_pandoc(bib, singles)
+        groups = group_keys(items)
+        position = {key: index for index, key in enumerate(bibliography)}
+        in_list_order = [sorted(keys, key=lambda key: position.get(key, -1)) for keys in groups]
+        if groups:
+            citations += render_pandoc(bib, [group_source(keys) for keys in in_list_order])[1]
     except subprocess.CalledProcessError as error:
         return PandocSide([], {}, [], error.stderr.strip() or f"exit status {error.returncode}")
+    sources = singles + [group_source(keys) for keys in groups]
     if len(citations) != len(sources):
         mismatch = f"Pandoc printed {len(citations)} paragraphs for {len(sources)} citations"
         return PandocSide([], {}, [], mismatch)
@@ -327,7 +355,8 @@ def _compared(what: str, ours: str, theirs: str, scope: str) -> Compared:
     if ours == theirs:
         return Compared(what, ours, theirs, identical=True)
     for difference in DELIBERATE:
-        if difference.scope == scope and difference.adjust(theirs) == ours:
+        adjust = difference.adjust
+        if difference.scope == scope and adjust is not None and adjust(theirs) == ours:
             return Compared(what, ours, theirs, identical=True, deliberate=difference.name)
     return Compared(what, ours, theirs, identical=False)
 
