@@ -6,8 +6,8 @@ loads and checks the file as a build does (``checked_references``), formats what
 (``styled_with_cache``) and writes in-text citations (``build_citation``); Pandoc renders a
 document citing every key alone (parenthetical and narrative) and in groups. Texts are
 compared after the peer tests' one normalisation (``peer_rendering.normalise``), and after
-each of the deliberate differences listed in ``DELIBERATE``. Nothing the engine does may end the run:
-a refusal is recorded with its messages, a crash with its traceback.
+each of the deliberate differences listed in ``DELIBERATE``. Nothing the engine does may end
+the run: a refusal is recorded with its messages, a crash with its traceback.
 
     .venv/bin/python -m tests.real_world.compare            # the table
     .venv/bin/python -m tests.real_world.compare --diff     # and every difference
