@@ -299,6 +299,14 @@ class _Parser:
         self._etx: list[int] | None = None
         self._depth = 0
         self._read_from = self.length
+        # After Python-Markdown puts a citation's placeholder in the text, the text after it
+        # is the earlier text's: positions from ``_first`` on are asked of ``_root`` (the
+        # first text), ``_shift`` characters further on here than there.
+        self._root: _Parser | None = None
+        self._shift = 0
+        self._first = self.length + 1
+        self._tail = self.length + 1
+        self.accepted: tuple[int, int] | None = None
 
     # -- precomputed facts about the text --------------------------------------------------
 
@@ -314,6 +322,9 @@ class _Parser:
 
     def _balanced_end(self, position: int) -> int | None:
         """End of a balanced ``[...]`` starting at ``position``, read whole as Pandoc does."""
+        if self._root is not None and position >= self._first:
+            end = self._root._balanced_end(position - self._shift)
+            return None if end is None else end + self._shift
         if self._matching is None:
             matching = [-1] * self.length
             opened: list[int] = []
@@ -563,6 +574,12 @@ class _Parser:
 
     def at(self, position: int) -> Citation | None:
         """The citation starting at ``position`` (at ``[``, ``@`` or ``-@``), or ``None``."""
+        citation = self._at(position)
+        if citation is not None:
+            self.accepted = (citation.start, citation.end)
+        return citation
+
+    def _at(self, position: int) -> Citation | None:
         while True:
             try:
                 if self.text.startswith("[", position):
@@ -576,6 +593,8 @@ class _Parser:
         """``[see @a, p. 3; -@b]``: not a link, a reference link or a bracketed span."""
         if not self.text.startswith("[", position):
             return None
+        if self._root is not None and position >= self._first:
+            return _shifted(self._root._at(position - self._shift), self._shift)
         if position not in self._bracketed:
             self._deeper(position)
             try:
@@ -600,6 +619,8 @@ class _Parser:
 
     def textual(self, position: int) -> Citation | None:
         """``@key``, ``-@key``, ``@key [p. 33]`` or ``@key [@b]``."""
+        if self._root is not None and position >= self._first:
+            return _shifted(self._root._at(position - self._shift), self._shift)
         if position not in self._textual:
             self._deeper(position)
             try:
@@ -655,17 +676,68 @@ class _Parser:
 _LOCAL = threading.local()
 
 
+def _shifted(citation: Citation | None, shift: int) -> Citation | None:
+    if citation is None or shift == 0:
+        return citation
+    nested = tuple(_shifted(inner, shift) for inner in citation.nested)
+    return Citation(
+        citation.works,
+        citation.start + shift,
+        citation.end + shift,
+        tuple(inner for inner in nested if inner is not None),
+        citation.bracketed,
+    )
+
+
+def _follower(earlier: _Parser, text: str) -> _Parser | None:
+    """A parser for ``text`` if it is ``earlier``'s with its accepted citation replaced.
+
+    Python-Markdown puts a placeholder where each citation was and asks again from just
+    after it; what follows is unchanged, so it is read once, in the first text. A position
+    that looks back across the placeholder is read here: right after a citation ending in a
+    key (``@a@b``) the character before differs, and so, after one not ending in ``]``, may
+    a run of ``*`` or ``_`` that starts there.
+    """
+    if earlier.accepted is None:
+        return None
+    start, end = earlier.accepted
+    rest = len(earlier.text) - end
+    after = len(text) - rest
+    if after <= start or (earlier._root is not None and end < earlier._tail):
+        return None
+    if not text.endswith(earlier.text[end:]):
+        return None
+    parser = _Parser(text, earlier.link_ids)
+    parser._root = earlier._root or earlier
+    parser._shift = earlier._shift + (len(text) - len(earlier.text))
+    parser._tail = after
+    if earlier.text[end - 1] == "]":
+        parser._first = after
+    elif end < len(earlier.text) and earlier.text[end] in "*_":
+        return parser
+    else:
+        parser._first = after + 1
+    return parser
+
+
 def _parser(text: str, link_ids: frozenset[str]) -> _Parser:
     """The parser for this text: Python-Markdown asks at each ``[`` and ``@`` of one text."""
-    parser: _Parser | None = getattr(_LOCAL, "parser", None)
-    if (
-        parser is None
-        or parser.link_ids != link_ids
-        or not (parser.text is text or parser.text == text)
-    ):
-        parser = _Parser(text, link_ids)
-        _LOCAL.parser = parser
-    return parser
+    recent: list[_Parser] = getattr(_LOCAL, "recent", [])
+    chosen = next(
+        (
+            parser
+            for parser in recent
+            if parser.link_ids == link_ids and (parser.text is text or parser.text == text)
+        ),
+        None,
+    )
+    if chosen is None:
+        followers = (_follower(parser, text) for parser in recent if parser.link_ids == link_ids)
+        chosen = next((parser for parser in followers if parser is not None), None)
+    if chosen is None:
+        chosen = _Parser(text, link_ids)
+    _LOCAL.recent = [chosen, *(parser for parser in recent if parser is not chosen)][:4]
+    return chosen
 
 
 def citation_at(

@@ -44,6 +44,7 @@ LABEL_CLASS = "citation__label"  # a label inside a link: text, since links cann
 _PLACEHOLDER_RE: Final = re.compile(
     r"\x02(?:(?P<escape>\d+)|klzzwxh:(?P<inline>\d+)|wzxhzdk:(?P<html>\d+))\x03"
 )
+_HTML_PLACEHOLDER_RE: Final = re.compile(r"\x02wzxhzdk:(?P<html>\d+)\x03")
 _OPEN_A_RE: Final = re.compile(r"<a[\s>]", re.IGNORECASE)
 _CLOSE_A_RE: Final = re.compile(r"</a\s*>", re.IGNORECASE)
 
@@ -123,9 +124,7 @@ class CitationInlineProcessor(InlineProcessor):
         if "a" in getattr(inline, "ancestors", ()):
             return True
         depth = 0
-        for match in _PLACEHOLDER_RE.finditer(data, 0, position):
-            if match["html"] is None or self.md is None:
-                continue
+        for match in _HTML_PLACEHOLDER_RE.finditer(data, 0, position):
             raw = str(self.md.htmlStash.rawHtmlBlocks[int(match["html"])])
             depth += len(_OPEN_A_RE.findall(raw)) - len(_CLOSE_A_RE.findall(raw))
         return depth > 0
@@ -272,7 +271,6 @@ def place_citations(source: str, seen: list[SeenCitation]) -> list[PlacedWork]:
 
 _FILLER: Final = "\x00"
 _FENCE_RE: Final = re.compile(r"^ {0,3}(?P<fence>`{3,}|~{3,})")
-_COMMENT_RE: Final = re.compile(r"<!--.*?-->", re.DOTALL)
 _CODE_SPAN_RE: Final = re.compile(r"(?<!`)(?P<ticks>`+)(?!`).+?(?<!`)(?P=ticks)(?!`)", re.DOTALL)
 
 
@@ -304,10 +302,26 @@ def mask_code(source: str) -> str:
         elif not blank:
             previous_code = False
         previous_blank = blank
-    masked = "\n".join(lines)
-    for pattern in (_COMMENT_RE, _CODE_SPAN_RE):
-        masked = pattern.sub(lambda match: re.sub(r"[^\n]", _FILLER, match[0]), masked)
-    return masked
+    masked = _blank_comments("\n".join(lines))
+    return _CODE_SPAN_RE.sub(lambda match: _blank(match[0]), masked)
+
+
+def _blank(text: str) -> str:
+    return re.sub(r"[^\n]", _FILLER, text)
+
+
+def _blank_comments(text: str) -> str:
+    """Blank each ``<!-- ... -->``; once one is not closed, no later one can be."""
+    pieces = []
+    done = 0
+    while (start := text.find("<!--", done)) != -1:
+        end = text.find("-->", start + 4)
+        if end == -1:
+            break
+        pieces += [text[done:start], _blank(text[start : end + 3])]
+        done = end + 3
+    pieces.append(text[done:])
+    return "".join(pieces)
 
 
 def _key_position(source: str, key: str, start: int, end: int) -> int:
