@@ -282,3 +282,43 @@ def test_serving_rewrites_the_downloads_when_the_bibliography_changes(
         watcher.join(timeout=10)
         bib.write_text(original, encoding="utf-8")
     assert "downloads in" in capsys.readouterr().err
+
+
+def _sources(root: Path) -> Path:
+    root.mkdir()
+    for name in release.SOURCES:
+        if "." in name:
+            (root / name).write_text("site_name: x\n", encoding="utf-8")
+        else:
+            (root / name).mkdir(parents=True)
+    (root / "docs" / "assets").mkdir()
+    (root / "docs" / "index.md").write_text("# Home\n", encoding="utf-8")
+    return root
+
+
+def test_links_and_special_files_in_the_sources_stop_the_build_by_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = _sources(tmp_path / "project")
+    (root / "docs" / "hostname.txt").symlink_to("/etc/hostname")
+    (root / "docs" / "assets" / "loop").symlink_to(".", target_is_directory=True)
+    os.mkfifo(root / "docs" / "pipe")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(EPOCH))
+    assert release.main(["build", "--root", str(root), "--out", str(tmp_path / "site")]) == 1
+    assert capsys.readouterr().err == (
+        "error: docs/assets/loop: a symbolic link (to .); the site publishes only the "
+        "project's own files: put the file itself there, or remove the link\n"
+        "docs/hostname.txt: a symbolic link (to /etc/hostname); the site publishes only the "
+        "project's own files: put the file itself there, or remove the link\n"
+        "docs/pipe: not a regular file or folder (a named pipe, socket or device); remove it\n"
+    )
+    assert not (tmp_path / "site").exists()
+
+
+def test_a_linked_source_folder_is_refused(tmp_path: Path) -> None:
+    root = _sources(tmp_path / "project")
+    shutil.rmtree(root / "includes")
+    (root / "includes").symlink_to("/etc", target_is_directory=True)
+    assert release.special_files(root) == [
+        "includes: a symbolic link (to /etc); refusing to follow it"
+    ]

@@ -97,6 +97,8 @@ def collect_links(bib: Path, docs: Path) -> list[str]:
         if url := reference.get("url"):
             links.add(url)
     for page in docs.rglob("*.md"):
+        if not page.is_file():
+            continue  # a named pipe would block; the build refuses it by name
         for match in MARKDOWN_LINK_RE.finditer(page.read_text(encoding="utf-8")):
             links.add(match.group(1) or match.group(2))
     return sorted(links)

@@ -24,6 +24,7 @@ import fcntl
 import hashlib
 import os
 import shutil
+import stat
 import subprocess
 import sys
 import tempfile
@@ -142,15 +143,55 @@ def _say(message: str) -> None:
     sys.stderr.write(message + "\n")
 
 
+_OWN_FILE: Final = "put the file itself there, or remove the link"
+
+
+def special_files(root: Path) -> list[str]:
+    """A problem for each symbolic link or special file among the sources, named from ``root``.
+
+    A link is refused wherever it points: followed, it publishes whatever the build can read
+    (``/etc/passwd``, ``/proc/self/environ``), and Git carries links in a pull request. A
+    named pipe, socket or device would block or feed the copy forever.
+    """
+    problems = []
+    for name in SOURCES:
+        top = root / name
+        if top.is_symlink():
+            problems.append(f"{name}: a symbolic link (to {top.readlink()}); refusing to follow it")
+            continue
+        if not top.is_dir():
+            continue
+        for folder, folders, files in os.walk(top):
+            for entry in sorted([*folders, *files]):
+                path = Path(folder) / entry
+                shown = path.relative_to(root).as_posix()
+                mode = path.lstat().st_mode
+                if stat.S_ISLNK(mode):
+                    problems.append(
+                        f"{shown}: a symbolic link (to {path.readlink()}); the site publishes "
+                        f"only the project's own files: {_OWN_FILE}"
+                    )
+                elif not (stat.S_ISDIR(mode) or stat.S_ISREG(mode)):
+                    problems.append(
+                        f"{shown}: not a regular file or folder (a named pipe, socket or device); "
+                        "remove it"
+                    )
+    return sorted(problems)
+
+
 def snapshot(root: Path, work: Path) -> Path:
     """Copy what a build reads into ``work/project``, each file read once, and return it."""
+    problems = special_files(root)
+    if problems:
+        raise ReleaseError("\n".join(problems))
     project = work / "project"
     project.mkdir(parents=True)
     for name in SOURCES:
         source = root / name
         if source.is_dir():
             ignore = shutil.ignore_patterns(*GENERATED_IN_DOCS) if name == "docs" else None
-            shutil.copytree(source, project / name, ignore=ignore)
+            # Links were refused above; copied as links, one made since is refused when packed.
+            shutil.copytree(source, project / name, ignore=ignore, symlinks=True)
         elif source.exists():
             shutil.copy2(source, project / name)
         else:
