@@ -22,6 +22,7 @@ import argparse
 import contextlib
 import fcntl
 import hashlib
+import importlib.util
 import os
 import shutil
 import stat
@@ -35,7 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
-from alliance_site.csp import content_security_policy
+from alliance_site.csp import content_security_policy, known_scripts, unknown_scripts
 from alliance_site.server_configs import DEFAULT_ROOT, Deployment, render_all
 
 if TYPE_CHECKING:
@@ -242,7 +243,20 @@ def build_into(project: Path, options: BuildOptions, version: Version) -> Path:
     _run(command, project, env, f"the {options.engine} build")
     if not (site / "index.html").is_file():
         raise ReleaseError(f"the {options.engine} build wrote no {site / 'index.html'}")
+    problems = unknown_scripts(site, known_scripts(_template_folders(project)))
+    if problems:
+        raise ReleaseError("\n".join(problems))
     return site
+
+
+def _template_folders(project: Path) -> list[Path]:
+    """The project's template overrides and each theme's templates: who may write scripts."""
+    folders = [project / "overrides"]
+    for theme in ("material", "zensical"):
+        spec = importlib.util.find_spec(theme)
+        if spec is not None and spec.submodule_search_locations:
+            folders.extend(Path(place) / "templates" for place in spec.submodule_search_locations)
+    return [folder for folder in folders if folder.is_dir()]
 
 
 @contextlib.contextmanager
