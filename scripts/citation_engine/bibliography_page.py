@@ -25,6 +25,7 @@ from citation_engine.html_building import (
     stash_html,
 )
 from citation_engine.page_order import nav_order, site_order_key
+from citation_engine.reference_exports import download_stem
 from citation_engine.reference_styles import COPY_STYLES, StyledReference
 
 if TYPE_CHECKING:
@@ -229,7 +230,7 @@ def _actions(extension: CitationExtension, entry: StyledReference, links: Engine
         }
         parts.append(element_html("button", button, label) + " ")
     for suffix, label in ((".bib", "Download BibTeX"), (".ris", "Download RIS")):
-        name = f"{entry.key}{suffix}"
+        name = f"{download_stem(entry.key)}{suffix}"
         href = links.url(extension.link_to(f"{downloads}/entries/{name}"))
         link = {"href": href, "class": button_class, "download": name}
         parts.append(element_html("a", link, label) + " ")

@@ -206,6 +206,19 @@ def is_citable_key(key: str) -> bool:
     return parse_key(key, 0) == (key, len(key))
 
 
+def citation_form(key: str) -> str | None:
+    """How a page cites this key: ``@key``, Pandoc's braced ``@{key}``, or ``None`` (no way).
+
+    Braces take any key without spaces whose own braces balance (``@{.hidden}``,
+    ``@{10.1037/pst0000172}``, ``@{Doe:2020ab}``), as in Pandoc's Markdown reader.
+    """
+    if is_citable_key(key):
+        return f"@{key}"
+    if parse_key(f"{{{key}}}", 0) == (key, len(key) + 2):
+        return f"@{{{key}}}"
+    return None
+
+
 def _cite_key(text: str, position: int) -> tuple[bool, str, int] | None:
     """``-@key`` or ``@key`` at ``position`` (not after a word): (suppressed, key, end)."""
     if after_string(text, position):

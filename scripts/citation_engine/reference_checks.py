@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Final
 
-from citation_engine.citation_syntax import is_citable_key
+from citation_engine.citation_syntax import citation_form
 from citation_engine.entry_types import ENTRY_TYPES, entry_type
 from citation_engine.errors import Problem, SourceLocation
 
@@ -28,8 +28,6 @@ URL_RE: Final = re.compile(
     r"(?:[/?#]\S*)?$"
 )
 DOI_PREFIX_RE: Final = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:)", re.IGNORECASE)
-# A key must be citable as "[@key]" (Pandoc's grammar) and name its download file and URL.
-_UNSAFE_IN_FILE_NAMES: Final = frozenset('/?#%<>"\\')
 
 
 def check_references(references: Mapping[str, Reference]) -> list[Problem]:
@@ -67,17 +65,10 @@ def check_reference(reference: Reference) -> list[Problem]:
 
 def _key_problems(reference: Reference) -> list[Problem]:
     key = reference.key
-    if not is_citable_key(key):
+    if citation_form(key) is None:
         message = (
-            f"key '{key}' cannot be cited as [@{key}]: a key starts and ends with a letter, "
-            "digit or '_' and holds only letters, digits and _:.#$%&+?<>~/-"
-        )
-        return [Problem(reference.location, message)]
-    unsafe = sorted(set(key) & _UNSAFE_IN_FILE_NAMES)
-    if unsafe:
-        message = (
-            f"key '{key}' cannot name its download file: it holds {' '.join(unsafe)}; "
-            "rename the entry"
+            f"key '{key}' cannot be cited: Pandoc reads a key as @key or @{{key}}, and braces "
+            "take any key without spaces whose own braces balance"
         )
         return [Problem(reference.location, message)]
     return []
