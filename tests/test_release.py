@@ -5,10 +5,11 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import subprocess
 import threading
 import time
 import zipfile
-from typing import TYPE_CHECKING
+from pathlib import Path
 
 import pytest
 from alliance_site import release
@@ -24,9 +25,6 @@ from alliance_site.release import (
 )
 
 from tests.conftest import ROOT, SUBPATH_URL, copy_project
-
-if TYPE_CHECKING:
-    from pathlib import Path
 
 EPOCH = 1796000000  # 2026-11-30 00:53:20 UTC
 
@@ -322,3 +320,91 @@ def test_a_linked_source_folder_is_refused(tmp_path: Path) -> None:
     assert release.special_files(root) == [
         "includes: a symbolic link (to /etc); refusing to follow it"
     ]
+
+
+@pytest.mark.parametrize(
+    ("name", "problem"),
+    [
+        ("top/site/assets/x\\..\\..\\evil.txt", "a name some systems cannot unpack safely"),
+        ("top/site/assets/new\nline.txt", "a name some systems cannot unpack safely"),
+        ("top/site/downloads/entries/Doe:2020ab.bib", "a name some systems cannot unpack safely"),
+        ("top/site/assets/aux.txt", "a name Windows cannot create"),
+        ("top/site/assets/COM1", "a name Windows cannot create"),
+        ("top/site/assets/trailing.", "a name Windows cannot create"),
+    ],
+)
+def test_unportable_member_names_are_refused(tmp_path: Path, name: str, problem: str) -> None:
+    site = _folder(tmp_path)
+    path = site / name.removeprefix("top/site/")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("x", encoding="utf-8")
+    with pytest.raises(ReleaseError) as raised:
+        manifest(tmp_path, "top")
+    assert str(raised.value) == f"{name!r}: {problem}; rename the file"
+
+
+def test_the_checksum_is_named_before_the_zip(
+    fake_build: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[str] = []
+    original = type(fake_build).replace
+
+    def replace(self: Path, target: Path) -> Path:
+        seen.append(Path(target).name)
+        return original(self, target)
+
+    monkeypatch.setattr(type(fake_build), "replace", replace)
+    final = release.dist(_project_for_dist(fake_build.parent), BuildOptions(), fake_build)
+    assert [name for name in seen if name.startswith("mindful")] == [
+        f"{final.name}.sha256",
+        final.name,
+    ]
+    digest = hashlib.sha256(final.read_bytes()).hexdigest()
+    assert (fake_build / f"{final.name}.sha256").read_text() == f"{digest}  {final.name}\n"
+
+
+def _project_for_dist(tmp_path: Path) -> Path:
+    root = _sources(tmp_path / "dist-project")
+    for name in ("LICENSE", "CITATION.cff"):
+        (root / name).write_text(name, encoding="utf-8")
+    shutil.copytree(ROOT / "deploy", root / "deploy")
+    return root
+
+
+@pytest.mark.parametrize(
+    ("dev_addr", "warned"),
+    [
+        ("127.0.0.1:8000", False),
+        ("localhost:8000", False),
+        ("[::1]:8000", False),
+        ("0.0.0.0:18101", True),
+        ("192.168.1.20:8000", True),
+    ],
+)
+def test_serving_beyond_this_machine_is_warned(dev_addr: str, warned: bool) -> None:
+    warning = release.dev_addr_warning(dev_addr)
+    assert bool(warning) is warned
+    if warned:
+        assert warning == (
+            f"warning: the preview listens on {dev_addr}, so any machine that can reach this "
+            "one can read it (drafts included); its pages name the site as "
+            f"http://{dev_addr}/, which is not an address another machine can use"
+        )
+
+
+def test_untracked_sources_make_a_build_dirty_with_the_current_time(tmp_path: Path) -> None:
+    root = _sources(tmp_path / "project")
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", *args], cwd=root, check=True, capture_output=True)
+
+    git("init", "-q")
+    git("-c", "user.email=a@b", "-c", "user.name=a", "add", ".")
+    git("-c", "user.email=a@b", "-c", "user.name=a", "commit", "-qm", "x", "--date=@1000000000")
+    clean = release.version_of(root, {})
+    assert not clean.dirty
+    (root / "docs" / "extra.md").write_text("# Extra\n", encoding="utf-8")
+    before = int(time.time())
+    dirty = release.version_of(root, {})
+    assert dirty.dirty
+    assert dirty.epoch >= before

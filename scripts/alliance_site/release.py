@@ -23,7 +23,9 @@ import contextlib
 import fcntl
 import hashlib
 import importlib.util
+import ipaddress
 import os
+import re
 import shutil
 import stat
 import subprocess
@@ -114,8 +116,16 @@ def version_of(root: Path, environ: Mapping[str, str] = os.environ) -> Version:
             ) from None
         commit, dirty = "unknown", False
     else:
-        dirty = bool(_git(root, "status", "--porcelain", "--untracked-files=no"))
-        epoch_text = epoch_text or _git(root, "log", "-1", "--format=%ct")
+        # Untracked files under the sources are copied into the build, so they count too.
+        dirty = bool(
+            _git(root, "status", "--porcelain", "--untracked-files=no")
+            or _git(root, "status", "--porcelain", "--untracked-files=all", "--", *SOURCES)
+        )
+        # A dirty build gets the current time, so a server's ETag and Last-Modified change
+        # when the same commit is released again with edits; a clean one the commit's time.
+        epoch_text = epoch_text or (
+            str(int(time.time())) if dirty else _git(root, "log", "-1", "--format=%ct")
+        )
     try:
         epoch = int(epoch_text)
     except ValueError:
@@ -319,7 +329,31 @@ def manifest(folder: Path, top: str) -> dict[str, Path]:
             raise ReleaseError(f"{path}: a symbolic link in the release; refusing to pack it")
         if path.is_file():
             files[f"{top}/{path.relative_to(folder).as_posix()}"] = path
+    problems = [problem for name in files if (problem := member_name_problem(name))]
+    if problems:
+        raise ReleaseError("\n".join(problems))
     return files
+
+
+_UNPORTABLE_RE: Final = re.compile(r'[\x00-\x1f\x7f\\:*?"<>|]')
+_WINDOWS_DEVICES: Final = frozenset(
+    ["con", "prn", "aux", "nul", *(f"com{n}" for n in range(10)), *(f"lpt{n}" for n in range(10))]
+)
+
+
+def member_name_problem(name: str) -> str:
+    r"""Why a zip member name is unsafe to unpack on some system, or ``""``.
+
+    A backslash is a folder separator to some extractors (a name like ``x\..\evil``), and
+    Windows, where the file-share zip is unpacked, cannot create control characters,
+    ``:*?"<>|``, a name ending in a dot or space, or a device name such as ``aux.txt``.
+    """
+    for part in name.split("/"):
+        if _UNPORTABLE_RE.search(part):
+            return f"{name!r}: a name some systems cannot unpack safely; rename the file"
+        if part.endswith((".", " ")) or part.split(".")[0].lower() in _WINDOWS_DEVICES:
+            return f"{name!r}: a name Windows cannot create; rename the file"
+    return ""
 
 
 def write_zip(target: Path, files: Mapping[str, Path], epoch: int) -> None:
@@ -432,11 +466,15 @@ def dist(root: Path, options: BuildOptions, dist_dir: Path) -> Path:
                 raise ReleaseError(
                     "the archive does not match the build:\n  " + "\n  ".join(problems)
                 )
+            # The checksum is in place before the zip takes its name: a crash between the
+            # two leaves an old zip with a checksum that says so, never a new zip without one.
+            checksum = file_digest(partial)
+            sums = dist_dir / f".{name}.zip.sha256.partial"
+            sums.write_text(f"{checksum}  {final.name}\n", encoding="utf-8")
+            sums.replace(dist_dir / f"{name}.zip.sha256")
             partial.replace(final)
         finally:
             partial.unlink(missing_ok=True)
-    checksum = file_digest(final)
-    (dist_dir / f"{name}.zip.sha256").write_text(f"{checksum}  {final.name}\n", encoding="utf-8")
     _say(
         f"{final}: {len(expected)} files ({in_site} in site/), checked against the build; "
         f"sha256 {checksum}; built for {options.site_url}"
@@ -475,8 +513,27 @@ def watch_downloads(bib: Path, docs: Path, stop: threading.Event, interval: floa
         stop.wait(interval)
 
 
+def dev_addr_warning(dev_addr: str) -> str:
+    """A warning when the preview would listen beyond this machine, or ``""``."""
+    host = dev_addr.rpartition(":")[0].strip("[]") or dev_addr
+    try:
+        loopback = ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = host == "localhost"
+    if loopback:
+        return ""
+    return (
+        f"warning: the preview listens on {dev_addr}, so any machine that can reach this one "
+        "can read it (drafts included); its pages name the site as "
+        f"http://{dev_addr}/, which is not an address another machine can use"
+    )
+
+
 def serve(root: Path, dev_addr: str) -> int:
     """``mkdocs serve`` with live reload for pages, the bibliography and its downloads."""
+    warning = dev_addr_warning(dev_addr)
+    if warning:
+        _say(warning)
     stop = threading.Event()
     watcher = threading.Thread(
         target=watch_downloads, args=(root / "bib/references.bib", root / "docs", stop)
