@@ -23,6 +23,7 @@ from alliance_site.release import (
     write_zip,
     zip_name,
 )
+from alliance_site.server_configs import site_url_problem
 
 from tests.conftest import ROOT, SUBPATH_URL, copy_project
 
@@ -408,3 +409,41 @@ def test_untracked_sources_make_a_build_dirty_with_the_current_time(tmp_path: Pa
     dirty = release.version_of(root, {})
     assert dirty.dirty
     assert dirty.epoch >= before
+
+
+@pytest.mark.parametrize(
+    "site_url",
+    [
+        "http://127.0.0.1:8000/",
+        SUBPATH_URL,
+        "https://owner.github.io/mindful-alliance/",
+        "https://example.org",
+        "http://[::1]:8000/",
+    ],
+)
+def test_plain_site_urls_are_accepted(site_url: str) -> None:
+    assert site_url_problem(site_url) == ""
+
+
+@pytest.mark.parametrize(
+    "site_url",
+    [
+        "https://x.example;add_header X-Injected yes/alliance/",
+        "https://intranet.example/caf%C3%A9/",
+        "https://intranet.example/al liance/",
+        "https://intranet.example/a;b/",
+        'https://intranet.example/a"b/',
+        "https://intra;net.example/",
+        "ftp://intranet.example/",
+    ],
+)
+def test_a_site_url_the_servers_cannot_hold_stops_the_release(
+    site_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = _sources(tmp_path / "project")
+    assert release.main(["dist", "--root", str(root), "--site-url", site_url]) == 1
+    assert capsys.readouterr().err == (
+        f"error: SITE_URL {site_url!r} is not an address the server configurations can hold: "
+        "write http(s)://host[:port]/path/ with a host name or address and a path of "
+        "letters, digits and ._~-\n"
+    )

@@ -39,7 +39,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 from alliance_site.csp import content_security_policy, known_scripts, unknown_scripts
-from alliance_site.server_configs import DEFAULT_ROOT, Deployment, render_all
+from alliance_site.server_configs import (
+    DEFAULT_ROOT,
+    Deployment,
+    render_all,
+    site_url_problem,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping, Sequence
@@ -578,6 +583,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.action == "serve":
             return serve(root, args.dev_addr)
+        if problem := site_url_problem(args.site_url):
+            raise ReleaseError(problem)
         if args.action == "build":
             default = "site" if args.engine == "mkdocs" else "site-zensical"
             out = args.out or root / (default + ("-offline" if args.offline else ""))
