@@ -447,3 +447,55 @@ def test_a_site_url_the_servers_cannot_hold_stops_the_release(
         "write http(s)://host[:port]/path/ with a host name or address and a path of "
         "letters, digits and ._~-\n"
     )
+
+
+def _tree(folder: Path, text: str) -> Path:
+    folder.mkdir(parents=True)
+    (folder / "index.html").write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_the_new_build_takes_the_old_ones_place_in_one_step(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = _tree(tmp_path / "site", "old")
+    new = _tree(tmp_path / "work" / "site", "new")
+    swaps: list[bool] = []
+    exchange = release._exchange
+
+    def recorded(first: Path, second: Path) -> bool:
+        swaps.append(exchange(first, second))
+        return swaps[-1]
+
+    monkeypatch.setattr(release, "_exchange", recorded)
+    release._replace_folder(new, out, tmp_path / "work")
+    assert swaps == [True]
+    assert (out / "index.html").read_text(encoding="utf-8") == "new"
+    assert (tmp_path / "work" / "previous" / "index.html").read_text(encoding="utf-8") == "old"
+    assert not (tmp_path / ".site.new").exists()
+
+
+def test_a_build_a_crash_left_staged_is_put_in_place_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = _tree(tmp_path / "site", "old")
+    new = _tree(tmp_path / "work" / "site", "new")
+    monkeypatch.setattr(release, "_exchange", lambda first, second: False)
+    original = Path.rename
+
+    def crash_after_moving_the_old_site(self: Path, target: Path) -> Path:
+        moved = original(self, target)
+        if Path(target).name == "previous":
+            raise KeyboardInterrupt
+        return moved
+
+    monkeypatch.setattr(Path, "rename", crash_after_moving_the_old_site)
+    with pytest.raises(KeyboardInterrupt):
+        release._replace_folder(new, out, tmp_path / "work")
+    monkeypatch.setattr(Path, "rename", original)
+    assert not out.exists()
+    release.recover_staged(out)
+    assert (out / "index.html").read_text(encoding="utf-8") == "new"
+    assert capsys.readouterr().err == (
+        f"{out}: put in place the build an interrupted run had finished\n"
+    )

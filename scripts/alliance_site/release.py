@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import ctypes
 import fcntl
 import hashlib
 import importlib.util
@@ -288,20 +289,60 @@ def build(root: Path, options: BuildOptions, out: Path) -> Path:
     """Build from a snapshot and replace ``out`` with the result only when it succeeded."""
     version = version_of(root)
     with build_lock(root), _work_dir(root) as work:
+        recover_staged(out)
         site = build_into(snapshot(root, work), options, version)
         _replace_folder(site, out, work)
     return out
 
 
 def _replace_folder(new: Path, out: Path, work: Path) -> None:
-    """Put the new build in place of ``out``; ``out`` is never a half-written folder."""
-    staged = out.parent / f".{out.name}.new"
+    """Put the new build in place of ``out``; ``out`` is never a half-written folder.
+
+    Where the system can swap two folders in one step (Linux), there is no moment without
+    ``out``; elsewhere a crash between the two renames leaves the finished build staged,
+    and the next build puts it in place first (``recover_staged``).
+    """
+    staged = _staged(out)
     shutil.rmtree(staged, ignore_errors=True)
     shutil.move(str(new), staged)  # a rename when on the same file system
+    if out.exists() and _exchange(staged, out):
+        staged.rename(work / "previous")
+        return
     old = work / "previous"
     if out.exists():
         out.rename(old)
     staged.rename(out)
+
+
+def _staged(out: Path) -> Path:
+    return out.parent / f".{out.name}.new"
+
+
+def recover_staged(out: Path) -> None:
+    """Put back a finished build that a crash left staged with no ``out`` in its place."""
+    staged = _staged(out)
+    if not out.exists() and staged.is_dir():
+        staged.rename(out)
+        _say(f"{out}: put in place the build an interrupted run had finished")
+
+
+_RENAME_EXCHANGE: Final = 2
+_AT_FDCWD: Final = -100
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two paths in one step with Linux's ``renameat2``; ``False`` where it cannot."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p]
+    renameat2.argtypes += [ctypes.c_uint]
+    result = renameat2(
+        _AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE
+    )
+    return bool(result == 0)
 
 
 # -- packaging ------------------------------------------------------------------------------
