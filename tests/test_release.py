@@ -499,3 +499,20 @@ def test_a_build_a_crash_left_staged_is_put_in_place_first(
     assert capsys.readouterr().err == (
         f"{out}: put in place the build an interrupted run had finished\n"
     )
+
+
+def test_markup_in_a_front_matter_title_stops_the_build_at_its_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = _sources(tmp_path / "project")
+    (root / "docs" / "page.md").write_text(
+        "---\ndescription: x\ntitle: Hostile <script>alert(1)</script> <!--\n---\n# Page\n",
+        encoding="utf-8",
+    )
+    (root / "docs" / "fine.md").write_text("---\ntitle: Tasks & goals\n---\n# A < B\n")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(EPOCH))
+    assert release.main(["build", "--root", str(root), "--out", str(tmp_path / "site")]) == 1
+    assert capsys.readouterr().err == (
+        "error: docs/page.md:3: the front-matter title holds '<', which the theme would print "
+        "as markup; a title is text: write it without '<'\n"
+    )

@@ -196,9 +196,38 @@ def special_files(root: Path) -> list[str]:
     return sorted(problems)
 
 
+_TITLE_LINE_RE: Final = re.compile(r"^title\s*:(?P<value>.*)$")
+
+
+def title_problems(root: Path) -> list[str]:
+    """A problem for each front-matter ``title`` holding ``<``, with its file and line.
+
+    The theme prints a page's front-matter title as it is written, in the header and the
+    browser tab: a ``<`` there would be markup (a script, or a comment hiding the page).
+    """
+    problems = []
+    for page in sorted((root / "docs").rglob("*.md")):
+        if page.is_symlink() or not page.is_file():
+            continue
+        lines = page.read_text(encoding="utf-8").split("\n")
+        if not lines or lines[0].strip() != "---":
+            continue
+        for number, line in enumerate(lines[1:], start=2):
+            if line.strip() == "---":
+                break
+            title = _TITLE_LINE_RE.match(line)
+            if title and "<" in title["value"]:
+                problems.append(
+                    f"{page.relative_to(root).as_posix()}:{number}: the front-matter title "
+                    "holds '<', which the theme would print as markup; a title is text: "
+                    "write it without '<'"
+                )
+    return problems
+
+
 def snapshot(root: Path, work: Path) -> Path:
     """Copy what a build reads into ``work/project``, each file read once, and return it."""
-    problems = special_files(root)
+    problems = special_files(root) + title_problems(root)
     if problems:
         raise ReleaseError("\n".join(problems))
     project = work / "project"
