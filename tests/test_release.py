@@ -516,3 +516,15 @@ def test_markup_in_a_front_matter_title_stops_the_build_at_its_line(
         "error: docs/page.md:3: the front-matter title holds '<', which the theme would print "
         "as markup; a title is text: write it without '<'\n"
     )
+
+
+def test_serving_refuses_a_named_pipe_among_the_pages_at_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = _sources(tmp_path / "project")
+    os.mkfifo(root / "docs" / "fifo.md")
+    assert release.main(["serve", "--root", str(root)]) == 1
+    assert capsys.readouterr().err == (
+        "error: docs/fifo.md: not a regular file or folder (a named pipe, socket or device); "
+        "remove it\n"
+    )

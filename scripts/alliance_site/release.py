@@ -609,6 +609,10 @@ def serve(root: Path, dev_addr: str) -> int:
     warning = dev_addr_warning(dev_addr)
     if warning:
         _say(warning)
+    # MkDocs would read a named pipe among the pages until killed, and follow any link.
+    problems = special_files(root)
+    if problems:
+        raise ReleaseError("\n".join(problems))
     stop = threading.Event()
     watcher = threading.Thread(
         target=watch_downloads, args=(root / "bib/references.bib", root / "docs", stop)
