@@ -1,7 +1,7 @@
 """A page is read in time linear in its length, and no page can exhaust the stack.
 
 Times are CPU seconds, the best of three runs, so a loaded machine does not fail them; a
-guard stops any one run after 10 CPU seconds, so the old exponential reading fails instead
+guard stops any one run after 10 CPU seconds, so a reading that is not linear fails instead
 of hanging the suite.
 """
 
