@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from typing import TYPE_CHECKING
 
 import pytest
 import rispy
 from citation_engine.bibtex_loading import load_bibliography
-from citation_engine.reference_exports import (
-    download_stem,
-    to_csl_json_text,
-    to_ris_record,
-    write_downloads,
-)
+from citation_engine.reference_exports import to_csl_json_text, to_ris_record, write_downloads
 
 from tests.conftest import FIXTURE_BIB
 
@@ -144,31 +138,3 @@ def test_csl_json_carries_number_series_and_medium(write_bib: Callable[[str], Pa
     book = items["smith2015book"]
     assert (book["collection-title"], book["collection-number"]) == ("Test Series", "7")
     assert items["nres2007misc"]["medium"] == "Decision algorithm"
-
-
-@pytest.mark.parametrize(
-    ("key", "stem"),
-    [
-        ("doe2020alliance", "doe2020alliance"),
-        ("müller2020", "müller2020"),
-        ("Doe:2020ab", "Doe_2020ab-" + hashlib.sha256(b"Doe:2020ab").hexdigest()[:8]),
-        ("10.1037/pst0000172", "10_1037_pst0000172-"
-         + hashlib.sha256(b"10.1037/pst0000172").hexdigest()[:8]),
-        ("aux", "aux-" + hashlib.sha256(b"aux").hexdigest()[:8]),
-        (".hidden", "hidden-" + hashlib.sha256(b".hidden").hexdigest()[:8]),
-        ("doe.", "doe-" + hashlib.sha256(b"doe.").hexdigest()[:8]),
-    ],
-)  # fmt: skip
-def test_download_names_are_safe_on_every_system(key: str, stem: str) -> None:
-    assert download_stem(key) == stem
-
-
-def test_a_key_with_a_colon_gets_a_download_every_system_can_hold(
-    write_bib: Callable[[str], Path], tmp_path: Path
-) -> None:
-    bib = write_bib("@misc{Doe:2020ab,\n author = {Doe, J.},\n title = {T},\n year = {2020},\n}\n")
-    written = write_downloads(load_bibliography(bib).references, tmp_path / "out")
-    names = sorted(path.name for path in written if path.parent.name == "entries")
-    stem = download_stem("Doe:2020ab")
-    assert names == [f"{stem}.bib", f"{stem}.ris"]
-    assert ":" not in stem

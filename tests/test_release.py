@@ -119,8 +119,11 @@ def test_the_build_lock_makes_a_second_build_wait(
 def fake_build(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     """Replace the engine run by a tiny site, so only packaging is exercised."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str(EPOCH))
+    monkeypatch.chdir(ROOT)  # the project the command line packs
 
-    def build_into(project: Path, options: BuildOptions, version: Version) -> Path:
+    def build_into(
+        project: Path, options: BuildOptions, version: Version, config_file: str
+    ) -> Path:
         site = project / "site"
         shutil.copytree(_folder(tmp_path / "made"), site)
         (site / "downloads").mkdir()
@@ -224,22 +227,21 @@ def test_two_dists_of_the_same_sources_are_byte_identical(
 def test_pages_and_downloads_come_from_the_same_bibliography(
     project_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The bibliography is edited after the downloads are written, before the pages are."""
+    """The checkout's bibliography is edited after the snapshot, before the build runs."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str(EPOCH))
     bib = project_copy / "bib" / "references.bib"
     original = bib.read_text(encoding="utf-8")
     assert "Mindfulness training as a clinical intervention" in original
     real_run = release._run
 
-    def edit_after_export(command: list[str], cwd: Path, env: dict[str, str], what: str) -> None:
+    def edit_before_build(command: list[str], cwd: Path, env: dict[str, str], what: str) -> None:
+        bib.write_text(
+            original.replace("Mindfulness training as a clinical intervention", "EDITED"),
+            encoding="utf-8",
+        )
         real_run(command, cwd, env, what)
-        if what == "writing the downloads":
-            bib.write_text(
-                original.replace("Mindfulness training as a clinical intervention", "EDITED"),
-                encoding="utf-8",
-            )
 
-    monkeypatch.setattr(release, "_run", edit_after_export)
+    monkeypatch.setattr(release, "_run", edit_before_build)
     try:
         site = release.build(project_copy, BuildOptions(site_url=SUBPATH_URL), tmp_path / "site")
     finally:
@@ -251,40 +253,74 @@ def test_pages_and_downloads_come_from_the_same_bibliography(
     assert "Mindfulness training as a clinical intervention" in page
 
 
-def test_serving_rewrites_the_downloads_when_the_bibliography_changes(
-    project_copy: Path, capsys: pytest.CaptureFixture[str]
+def test_the_project_is_the_folder_the_command_runs_in(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    bib = project_copy / "bib" / "references.bib"
-    docs = project_copy / "docs"
-    original = bib.read_text(encoding="utf-8")
-    download = docs / "downloads" / "references.bib"
-    stop = threading.Event()
-    watcher = threading.Thread(
-        target=release.watch_downloads, args=(bib, docs, stop), kwargs={"interval": 0.05}
+    """Run outside any project, the command names the folder it looked in, not its own."""
+    monkeypatch.chdir(tmp_path)
+    assert release.main(["build"]) == 1
+    assert capsys.readouterr().err == (
+        f"error: {tmp_path / 'mkdocs.yml'}: no such configuration file; run this in the "
+        "project's folder (where mkdocs.yml is) or name it with -f/--config-file\n"
     )
-    watcher.start()
-    try:
-        deadline = time.monotonic() + 30
-        while not download.exists() and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert "Mindfulness training as a clinical intervention" in download.read_text("utf-8")
-        bib.write_text(
-            original.replace("Mindfulness training as a clinical intervention", "REWRITTEN"),
-            encoding="utf-8",
-        )
-        os.utime(bib, ns=(time.time_ns(), time.time_ns() + 10**9))
-        while "REWRITTEN" not in download.read_text("utf-8") and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert "REWRITTEN" in download.read_text("utf-8")
-    finally:
-        stop.set()
-        watcher.join(timeout=10)
-        bib.write_text(original, encoding="utf-8")
-    assert "downloads in" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.build
+def test_a_copied_project_builds_into_its_own_site_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A copy of the project (a second site, a backup) builds itself; the original is untouched.
+
+    The copy is built through the command line, once from its own folder and once with
+    ``-f`` from elsewhere, as `make build` and MkDocs users would.
+    """
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(EPOCH))
+    copy = copy_project(tmp_path / "copy")
+    config = copy / "mkdocs.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace(
+            "site_name: Mindful Alliance", "site_name: Second Clinic"
+        ),
+        encoding="utf-8",
+    )
+    original_site = ROOT / "site" / "index.html"
+    before = original_site.stat().st_mtime_ns if original_site.exists() else None
+    monkeypatch.chdir(copy)
+    assert release.main(["build", "--site-url", SUBPATH_URL]) == 0
+    assert "Second Clinic" in (copy / "site" / "index.html").read_text(encoding="utf-8")
+    assert (copy / "site" / "downloads" / "references.bib").is_file()
+    monkeypatch.chdir(tmp_path)
+    out = tmp_path / "elsewhere"
+    assert release.main(["build", "-f", "copy/mkdocs.yml", "--out", str(out)]) == 0
+    assert "Second Clinic" in (out / "index.html").read_text(encoding="utf-8")
+    after = original_site.stat().st_mtime_ns if original_site.exists() else None
+    assert after == before
+
+
+def test_the_snapshot_leaves_out_only_docs_downloads(tmp_path: Path) -> None:
+    """A page folder or asset named ``downloads`` is published; the generated folder is not."""
+    root = tmp_path / "project"
+    for name in ("mkdocs.yml", "bib/references.bib", "data/effects.csv", "includes/a.md"):
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text("x", encoding="utf-8")
+    (root / "overrides").mkdir()
+    kept = ("practice/downloads/handout.txt", "assets/downloads", "index.md")
+    for name in (*kept, "downloads/references.bib"):
+        (root / "docs" / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / "docs" / name).write_text("x", encoding="utf-8")
+    project = release.snapshot(root, tmp_path / "work")
+    copied = sorted(
+        path.relative_to(project / "docs").as_posix()
+        for path in (project / "docs").rglob("*")
+        if path.is_file()
+    )
+    assert copied == sorted(kept)
 
 
 def _sources(root: Path) -> Path:
     root.mkdir()
+    (root / release.CONFIG_FILE).write_text("site_name: x\n", encoding="utf-8")
     for name in release.SOURCES:
         if "." in name:
             (root / name).write_text("site_name: x\n", encoding="utf-8")
@@ -303,7 +339,10 @@ def test_links_and_special_files_in_the_sources_stop_the_build_by_name(
     (root / "docs" / "assets" / "loop").symlink_to(".", target_is_directory=True)
     os.mkfifo(root / "docs" / "pipe")
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str(EPOCH))
-    assert release.main(["build", "--root", str(root), "--out", str(tmp_path / "site")]) == 1
+    assert (
+        release.main(["build", "-f", str(root / "mkdocs.yml"), "--out", str(tmp_path / "site")])
+        == 1
+    )
     assert capsys.readouterr().err == (
         "error: docs/assets/loop: a symbolic link (to .); the site publishes only the "
         "project's own files: put the file itself there, or remove the link\n"
@@ -441,7 +480,7 @@ def test_a_site_url_the_servers_cannot_hold_stops_the_release(
     site_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     root = _sources(tmp_path / "project")
-    assert release.main(["dist", "--root", str(root), "--site-url", site_url]) == 1
+    assert release.main(["dist", "-f", str(root / "mkdocs.yml"), "--site-url", site_url]) == 1
     assert capsys.readouterr().err == (
         f"error: SITE_URL {site_url!r} is not an address the server configurations can hold: "
         "write http(s)://host[:port]/path/ with a host name or address and a path of "
@@ -511,7 +550,10 @@ def test_markup_in_a_front_matter_title_stops_the_build_at_its_line(
     )
     (root / "docs" / "fine.md").write_text("---\ntitle: Tasks & goals\n---\n# A < B\n")
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str(EPOCH))
-    assert release.main(["build", "--root", str(root), "--out", str(tmp_path / "site")]) == 1
+    assert (
+        release.main(["build", "-f", str(root / "mkdocs.yml"), "--out", str(tmp_path / "site")])
+        == 1
+    )
     assert capsys.readouterr().err == (
         "error: docs/page.md:3: the front-matter title holds '<', which the theme would print "
         "as markup; a title is text: write it without '<'\n"
@@ -523,7 +565,7 @@ def test_serving_refuses_a_named_pipe_among_the_pages_at_once(
 ) -> None:
     root = _sources(tmp_path / "project")
     os.mkfifo(root / "docs" / "fifo.md")
-    assert release.main(["serve", "--root", str(root)]) == 1
+    assert release.main(["serve", "-f", str(root / "mkdocs.yml")]) == 1
     assert capsys.readouterr().err == (
         "error: docs/fifo.md: not a regular file or folder (a named pipe, socket or device); "
         "remove it\n"

@@ -13,7 +13,7 @@ import hashlib
 import re
 from typing import TYPE_CHECKING, Final
 
-from bs4 import BeautifulSoup
+from alliance_site.html_reading import page_elements
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -42,11 +42,12 @@ def inline_script_hashes(site: Path) -> set[str]:
     """The sha256 source expression of every inline script that the browser would run."""
     hashes = set()
     for page in site.rglob("*.html"):
-        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
-        for script in soup.find_all("script"):
+        for script in page_elements(page):
+            if script.name != "script":
+                continue
             if script.get("src") or script.get("type") not in (None, "text/javascript", "module"):
                 continue
-            digest = hashlib.sha256((script.string or "").encode("utf-8")).digest()
+            digest = hashlib.sha256(script.text.encode("utf-8")).digest()
             hashes.add(f"'sha256-{base64.b64encode(digest).decode('ascii')}'")
     return hashes
 
@@ -55,9 +56,10 @@ def inline_style_hashes(site: Path) -> set[str]:
     """The sha256 source expression of every inline <style> element of the built pages."""
     hashes = set()
     for page in site.rglob("*.html"):
-        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
-        for style in soup.find_all("style"):
-            digest = hashlib.sha256((style.string or "").encode("utf-8")).digest()
+        for style in page_elements(page):
+            if style.name != "style":
+                continue
+            digest = hashlib.sha256(style.text.encode("utf-8")).digest()
             hashes.add(f"'sha256-{base64.b64encode(digest).decode('ascii')}'")
     return hashes
 

@@ -3,9 +3,12 @@
 - One build at a time per checkout: building and packaging hold an exclusive lock
   (``flock`` on ``.build.lock``), so a packaging step never reads a folder another build is
   cleaning.
-- A build reads a private snapshot of the sources, taken once (the bibliography is read
-  once), and writes the reference downloads from that same snapshot; pages and downloads
+- A build reads a private snapshot of the sources, taken once; the pages and the reference
+  downloads (which the MkDocs plugin, or for Zensical this module, writes inside the build)
   therefore always come from the same bibliography, even if someone edits it meanwhile.
+- The project is the folder the command runs in, or the folder of ``-f/--config-file`` as
+  MkDocs takes it; never the folder this package was installed from, so a copied project
+  builds into its own ``site/``.
 - ``site/`` is replaced only when a build succeeded.
 - The zip is written under a temporary name, read back and checked against the built
   files (the same names, the same SHA-256 of each), and only then renamed to its final
@@ -32,7 +35,6 @@ import stat
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import zipfile
 from dataclasses import dataclass
@@ -48,17 +50,19 @@ from alliance_site.server_configs import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Mapping, Sequence
+    from collections.abc import Callable, Iterator, Mapping, Sequence
 
-ROOT: Final = Path(__file__).resolve().parents[2]
+CONFIG_FILE: Final = "mkdocs.yml"
 NAME: Final = "mindful-alliance"
 LOCK_FILE: Final = ".build.lock"
 WORK_PREFIX: Final = ".build-work-"
-# What a build reads. The bibliography is in bib/; docs/downloads is written from it.
-SOURCES: Final = ("mkdocs.yml", "docs", "bib", "includes", "overrides")
+# What a build reads besides its configuration: the pages, the bibliography and the figures'
+# data (the downloads and figures are generated from them), snippets and templates.
+SOURCES: Final = ("docs", "bib", "data", "includes", "overrides")
 # Read by pages through snippets (--8<--) when they exist.
 OPTIONAL_SOURCES: Final = ("CONTRIBUTING.md", "README.md", "LICENSE", "CITATION.cff", "VERSION")
-GENERATED_IN_DOCS: Final = ("downloads",)
+# Written by `alliance_site export` for a plain Zensical build; every build makes its own.
+GENERATED_IN_DOCS: Final = "downloads"
 DEFAULT_SITE_URL: Final = "http://127.0.0.1:8000/"
 ENGINES: Final = ("mkdocs", "zensical")
 ZIP_MODE: Final = 0o644
@@ -225,17 +229,26 @@ def title_problems(root: Path) -> list[str]:
     return problems
 
 
-def snapshot(root: Path, work: Path) -> Path:
+def _skip_generated(docs: Path) -> Callable[[str, list[str]], list[str]]:
+    """Leave out ``docs/downloads`` (only that one: a page folder may be named so too)."""
+
+    def ignore(folder: str, names: list[str]) -> list[str]:
+        return [GENERATED_IN_DOCS] if Path(folder) == docs and GENERATED_IN_DOCS in names else []
+
+    return ignore
+
+
+def snapshot(root: Path, work: Path, config_file: str = CONFIG_FILE) -> Path:
     """Copy what a build reads into ``work/project``, each file read once, and return it."""
     problems = special_files(root) + title_problems(root)
     if problems:
         raise ReleaseError("\n".join(problems))
     project = work / "project"
     project.mkdir(parents=True)
-    for name in SOURCES:
+    for name in (config_file, *SOURCES):
         source = root / name
         if source.is_dir():
-            ignore = shutil.ignore_patterns(*GENERATED_IN_DOCS) if name == "docs" else None
+            ignore = _skip_generated(source) if name == "docs" else None
             # Links were refused above; copied as links, one made since is refused when packed.
             shutil.copytree(source, project / name, ignore=ignore, symlinks=True)
         elif source.exists():
@@ -273,18 +286,28 @@ def _run(command: list[str], cwd: Path, env: Mapping[str, str], what: str) -> No
         raise ReleaseError(f"{what} failed (exit status {result.returncode}); see above")
 
 
-def build_into(project: Path, options: BuildOptions, version: Version) -> Path:
-    """Write the downloads and build the site inside the snapshot; return the built folder."""
+def build_into(
+    project: Path, options: BuildOptions, version: Version, config_file: str = CONFIG_FILE
+) -> Path:
+    """Build the site inside the snapshot; return the built folder.
+
+    MkDocs writes the downloads and figures itself (``alliance_site.mkdocs_plugin``).
+    Zensical runs no MkDocs plugin, so they are written into the snapshot's ``docs/`` first,
+    by the same functions.
+    """
     if options.engine not in ENGINES:
         raise ReleaseError(f"unknown engine {options.engine!r}; choose from {', '.join(ENGINES)}")
     env = _engine_environment(options, version)
     python = sys.executable
-    _run([python, "-m", "alliance_site", "export"], project, env, "writing the downloads")
     site = project / "site"
+    config = ["--config-file", config_file]
     if options.engine == "mkdocs":
-        command = [python, "-m", "mkdocs", "build", "--strict", "--clean", "--site-dir", "site"]
+        command = [python, "-m", "mkdocs", "build", *config, "--strict", "--clean"]
+        command += ["--site-dir", "site"]
     else:
-        command = [python, "-m", "zensical", "build", "--strict", "--clean"]
+        _run([python, "-m", "alliance_site", "export"], project, env, "writing the downloads")
+        _run([python, "-m", "alliance_site", "figures"], project, env, "drawing the figures")
+        command = [python, "-m", "zensical", "build", *config, "--strict", "--clean"]
     _run(command, project, env, f"the {options.engine} build")
     if not (site / "index.html").is_file():
         raise ReleaseError(f"the {options.engine} build wrote no {site / 'index.html'}")
@@ -314,12 +337,12 @@ def _work_dir(root: Path) -> Iterator[Path]:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def build(root: Path, options: BuildOptions, out: Path) -> Path:
+def build(root: Path, options: BuildOptions, out: Path, config_file: str = CONFIG_FILE) -> Path:
     """Build from a snapshot and replace ``out`` with the result only when it succeeded."""
     version = version_of(root)
     with build_lock(root), _work_dir(root) as work:
         recover_staged(out)
-        site = build_into(snapshot(root, work), options, version)
+        site = build_into(snapshot(root, work, config_file), options, version, config_file)
         _replace_folder(site, out, work)
     return out
 
@@ -519,7 +542,7 @@ def package(root: Path, site: Path, work: Path, version: Version, options: Build
     return top
 
 
-def dist(root: Path, options: BuildOptions, dist_dir: Path) -> Path:
+def dist(root: Path, options: BuildOptions, dist_dir: Path, config_file: str = CONFIG_FILE) -> Path:
     """Build, package, write the zip under a temporary name, check it, then name it."""
     version = version_of(root)
     name = zip_name(version, options)
@@ -527,7 +550,7 @@ def dist(root: Path, options: BuildOptions, dist_dir: Path) -> Path:
     final = dist_dir / f"{name}.zip"
     partial = dist_dir / f".{name}.zip.partial"
     with build_lock(root), _work_dir(root) as work:
-        site = build_into(snapshot(root, work), options, version)
+        site = build_into(snapshot(root, work, config_file), options, version, config_file)
         files = manifest(package(root, site, work, version, options), name)
         expected = {arcname: file_digest(path) for arcname, path in files.items()}
         built = sum(1 for path in site.rglob("*") if path.is_file())
@@ -560,34 +583,6 @@ def dist(root: Path, options: BuildOptions, dist_dir: Path) -> Path:
 # -- serving ---------------------------------------------------------------------------------
 
 
-def watch_downloads(bib: Path, docs: Path, stop: threading.Event, interval: float = 1.0) -> None:
-    """Rewrite ``docs/downloads`` whenever the bibliography changes, until ``stop`` is set.
-
-    ``mkdocs serve`` watches ``docs/``, so each rewrite also reloads the pages. A broken
-    bibliography is reported and the old downloads stay until it is fixed.
-    """
-    from citation_engine.errors import BibliographyError
-
-    from alliance_site.site_downloads import write_site_downloads
-
-    seen: int | None = None
-    while not stop.is_set():
-        try:
-            changed = bib.stat().st_mtime_ns
-        except OSError:
-            changed = None
-        if changed is not None and changed != seen:
-            seen = changed
-            try:
-                written = write_site_downloads(bib, docs, docs / "downloads", root=docs.parent)
-                _say(f"{bib} read: {len(written)} downloads in {docs / 'downloads'} up to date")
-            except BibliographyError as error:
-                _say(f"{bib} has problems; the downloads were not rewritten:\n{error}")
-            except OSError as error:
-                _say(f"{docs / 'downloads'}: the downloads could not be written: {error}")
-        stop.wait(interval)
-
-
 def dev_addr_warning(dev_addr: str) -> str:
     """A warning when the preview would listen beyond this machine, or ``""``."""
     host = dev_addr.rpartition(":")[0].strip("[]") or dev_addr
@@ -604,8 +599,13 @@ def dev_addr_warning(dev_addr: str) -> str:
     )
 
 
-def serve(root: Path, dev_addr: str) -> int:
-    """``mkdocs serve`` with live reload for pages, the bibliography and its downloads."""
+def serve(root: Path, dev_addr: str, config_file: str = CONFIG_FILE) -> int:
+    """``mkdocs serve`` with live reload for pages, the bibliography and its downloads.
+
+    The plugin rewrites the downloads and figures on every rebuild and watches the
+    bibliography and the figures' data; ``alliance_site.mkdocs_serve`` reports a broken
+    ``mkdocs.yml`` on a rebuild as a message.
+    """
     warning = dev_addr_warning(dev_addr)
     if warning:
         _say(warning)
@@ -613,21 +613,12 @@ def serve(root: Path, dev_addr: str) -> int:
     problems = special_files(root)
     if problems:
         raise ReleaseError("\n".join(problems))
-    stop = threading.Event()
-    watcher = threading.Thread(
-        target=watch_downloads, args=(root / "bib/references.bib", root / "docs", stop)
-    )
-    watcher.start()
-    # MkDocs' serve, with a broken mkdocs.yml on a rebuild reported as a message (mkdocs_serve).
     command = [sys.executable, "-m", "alliance_site.mkdocs_serve", "--dev-addr", dev_addr]
-    command += ["--watch", "bib"]
+    command += ["--config-file", str(root / config_file)]
     try:
         return subprocess.run(command, cwd=root, check=False).returncode
     except KeyboardInterrupt:
         return 0
-    finally:
-        stop.set()
-        watcher.join()
 
 
 # -- command line ---------------------------------------------------------------------------
@@ -645,27 +636,45 @@ def _parser() -> argparse.ArgumentParser:
         help="the address the site is served from (default: $SITE_URL)",
     )
     parser.add_argument("--out", type=Path, help="site folder (build) or zip folder (dist)")
-    parser.add_argument("--root", type=Path, default=ROOT, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "-f",
+        "--config-file",
+        type=Path,
+        default=Path(CONFIG_FILE),
+        help="the project's configuration; its folder is the project (default: ./mkdocs.yml)",
+    )
     return parser
+
+
+def project_of(config_file: Path) -> Path:
+    """The project folder a configuration file names: the folder it is in."""
+    if not config_file.is_file():
+        where = config_file.resolve()
+        raise ReleaseError(
+            f"{where}: no such configuration file; run this in the project's folder "
+            "(where mkdocs.yml is) or name it with -f/--config-file"
+        )
+    return config_file.resolve().parent
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """``build`` replaces the site folder; ``dist`` writes a checked zip. 0 done, 1 failed."""
     args = _parser().parse_args(argv)
     options = BuildOptions(site_url=args.site_url, engine=args.engine, offline=args.offline)
-    root: Path = args.root.resolve()
+    config_name: str = args.config_file.name
     try:
+        root = project_of(args.config_file)
         if args.action == "serve":
-            return serve(root, args.dev_addr)
+            return serve(root, args.dev_addr, config_name)
         if problem := site_url_problem(args.site_url):
             raise ReleaseError(problem)
         if args.action == "build":
             default = "site" if args.engine == "mkdocs" else "site-zensical"
             out = args.out or root / (default + ("-offline" if args.offline else ""))
-            build(root, options, out.resolve())
+            build(root, options, out.resolve(), config_name)
             _say(f"{out}: built with {args.engine} for {args.site_url}")
         else:
-            dist(root, options, (args.out or root / "dist").resolve())
+            dist(root, options, (args.out or root / "dist").resolve(), config_name)
     except ReleaseError as error:
         _say(f"error: {error}")
         return 1

@@ -18,7 +18,12 @@ from citation_engine.errors import Problem, SourceLocation
 # biblatex name -> the BibTeX name the rest of the engine reads.
 ALIASES: Final = {"journaltitle": "journal"}
 # ISO 8601 as biblatex reads it: a year, a month or a day; two joined by "/" are a range.
-_DATE_RE: Final = re.compile(r"(\d{4})(?:-(0[1-9]|1[0-2])(?:-(0[1-9]|[12]\d|3[01]))?)?")
+# A time of day after the day (biber reads "2020-03-04T10:20:30Z") is read past, as Pandoc
+# reads it: a reference list prints the day.
+_DATE_RE: Final = re.compile(
+    r"(\d{4})(?:-(0[1-9]|1[0-2])(?:-(0[1-9]|[12]\d|3[01])"
+    r"(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?)?)?"
+)
 
 _RANGE_ENDS: Final = 2
 

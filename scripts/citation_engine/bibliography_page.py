@@ -11,7 +11,9 @@ from typing import TYPE_CHECKING, Final
 
 from markdown.util import AtomicString
 
+from citation_engine.citation_labels import author_and_date
 from citation_engine.coins import coins_html
+from citation_engine.download_names import download_stem
 from citation_engine.html_building import (
     SEARCH_EXCLUDE,
     EngineLinks,
@@ -25,7 +27,6 @@ from citation_engine.html_building import (
     stash_html,
 )
 from citation_engine.page_order import nav_order, site_order_key
-from citation_engine.reference_exports import download_stem
 from citation_engine.reference_styles import COPY_STYLES, StyledReference
 
 if TYPE_CHECKING:
@@ -155,7 +156,7 @@ def _full_entry(
         start_tag("li", {"id": anchor, "class": item_class}),
         element_html(
             "h3", {"class": ENTRY_LABEL_CLASS, "id": label_id},
-            f"{entry.author_label}, {entry.year_label}",
+            author_and_date(entry.author_label, entry.year_label),
         ),
         f'<p class="reference__text">{runs_html(entry)}</p>',
     ]  # fmt: skip

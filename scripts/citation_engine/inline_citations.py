@@ -21,6 +21,7 @@ from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import STX, AtomicString
 
+from citation_engine.citation_labels import author_and_date, collapses
 from citation_engine.citation_syntax import (
     START_RE,
     Citation,
@@ -426,21 +427,21 @@ def _works(
                 _append_tail(span, "; ")
             if work.prefix:
                 _append_tail(span, f"{work.prefix} ")
-            label = year if work.suppress_author else f"{author}, {year}"
+            label = year if work.suppress_author else author_and_date(author, year)
             _label(span, label, work.key, linked)
         span[-1].tail = _suffix(work.suffix)
         previous = work
 
 
 def _same_author(previous: CitedWork, work: CitedWork, site: SiteBibliography | None) -> bool:
-    """Whether ``work`` collapses into ``previous``: same label author, nothing between."""
+    """Whether ``work`` collapses into ``previous``: same authors, nothing between."""
     if site is None or not site.styled.options.collapse.startswith("year"):
         return False
     if work.prefix or work.suppress_author or previous.suppress_author or previous.suffix:
         return False
     if previous.key not in site.references or work.key not in site.references:
         return False
-    return site.styled[previous.key].author_label == site.styled[work.key].author_label
+    return collapses(site.styled[previous.key].label, site.styled[work.key].label)
 
 
 def _labels(

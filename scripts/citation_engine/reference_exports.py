@@ -7,15 +7,14 @@ mapping the site formats with.
 
 from __future__ import annotations
 
-import hashlib
 import json
-import re
 from typing import TYPE_CHECKING, Any, Final
 
 import rispy
 
 from citation_engine.bibtex_writing import format_entries
 from citation_engine.csl_json import to_csl_json
+from citation_engine.download_names import download_stem
 from citation_engine.entry_types import ENTRY_TYPES
 
 if TYPE_CHECKING:
@@ -62,27 +61,6 @@ class _RisWriter(rispy.RisWriter):  # type: ignore[misc]
 
 
 DOWNLOADS_SUBDIR: Final = "entries"
-# A download file is named by its key when every system can hold that name and a URL needs
-# no escaping for it; otherwise by a readable part of the key and a digest of the whole.
-_PLAIN_NAME_RE: Final = re.compile(r"\w[\w.+-]*(?<!\.)")
-_WINDOWS_DEVICES: Final = frozenset(
-    ["con", "prn", "aux", "nul", *(f"com{n}" for n in range(10)), *(f"lpt{n}" for n in range(10))]
-)
-
-
-def download_stem(key: str) -> str:
-    """The per-entry download's file name without its suffix: the key, or a safe stand-in.
-
-    ``Doe:2020ab`` (BibDesk's scheme), ``10.1037/pst0000172`` or ``aux`` cannot name a file
-    on every system a reader or a file share uses, so they become ``Doe_2020ab-1a2b3c4d``.
-    """
-    if _PLAIN_NAME_RE.fullmatch(key) and key.split(".")[0].lower() not in _WINDOWS_DEVICES:
-        return key
-    readable = re.sub(r"[^\w+-]+", "_", key).strip("_")[:60]
-    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:8]
-    return f"{readable}-{digest}" if readable else digest
-
-
 # rispy's tags plus ED (editor), which rispy does not know; readers pass the same mapping.
 RIS_MAPPING: Final = {**rispy.TAG_KEY_MAPPING, "ED": "editors"}
 RIS_LIST_TAGS: Final = [*rispy.LIST_TYPE_TAGS, "ED"]

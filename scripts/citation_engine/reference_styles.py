@@ -88,7 +88,9 @@ _CITEPROC_FIXES: Final = (
 )
 # Applied to every style: no full stop after a title's own "?" or "!".
 _QUESTION_STOP_RE: Final = re.compile(r"([?!])(\ue001?)\.")
-_REPEATED_EDITORS_RE: Final = re.compile(r" \([^()]*, [Ee]ds?\.\)")
+# The repeated editors stand alone, "(A. Doe, Ed.)", or share the parentheses with what
+# follows them, "(A. Doe, Eds.; 3rd ed.)", which keeps the rest: "(3rd ed.)".
+_REPEATED_EDITORS_RE: Final = re.compile(r" \([^();]*, [Ee]ds?\.(?:\)|; )")
 
 
 class _MarkerFormatter:
@@ -130,7 +132,8 @@ class StyledReference:
     """One entry as the style writes it: bibliography runs and the parts of its in-text label.
 
     ``year_label`` carries any disambiguating suffix ("2020a"); ``copies`` holds the entry in
-    each copy style other than the site's, as (style id, runs).
+    each copy style other than the site's, as (style id, runs); ``team`` tells apart works
+    whose author labels read the same but whose authors differ (``Label.team``).
     """
 
     key: str
@@ -139,6 +142,7 @@ class StyledReference:
     year_label: str
     narrative_author_label: str = ""
     copies: tuple[tuple[str, tuple[Run, ...]], ...] = ()
+    team: str = ""
 
     @property
     def text(self) -> str:
@@ -149,7 +153,10 @@ class StyledReference:
     def label(self) -> Label:
         """The in-text label, unique to this work across the site."""
         return Label(
-            self.author_label, self.narrative_author_label or self.author_label, self.year_label
+            self.author_label,
+            self.narrative_author_label or self.author_label,
+            self.year_label,
+            team=self.team,
         )
 
 
@@ -304,6 +311,7 @@ def assemble(
                 label.date,
                 typographic_quotes(label.narrative_author),
                 formatted[key].copies,
+                label.team,
             )
         )
     return StyledBibliography(tuple(entries), prepared.options)
@@ -365,7 +373,14 @@ def _format(items: list[dict[str, Any]], path: Path, *, without_numbers: bool) -
         bibliography.register(Citation([CitationItem(item["id"])]))
     # No bibliography.sort(): citeproc-py sorts formatted strings ("&" before letters), and
     # the items already stand in APA order (citation_labels.sort_items).
-    return [_apply_general_fixes(str(entry)) for entry in bibliography.bibliography()]
+    texts = [_apply_general_fixes(str(entry)) for entry in bibliography.bibliography()]
+    if len(texts) != len(items) and len(items) > 1:
+        # citeproc-py leaves out an entry that prints nothing (a biblatex @set in Vancouver):
+        # format one by one, so every text stays with its own entry.
+        return [
+            next(iter(_format([item], path, without_numbers=without_numbers)), "") for item in items
+        ]
+    return texts
 
 
 def _apply_general_fixes(marked: str) -> str:
@@ -377,7 +392,9 @@ def _apply_fixes(marked: str, *, editors_as_authors: bool) -> str:
     for pattern, replacement in _CITEPROC_FIXES:
         text = pattern.sub(replacement, text)
     if editors_as_authors:
-        text = _REPEATED_EDITORS_RE.sub("", text, count=1)
+        text = _REPEATED_EDITORS_RE.sub(
+            lambda m: "" if m.group(0).endswith(")") else " (", text, count=1
+        )
     return text
 
 
