@@ -49,38 +49,39 @@ install-test: $(TEST_STAMP) ## Add the test tools to .venv, and node_modules (on
 system-deps: ## Install Debian's chromium, nginx and apache2 for the browser tests when missing (asks unless CI)
 	@bash scripts/install_system_deps.sh
 
+# MkDocs makes the downloads and figures in every build (alliance_site.mkdocs_plugin), so
+# `mkdocs build --strict` and `mkdocs serve` need no step first. Zensical runs no MkDocs
+# plugin: `make export figures` writes them into docs/ for a plain `zensical build`.
 .PHONY: export
-export: install ## Write the BibTeX, RIS and CSL-JSON downloads into docs/downloads/
+export: install ## Write the BibTeX, RIS and CSL-JSON downloads into docs/downloads/ (for plain Zensical)
 	$(PY) -m alliance_site export
 
 .PHONY: figures
-figures: install ## Draw the SVG figures from data/
+figures: install ## Draw the SVG figures from data/ into docs/assets/figures/ (for plain Zensical)
 	$(PY) -m alliance_site figures
 
-.PHONY: prepare
-prepare: export figures
-
 .PHONY: serve
-serve: prepare ## Serve with live reload on DEV_ADDR (default 127.0.0.1:8000); bib edits rewrite the downloads too
+serve: install ## Serve with live reload on DEV_ADDR (default 127.0.0.1:8000); bib edits reload too
 	$(PY) -m alliance_site serve --dev-addr $(DEV_ADDR)
 
-# build, build-zensical, dist and dist-offline go through alliance_site.release: each takes
-# the checkout's build lock, builds from a snapshot of the sources (the bibliography read
-# once, so pages and downloads agree), and replaces its output only when it succeeded.
+# build, build-zensical, dist and dist-offline go through alliance_site.release: `mkdocs
+# build --strict` (or Zensical) plus what only releases need: the checkout's build lock, a
+# snapshot of the sources (so pages and downloads agree), and output replaced only when the
+# build succeeded.
 .PHONY: build
-build: figures ## Build the static site into site/ (set SITE_URL for the deployment address)
+build: install ## Build the static site into site/ (set SITE_URL for the deployment address)
 	$(PY) -m alliance_site build
 
 .PHONY: build-zensical
-build-zensical: figures ## Build the same site with Zensical into site-zensical/ (site/ is kept)
+build-zensical: install ## Build the same site with Zensical into site-zensical/ (site/ is kept)
 	$(PY) -m alliance_site build --engine zensical
 
 .PHONY: dist
-dist: figures ## Pack a checked, reproducible dist/mindful-alliance-DATE-COMMIT.zip for a web server
+dist: install ## Pack a checked, reproducible dist/mindful-alliance-VERSION-COMMIT.zip for a web server
 	$(PY) -m alliance_site dist
 
 .PHONY: dist-offline
-dist-offline: figures ## Pack dist/mindful-alliance-DATE-COMMIT-offline.zip, to open from a file share
+dist-offline: install ## Pack dist/mindful-alliance-VERSION-COMMIT-offline.zip, to open from a file share
 	$(PY) -m alliance_site dist --offline
 
 .PHONY: overdue
@@ -88,14 +89,19 @@ overdue: install ## List the pages whose review is overdue (never fails; TODAY=Y
 	$(PY) -m alliance_site overdue $(if $(TODAY),--today $(TODAY))
 
 .PHONY: check-bib
-check-bib: install ## Validate the bibliography and every citation, without building
-	$(PY) -m alliance_site check
+check-bib: install ## Validate the bibliography and every citation (warnings pass; STRICT=1 fails on them)
+	$(PY) -m alliance_site check $(if $(STRICT),--strict)
 
 .PHONY: lint
 lint: install-test ## Lint and format check (ruff), spelling (codespell)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/codespell docs README.md CONTRIBUTING.md
+
+.PHONY: deps
+deps: install-test ## The build path's boundary: every import declared (deptry), none test-only (import-linter)
+	$(BIN)/deptry --no-ansi .
+	$(BIN)/lint-imports --no-cache
 
 .PHONY: format
 format: install-test ## Fix lint and formatting
@@ -110,18 +116,24 @@ typecheck: install-test ## Type-check scripts/ and tests/ (mypy --strict)
 check-links: install-test build ## Check every internal link and anchor of the built site
 	$(PY) -m alliance_site check-links site --bib bib/references.bib
 
+.PHONY: fresh-clone
+fresh-clone: ## Clone HEAD into a temporary folder; make install, build, serve (over HTTP) and dist there, build lock only
+	bash scripts/fresh_clone_check.sh
+
 .PHONY: test-fast
-test-fast: install-test prepare ## Quick checks: lint, types, bibliography, unit tests (no browser)
-	$(MAKE) lint typecheck check-bib
+test-fast: install-test ## Quick checks: lint, types, deps, bibliography, unit tests (no browser)
+	$(MAKE) lint typecheck deps check-bib STRICT=1
 	$(PY) -m pytest -m "not browser and not build" -q
 
 .PHONY: test
-test: install-test system-deps prepare ## Every check: lint, types, bibliography, both engines, links, browser
-	$(MAKE) lint typecheck check-bib
+# The fresh clone goes first: every later check runs with the test lock installed, so only
+# this one sees what a newcomer's `make serve` (the build lock alone) sees.
+test: fresh-clone install-test system-deps ## Every check: a fresh clone's make serve/build/dist, lint, types, deps, bibliography, both engines, links, browser
+	$(MAKE) lint typecheck deps check-bib STRICT=1
 	$(PY) -m pytest -q
 
 .PHONY: screenshots
-screenshots: install-test system-deps prepare ## Write screenshots of key pages (light, dark, desktop, mobile) to screenshots/
+screenshots: install-test system-deps ## Write screenshots of key pages (light, dark, desktop, mobile) to screenshots/
 	$(PY) -m tests.browser.screenshots
 
 .PHONY: linkcheck-external
@@ -129,7 +141,7 @@ linkcheck-external: install ## Check every external link once (needs a network; 
 	$(PY) -m alliance_site check-external --cache .linkcheck-cache/external-links.json
 
 .PHONY: bench
-bench: install-test system-deps prepare ## Build, reader and serve benchmarks; writes benchmarks/RESULTS.md
+bench: install-test system-deps ## Build, reader and serve benchmarks; writes benchmarks/RESULTS.md
 	$(PY) -m benchmarks.run
 
 .PHONY: lock

@@ -68,10 +68,18 @@ def write_bib(tmp_path: Path) -> Callable[[str], Path]:
 
 
 def run_engine(
-    engine: str, site_dir: Path, *, cwd: Path = ROOT, site_url: str | None = None
+    engine: str,
+    site_dir: Path,
+    *,
+    cwd: Path = ROOT,
+    site_url: str | None = None,
+    settings: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
-    """Build the site in ``cwd`` with MkDocs or Zensical into ``site_dir`` (strict)."""
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    """Build the site in ``cwd`` with MkDocs or Zensical into ``site_dir`` (strict).
+
+    ``settings``: environment variables that mkdocs.yml reads (for example SITE_CONTACT).
+    """
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **(settings or {})}
     if site_url:
         env["SITE_URL"] = site_url
     if engine == "mkdocs":
@@ -129,8 +137,24 @@ def copy_project(destination: Path) -> Path:
 @pytest.fixture(scope="session")
 def zensical_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real site built once by Zensical, strict, in a copy of the project."""
-    work = copy_project(tmp_path_factory.mktemp("zensical") / "project")
+    work = write_generated_files(copy_project(tmp_path_factory.mktemp("zensical") / "project"))
     return _build_or_fail("zensical", work.parent / "site", cwd=work)
+
+
+def write_generated_files(project: Path) -> Path:
+    """Write the downloads and figures into ``docs/`` of a copy, as Zensical needs them.
+
+    Zensical runs no MkDocs plugin, so they are written first, as the README says and
+    `alliance_site build --engine zensical` does; MkDocs builds make their own.
+    """
+    for command in ("export", "figures"):
+        subprocess.run(
+            [sys.executable, "-m", "alliance_site", command],
+            cwd=project,
+            check=True,
+            capture_output=True,
+        )
+    return project
 
 
 def built_pages(site: Path) -> set[str]:

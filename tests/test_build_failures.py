@@ -6,6 +6,7 @@ read as a crash of the site's code.
 
 from __future__ import annotations
 
+import html
 import os
 import shutil
 import socket
@@ -14,6 +15,7 @@ import sys
 from typing import TYPE_CHECKING
 
 import pytest
+from citation_engine.download_names import download_stem
 
 from tests.conftest import FIXTURES, ROOT
 
@@ -139,7 +141,7 @@ def test_a_bad_bibliography_stops_the_build_without_a_traceback(
 
 
 @pytest.mark.parametrize("case", ["not_utf8", "missing"])
-def test_the_export_that_make_build_and_serve_run_first_stops_with_the_message(
+def test_the_export_that_zensical_builds_run_first_stops_with_the_message(
     case: str, tmp_path: Path
 ) -> None:
     bib, message = BAD_BIBLIOGRAPHIES[case]
@@ -171,7 +173,40 @@ OTHER_TOOLS_KEYS = {
     "smith_therapeutic_2020": "Zotero's own BibTeX export",
     "Smith_2020": "Crossref's content negotiation",
     "Smith:2020:TAB": "the colon-separated keys of older tools",
+    "10.1037/pst0000172": "a DOI as the key, as some researchers write by hand",
+    "Smith?2020": "a question mark inside, which Pandoc cites",
+    "Müller&Roe2020": "letters beyond ASCII and an ampersand, which Pandoc cites",
 }
+
+
+@pytest.mark.parametrize("engine", ["mkdocs", "zensical"])
+def test_a_cited_key_defined_twice_differently_stops_the_build(engine: str, tmp_path: Path) -> None:
+    bib = GOOD_ENTRY + "\n" + GOOD_ENTRY.replace("A title", "Another title")
+    result = _run(["-m", engine, "build", "--strict"], _project(tmp_path, bib.encode()))
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, output
+    assert (
+        "1 bibliography problem:\n  bib/test.bib:8: key 'doe2020alliance' is cited, but lines 1 "
+        "and 8 define it differently (BibTeX prints the first, Pandoc the last); keep one"
+    ) in output
+    assert "Traceback" not in output
+
+
+@pytest.mark.parametrize("engine", ["mkdocs", "zensical"])
+def test_an_incomplete_record_and_an_identical_copy_build(engine: str, tmp_path: Path) -> None:
+    incomplete = GOOD_ENTRY.replace("  journal = {J},\n", "")
+    bib = (
+        incomplete
+        + "\n"
+        + incomplete
+        + "\n}\n@collection{roe2019set,\n  editor = {Roe, R.},\n  title = {Set},\n}\n"
+    )
+    page = "Cites [@doe2020alliance] and [@roe2019set].\n"
+    project = _project(tmp_path, bib.encode(), page)
+    export = ["-m", "alliance_site", "export", "--bib", "bib/test.bib"]
+    assert _run(export, project).returncode == 0  # as the Zensical wrapper does first
+    result = _run(["-m", engine, "build", "--strict"], project)
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 @pytest.mark.parametrize("engine", ["mkdocs", "zensical"])
@@ -183,15 +218,18 @@ def test_keys_of_other_tools_build(engine: str, tmp_path: Path) -> None:
     page = "".join(f"Cites [@{key}].\n\n" for key in OTHER_TOOLS_KEYS)
     project = _project(tmp_path, entries.encode("utf-8"), page)
     export = ["-m", "alliance_site", "export", "--bib", "bib/test.bib"]
-    assert _run(export, project).returncode == 0  # as `make build` does first
+    assert _run(export, project).returncode == 0  # as the Zensical wrapper does first
     result = _run(["-m", engine, "build", "--strict"], project)
     assert result.returncode == 0, result.stdout + result.stderr
     page_html = (project / "site" / "index.html").read_text(encoding="utf-8")
     bibliography = (project / "site" / "references" / "index.html").read_text(encoding="utf-8")
     for key in OTHER_TOOLS_KEYS:
-        assert f'references/#ref-{key}"' in page_html, key
-        assert f'id="ref-{key}"' in bibliography, key
-        assert (project / "docs" / "downloads" / "entries" / f"{key}.bib").exists(), key
+        escaped = html.escape(key)
+        assert f'references/#ref-{escaped}"' in page_html, key
+        assert f'id="ref-{escaped}"' in bibliography, key
+        name = download_stem(key)
+        assert (project / "docs" / "downloads" / "entries" / f"{name}.bib").exists(), key
+        assert f'download="{name}.bib"' in bibliography, key
 
 
 def test_nav_entry_for_a_missing_page_stops_the_build(tmp_path: Path) -> None:

@@ -9,9 +9,13 @@ from bs4 import BeautifulSoup
 from citation_engine.citation_labels import (
     CitationOptions,
     assign_labels,
+    author_and_date,
+    collapses,
     render_names,
     sort_items,
+    title_case,
 )
+from citation_engine.reference_styles import citation_options
 
 from tests.conftest import FIXTURES, MarkdownFactory
 
@@ -110,3 +114,96 @@ def test_a_group_is_ordered_and_collapsed_unless_something_stands_between(
     citation = BeautifulSoup(html, "html.parser").select_one("span.citation")
     assert citation is not None
     assert citation.get_text() == expected
+
+
+def test_works_that_tie_on_every_key_keep_the_order_they_are_given_in() -> None:
+    items = [_item("zeta", 1981, "Knuth"), _item("alpha", 1981, "Knuth")]
+    for item in items:
+        item["title"] = "Seminumerical algorithms"
+    assert [item["id"] for item in sort_items(items)] == ["zeta", "alpha"]
+
+
+def test_a_work_with_a_volume_precedes_one_without_as_csl_sorts_empty_keys_last() -> None:
+    plain = {**_item("plain", 1981, "Knuth"), "title": "Algorithms"}
+    second = {**_item("second", 1981, "Knuth"), "title": "Algorithms", "volume": "2"}
+    assert [item["id"] for item in sort_items([plain, second])] == ["second", "plain"]
+
+
+def test_punctuation_and_symbols_sort_before_letters() -> None:
+    items = [
+        {**_item("vor", 2019, "Basedow"), "title": "vor \u00a7 305 BGB"},
+        {**_item("para", 2019, "Basedow"), "title": "\u00a7 305 BGB"},
+    ]
+    assert [item["id"] for item in sort_items(items)] == ["para", "vor"]
+
+
+def test_a_web_page_sorts_and_takes_its_year_letter_by_its_whole_date() -> None:
+    dated = {**_item("dated", None, "Doe"), "type": "webpage"}
+    dated["issued"] = {"date-parts": [[2015, 12, 1]]}
+    year = {**_item("year", 2015, "Doe"), "type": "webpage"}
+    items = sort_items([dated, year])
+    assert [item["id"] for item in items] == ["year", "dated"]
+    assert assign_labels(items, OPTIONS)["year"].date == "2015a"
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("the art of war: a guide to self-help", "The Art of War: A Guide to Self-Help"),
+        ("mindfulness in the age of iPhone", "Mindfulness in the Age of iPhone"),
+        ("what is mindfulness? an overview", "What Is Mindfulness? An Overview"),
+        ("end-of-life care of over-70s", "End-of-Life Care of over-70s"),
+        ("notes from 2020 to", "Notes from 2020 To"),
+    ],
+)
+def test_title_case_keeps_csl_stop_words_lowercase_inside_a_phrase(
+    title: str, expected: str
+) -> None:
+    assert title_case(title) == expected
+
+
+def test_a_work_with_neither_author_nor_title_is_cited_by_its_date() -> None:
+    item = {"id": "x", "type": "article-journal", "issued": {"date-parts": [[1984]]}}
+    label = assign_labels([item], OPTIONS)["x"]
+    assert author_and_date(label.author, label.date) == "1984"
+
+
+def test_the_same_people_collapse_and_namesakes_with_another_suffix_do_not() -> None:
+    items = sort_items(
+        [
+            {**_item("ii", 2001, "Doe"), "author": [{"family": "Doe", "suffix": "II"}]},
+            {**_item("iii", 2002, "Doe"), "author": [{"family": "Doe", "suffix": "III"}]},
+            {**_item("iii2", 2003, "Doe"), "author": [{"family": "Doe", "suffix": "III"}]},
+        ]
+    )
+    labels = assign_labels(items, OPTIONS)
+    assert not collapses(labels["ii"], labels["iii"])
+    assert collapses(labels["iii"], labels["iii2"])
+
+
+def test_era_terms_come_from_the_style() -> None:
+    options = CitationOptions(ad_term=" AD", bc_term=" BC")
+    items = [_item("a", 4, "Haas"), _item("b", -300, "Plato")]
+    labels = assign_labels(sort_items(items), options)
+    assert (labels["a"].date, labels["b"].date) == ("4 AD", "300 BC")
+    assert (citation_options("apa").ad_term, citation_options("apa").bc_term) == (
+        " C.E.",
+        " B.C.E.",
+    )
+
+
+def test_a_non_dropping_particle_sorts_with_the_name_as_apa_csl_never_demotes_it() -> None:
+    assen = {**_item("assen", 2023), "author": [{"family": "Assen", "given": "M."}]}
+    assen["author"][0]["non-dropping-particle"] = "van"
+    items = sort_items([assen, _item("riley", 2010, "Riley")])
+    assert [item["id"] for item in items] == ["riley", "assen"]
+    assert assign_labels(items, OPTIONS)["assen"].author == "van Assen"
+
+
+def test_a_work_with_an_event_date_precedes_one_without_as_csl_sorts_empty_keys_last() -> None:
+    plain = {"id": "plain", "type": "", "genre": "constitution"}
+    event = {**plain, "id": "event", "event-date": {"date-parts": [[1933]]}}
+    items = sort_items([plain, event])
+    assert [item["id"] for item in items] == ["event", "plain"]
+    labels = assign_labels(items, OPTIONS)
+    assert author_and_date(labels["event"].author, labels["event"].date) == "[Constitution], n.d.-a"

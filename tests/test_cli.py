@@ -30,10 +30,80 @@ def test_check_fails_with_every_problem(tmp_path: Path, capsys: pytest.CaptureFi
     docs.mkdir()
     (docs / "index.md").write_text("Cites [@nobody2000here].\n", encoding="utf-8")
     assert main(["check", "--bib", str(bib), "--docs", str(docs)]) == 1
+    lines = capsys.readouterr().err.splitlines()
+    assert lines[0] == f"{docs}/index.md:1: unknown citation key 'nobody2000here'"
+    assert lines[1:] == [
+        f"{bib}:1: warning: entry 'doe2020alliance' (article) lacks the field author or editor: "
+        "an incomplete record",
+        f"{bib}:1: warning: entry 'doe2020alliance' (article) lacks the field journal: "
+        "an incomplete record",
+        f"{bib}:1: warning: entry 'doe2020alliance' is not cited on any page",
+        f"{bib}:5: warning: key 'doe2020alliance' is defined again, differently, after line 1; "
+        "the first is kept, as BibTeX keeps it (Pandoc keeps the last); remove one",
+        lines[-1],
+    ]
+    assert lines[-1].startswith("1 error(s) and 4 warning(s) found in ")
+
+
+def _bib_with_warnings_only(tmp_path: Path) -> tuple[Path, Path]:
+    bib = tmp_path / "warn.bib"
+    bib.write_text(
+        "@misc{doe2020alliance,\n author = {Doe, J.},\n title = {A},\n year = {2020},\n"
+        " institution = {I},\n}\n}\n",
+        encoding="utf-8",
+    )
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "index.md").write_text("Cites [@doe2020alliance].\n", encoding="utf-8")
+    return bib, docs
+
+
+def test_check_passes_with_warnings_and_fails_on_them_when_strict(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bib, docs = _bib_with_warnings_only(tmp_path)
+    warnings = [
+        f"{bib}:1: warning: entry 'doe2020alliance' (misc) lacks the field publisher or url or "
+        "howpublished: an incomplete record",
+        f"{bib}:7: warning: text outside any entry is skipped: '}}' (a brace closed the entry "
+        "before its end? BibTeX counts every brace, \\{ and \\} too)",
+    ]
+    assert main(["check", "--bib", str(bib), "--docs", str(docs)]) == 0
+    captured = capsys.readouterr()
+    assert captured.err.splitlines() == sorted(warnings)
+    assert f"{bib}: 1 entries, 2 warning(s), no errors; 1 citations of 1 keys" in captured.out
+    assert main(["check", "--strict", "--bib", str(bib), "--docs", str(docs)]) == 1
+    lines = capsys.readouterr().err.splitlines()
+    assert lines[:-1] == sorted(warnings)
+    assert lines[-1].startswith("0 error(s) and 2 warning(s) found in ")
+
+
+def test_check_names_a_decoder_failure_and_escapes_control_characters(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bib = tmp_path / "odd.bib"
+    deep = "{" * 300 + "x" + "}" * 300
+    bib.write_text(
+        "@article{a\x1b]0;PWNED\x07x2020,\n author = {Doe, J.},\n title = {T},\n"
+        "  journal = {J},\n year = {2020},\n}\n"
+        f"@article{{deep2020x,\n title = {{\\'e{deep}}},\n}}\n",
+        encoding="utf-8",
+    )
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    assert main(["check", "--bib", str(bib), "--docs", str(docs)]) == 1
     err = capsys.readouterr().err
-    assert f"{bib}:5: duplicate key 'doe2020alliance' (first defined at line 1)" in err
-    assert "lacks required field author or editor" in err
-    assert "problem(s) found" in err
+    assert "\x1b" not in err
+    assert "\x07" not in err
+    assert (
+        f"{bib}:1: entry 'a\\u001b]0;PWNED\\u0007x2020': the key contains the control "
+        "character U+001B (a control code)\n"
+    ) in err
+    assert (
+        f"{bib}:8: entry 'deep2020x': field 'title': braces are nested more than 100 levels "
+        "deep (the value starts at line 8)\n"
+    ) in err
+    assert "Traceback" not in err
 
 
 def test_check_reports_unknown_keys_and_uncited_entries(
@@ -94,3 +164,28 @@ def test_unknown_command_is_a_usage_error(capsys: pytest.CaptureFixture[str]) ->
         main(["nonsense"])
     assert exit_info.value.code == 2
     assert "invalid choice: 'nonsense'" in capsys.readouterr().err
+
+
+def test_check_that_fails_itself_reports_one_line_and_exits_3(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def broken(*_: object) -> None:
+        raise KeyError("boom")
+
+    monkeypatch.setattr("alliance_site.cli.check_site", broken)
+    assert main(["check", "--bib", str(FIXTURE_BIB), "--docs", str(FIXTURE_DOCS)]) == 3
+    assert capsys.readouterr().err == (
+        f"{FIXTURE_BIB}: the check itself failed (KeyError: 'boom'); this is a bug in the "
+        "site's tooling, please report it with the file\n"
+    )
+
+
+def test_check_help_documents_the_exit_statuses(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["check", "--help"])
+    assert exit_info.value.code == 0
+    text = " ".join(capsys.readouterr().out.split())
+    assert (
+        "Its exit status: 0 with no errors (warnings are printed), 1 with any error, or with "
+        "any warning under ``--strict``; 2 for bad usage; 3 if the check itself failed"
+    ) in text

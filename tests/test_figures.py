@@ -23,14 +23,14 @@ def _draw(tmp_path: Path, rows: str) -> int:
 def test_a_row_with_an_interval_gets_a_whisker(tmp_path: Path) -> None:
     assert _draw(tmp_path, 'Empathy,r,.28,.23,.33,82,"6,138",elliott2018therapist\n') == 0
     svg = (tmp_path / "out" / "relationship-effects.svg").read_text(encoding="utf-8")
-    assert svg.count("<line") == 7  # six grid lines and one whisker
+    assert svg.count("<line") == 8  # seven grid lines and one whisker
     assert "Empathy: r = .28, 95% CI .23 to .33" in svg
 
 
 def test_a_row_without_a_confirmed_interval_gets_no_whisker(tmp_path: Path) -> None:
     assert _draw(tmp_path, 'Rupture repair,r,.29,,,11,"1,314",eubanks2018alliance\n') == 0
     svg = (tmp_path / "out" / "relationship-effects.svg").read_text(encoding="utf-8")
-    assert svg.count("<line") == 6  # the grid only
+    assert svg.count("<line") == 7  # the grid only
     assert "Rupture repair: r = .29, no confirmed 95% CI" in svg
     assert ".29 (no confirmed CI)" in svg
 

@@ -5,7 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import os
 import re
+import subprocess
+import tempfile
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -21,7 +24,8 @@ from alliance_site.page_dates import (
 )
 from bs4 import BeautifulSoup
 
-from tests.conftest import built_pages
+from tests.conftest import SUBPATH_URL, built_pages, run_engine
+from tests.peer_rendering import PANDOC, STYLE
 
 ROOT = Path(__file__).resolve().parent.parent
 VERSION = (ROOT / "VERSION").read_text(encoding="utf-8").strip()
@@ -153,8 +157,12 @@ def _check_page(site: Path, page: str) -> None:
     assert ld["author"]["name"] == meta["DC.creator"] == "Mindful Alliance editors"
     assert ld["license"] == "https://creativecommons.org/licenses/by/4.0/"
     apa = " ".join(soup.select_one("#page-cite-apa").get_text().split())  # type: ignore[union-attr]
-    assert f"(Version {VERSION}). {url}" in apa
-    assert title in apa
+    if is_home:
+        assert apa.endswith(f"(Version {VERSION}). {url}")
+    else:
+        stop = "" if title[-1] in "?!." else "."
+        assert apa.endswith(f"{title}{stop} Mindful Alliance. {url}"), page
+    assert apa.startswith("Mindful Alliance editors. (")
     assert "Retrieved from" not in apa
     # The downloads parse, with the peers' own parsers, into the same record.
     library = bibtexparser.parse_string(  # type: ignore[attr-defined]
@@ -162,13 +170,32 @@ def _check_page(site: Path, page: str) -> None:
     )
     assert not library.failed_blocks
     (entry,) = library.entries
-    assert entry.fields_dict["title"].value == title
+    assert entry.entry_type == ("misc" if is_home else "online")
+    # Braced twice: one pair for the field, one that keeps importers from recasing it.
+    assert entry.fields_dict["title"].value == "{" + title + "}"
+    assert entry.fields_dict["author"].value == "{Mindful Alliance editors}"
     assert entry.fields_dict["version"].value == VERSION
     assert entry.fields_dict["url"].value == url
     (record,) = rispy.loads(_data_uri(soup, "application/x-research-info-systems"))
     assert record["title"] == title
+    assert record["authors"] == ["Mindful Alliance editors,"]
     assert record["urls"] == [url]
     assert record["edition"] == VERSION
+    # Who answers for the page, and the way to report a problem with it, in the footer and in
+    # the citation box; with no contact configured, the report link leads to the page that
+    # says how to reach the editors.
+    for where in (".md-copyright .site-accountability", ".page-cite__accountability"):
+        said = " ".join(soup.select_one(where).get_text().split())  # type: ignore[union-attr]
+        assert said == (
+            "Published by Mindful Alliance editors · Responsible editor: Mindful Alliance "
+            "editors · Report a problem with this page"
+        ), (page, where)
+    report = soup.select_one(".md-copyright a.report-problem")
+    assert report is not None
+    target = (site / page).parent / str(report["href"]).split("#")[0]
+    assert (target / "index.html").resolve() == (
+        site / "about/responsibility/index.html"
+    ).resolve(), page
     source = " ".join(soup.select_one(".print-source").get_text().split())  # type: ignore[union-attr]
     assert source.startswith(f"Mindful Alliance · {url} · Version {VERSION} · Reviewed ")
     assert "CC BY 4.0" in source
@@ -180,6 +207,129 @@ def test_every_page_cites_itself_consistently(mkdocs_site: Path) -> None:
     assert len(pages) > 30
     for page in pages:
         _check_page(mkdocs_site, page)
+
+
+# Pages whose titles test the importers: commas (a name-splitter's trap), capitals that a
+# sentence-casing reader would lower, a question mark (no second full stop).
+PEER_PAGES = (
+    "mindfulness/mindfulness-razzaque-study/index.html",
+    "alliance/alliance-and-outcome/index.html",
+    "about/how-to-cite/index.html",
+)
+
+
+def _pandoc_apa(source: str, reader: str) -> str:
+    """The APA reference Pandoc's citeproc makes of a download, read with ``reader``."""
+    with tempfile.TemporaryDirectory() as work:
+        path = Path(work) / f"record.{'ris' if reader == 'ris' else 'bib'}"
+        path.write_text(source, encoding="utf-8")
+        done = subprocess.run(
+            [
+                PANDOC,
+                "-f",
+                "markdown",
+                "-t",
+                "plain",
+                "--wrap=none",
+                "--citeproc",
+                "--bibliography",
+                str(path),
+                "--csl",
+                str(STYLE),
+            ],
+            input="---\nnocite: '@*'\n---\n",
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "LANG": "C.UTF-8"},
+        )
+    return " ".join(done.stdout.split())
+
+
+@pytest.mark.build
+@pytest.mark.parametrize("page", PEER_PAGES)
+def test_pandoc_imports_the_page_citation_as_the_page_shows_it(
+    mkdocs_site: Path, page: str
+) -> None:
+    soup = BeautifulSoup((mkdocs_site / page).read_text(encoding="utf-8"), "html.parser")
+    apa = " ".join(soup.select_one("#page-cite-apa").get_text().split())  # type: ignore[union-attr]
+    bibtex = _data_uri(soup, "application/x-bibtex")
+    # Pandoc reads the file the same way as BibTeX and as biblatex (no sentence-casing of a
+    # braced title, the corporate author kept whole).
+    assert _pandoc_apa(bibtex, "biblatex") == apa
+    assert _pandoc_apa(bibtex, "bibtex") == apa
+    # Pandoc's RIS reader takes the year from PY and not the day from DA, reads ELEC (a web
+    # page, as Zotero writes it) as a part of a container, "In Mindful Alliance", and prints
+    # ET (the version) as an edition. All three are the reader's: the author, title, site
+    # and address come through whole.
+    ris = _pandoc_apa(_data_uri(soup, "application/x-research-info-systems"), "ris")
+    year = apa.split("(", 1)[1][:4]
+    expected = re.sub(r"\(\d{4}, [A-Z][a-z]+ \d+\)", f"({year})", apa)
+    assert ris == expected.replace(
+        " Mindful Alliance. http", f" In Mindful Alliance ({VERSION}). http"
+    )
+
+
+@pytest.mark.build
+def test_a_clinic_names_itself_and_its_contact(tmp_path: Path) -> None:
+    settings = {
+        "SITE_PUBLISHER": "Example Clinic <b>NHS</b>",
+        "SITE_EDITOR": "Clinical Psychology Team",
+        "SITE_CONTACT": "library@clinic.example",
+    }
+    result = run_engine("mkdocs", tmp_path / "site", settings=settings)
+    assert result.returncode == 0, result.stderr
+    page = "alliance/alliance-and-outcome/index.html"
+    soup = BeautifulSoup((tmp_path / "site" / page).read_text(encoding="utf-8"), "html.parser")
+    said = " ".join(soup.select_one(".site-accountability").get_text().split())  # type: ignore[union-attr]
+    assert said == (
+        "Published by Example Clinic <b>NHS</b> · Responsible editor: Clinical Psychology Team"
+        " · Report a problem with this page"
+    )
+    assert soup.select_one(".site-accountability b") is None
+    meta = soup.select_one('meta[name="DC.publisher"]')
+    assert meta is not None
+    assert meta["content"] == "Example Clinic <b>NHS</b>"
+    href = str(soup.select_one("a.report-problem")["href"])  # type: ignore[index]
+    address, query = href.split("?", 1)
+    assert unquote(address) == "mailto:library@clinic.example"
+    fields = dict(part.split("=", 1) for part in query.split("&"))
+    title = " ".join(soup.select_one("article h1").get_text().replace("¶", "").split())  # type: ignore[union-attr]
+    assert unquote(fields["subject"]) == f"Problem with: {title}"
+    assert unquote(fields["body"]).startswith(f"Page: {SITE_URL}alliance/alliance-and-outcome/\n")
+
+
+@pytest.mark.build
+def test_the_file_share_build_cites_the_web_address_of_each_page(tmp_path: Path) -> None:
+    settings = {"USE_DIRECTORY_URLS": "false", "SEARCH_ENABLED": "false"}
+    site = tmp_path / "site"
+    result = run_engine("mkdocs", site, site_url=SUBPATH_URL, settings=settings)
+    assert result.returncode == 0, result.stderr
+    for page, web in [
+        (
+            "practice/practice-reset-between-clients.html",
+            "practice/practice-reset-between-clients/",
+        ),
+        ("about/index.html", "about/"),
+        ("index.html", ""),
+    ]:
+        soup = BeautifulSoup((site / page).read_text(encoding="utf-8"), "html.parser")
+        url = SUBPATH_URL + web
+        identifier = soup.select_one('meta[name="DC.identifier"]')
+        assert identifier is not None
+        assert identifier["content"] == url, page
+        apa = " ".join(soup.select_one("#page-cite-apa").get_text().split())  # type: ignore[union-attr]
+        assert apa.endswith(f" {url}"), page
+        assert f"  url = {{{url}}},\n" in _data_uri(soup, "application/x-bibtex"), page
+        assert f"UR  - {url}\r\n" in _data_uri(soup, "application/x-research-info-systems")
+        source = soup.select_one(".print-source")
+        assert source is not None
+        assert f" · {url} · " in " ".join(source.get_text().split()), page
+        # The report link still names a file, which opens from disk.
+        report = soup.select_one(".md-copyright a.report-problem")
+        assert report is not None
+        target = (site / page).parent / str(report["href"]).split("#")[0]
+        assert target.resolve() == (site / "about/responsibility.html").resolve(), page
 
 
 @pytest.mark.build

@@ -138,13 +138,14 @@ def test_a_refused_entry_is_recorded_with_its_message_and_the_rest_compared(
         "@article{roe2019,\n  author = {Roe, Jane},\n  title = {Kept},\n"
         "  journal = {Journal of Tests},\n  year = {2019}\n}\n\n"
         "@article{doe2020,\n  author = {Doe, John},\n  title = {Refused},\n"
-        "  journal = {Journal of Tests},\n  year = {2020},\n  url = {ftp://example.org/x}\n}\n",
+        "  journal = {Journal of Tests},\n  date = {2020-02-31}\n}\n",
         encoding="utf-8",
     )
     result = compare.compare_file(bib, tmp_path / "cache")
     assert result.builds is False
     assert result.problems == [
-        "refused.bib:13: URL 'ftp://example.org/x' is not an http(s) address"
+        "refused.bib:12: entry 'doe2020': date '2020-02-31' is not a day of the calendar: "
+        "check the month and the day"
     ]
     assert result.refused == ["doe2020"]
     assert [item.what for item in result.entries] == ["roe2019"]
@@ -171,7 +172,7 @@ def test_deliberate_narrative_and(tmp_path: Path) -> None:
     ]
 
 
-def test_deliberate_thesis_genre(tmp_path: Path) -> None:
+def test_deliberate_doctoral_dissertation(tmp_path: Path) -> None:
     result = compare.compare_file(_bib(tmp_path, _THESIS), tmp_path / "cache")
     [entry] = result.entries
     assert (
@@ -181,7 +182,7 @@ def test_deliberate_thesis_genre(tmp_path: Path) -> None:
     assert entry.engine == (
         "Kim, M., & Park, J. (2012). A thesis on alliance [Doctoral dissertation]. Test University."
     )
-    assert (entry.identical, entry.deliberate) == (True, "thesis-genre")
+    assert (entry.identical, entry.deliberate) == (True, "doctoral-dissertation")
 
 
 def test_deliberate_tie_order(tmp_path: Path) -> None:

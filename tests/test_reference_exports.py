@@ -116,7 +116,7 @@ def test_ris_records_start_with_ty_and_carry_type_specific_fields(
     assert to_ris_record(references["lee2015thesis"])["type_of_work"] == "Doctoral dissertation"
 
 
-def test_csl_json_carries_number_series_and_medium(write_bib: Callable[[str], Path]) -> None:
+def test_csl_json_carries_number_series_and_publisher(write_bib: Callable[[str], Path]) -> None:
     bib = write_bib(
         "@techreport{who2013report,\n author = {{World Health Organization}},\n"
         " title = {R},\n institution = {I},\n number = {TR-42},\n type = {Technical report},\n"
@@ -136,5 +136,8 @@ def test_csl_json_carries_number_series_and_medium(write_bib: Callable[[str], Pa
     )
     assert "issue" not in report  # it printed "(Issue TR-42)"
     book = items["smith2015book"]
-    assert (book["collection-title"], book["collection-number"]) == ("Test Series", "7")
-    assert items["nres2007misc"]["medium"] == "Decision algorithm"
+    # The series is a title: in sentence case, as Pandoc's BibTeX reader writes it.
+    assert (book["collection-title"], book["collection-number"]) == ("Test series", "7")
+    # Pandoc reads howpublished as a publisher, not as a bracketed medium ("[Https://...]").
+    assert items["nres2007misc"]["publisher"] == "Decision algorithm"
+    assert "medium" not in items["nres2007misc"]

@@ -93,7 +93,8 @@ def test_the_counts_in_the_text_match_the_tables() -> None:
         f"Counting the verdicts in this table: {verdicts['Error']} entries have an error, "
         f"{verdicts['Minor errors only']} have minor errors only, "
         f"{verdicts['Omissions only']} have omissions only, "
-        f"{verdicts['No difference found']} show no difference, "
+        f"{verdicts['No difference found']} "
+        f"{'shows' if verdicts['No difference found'] == 1 else 'show'} no difference, "
         f"and {verdicts['Could not be checked']} could not be checked."
     ) in text
     assert (

@@ -53,7 +53,7 @@ def styled() -> StyledBibliography:
         ),
         pytest.param(
             "acme2010software",
-            "Acme Inc. (2010). Stats Package (Version 18) [Computer software]. Acme Inc.",
+            "Acme Inc. (2010). Stats package (Version 18) [Computer software]. Acme Inc.",
             id="software",
         ),
         pytest.param(

@@ -2,11 +2,20 @@
 
 Each command returns an exit status instead of raising, so it works the same from make, a
 pre-commit hook or a test: 0 when all is well, 1 when a check failed, 2 for bad usage.
+
+``check`` tells errors from warnings. An error is what stops a build: a file or an entry
+that cannot be read, a cited key the file defines twice differently, a citation of a key the
+file lacks. A warning is what renders (as Pandoc renders it) but deserves a look: an
+incomplete record, an unknown type, a repeated identical entry, a DOI written as a link, and
+the site's house style. Its exit status: 0 with no errors (warnings are printed), 1 with any
+error, or with any warning under ``--strict``; 2 for bad usage; 3 if the check itself failed
+(a bug, reported in one line, never a traceback).
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 import time
 from pathlib import Path
@@ -17,6 +26,8 @@ from citation_engine.site_bibliography import check_site, load_site_bibliography
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
+
+    from citation_engine.site_bibliography import SiteBibliography
 
 DEFAULT_BIB = Path("bib/references.bib")
 DEFAULT_DOCS = Path("docs")
@@ -47,9 +58,14 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("serve", help="mkdocs serve, rewriting the downloads when the bib changes")
 
     check = commands.add_parser(
-        "check", help="validate the bibliography and every citation, and lint the house style"
+        "check",
+        help="validate the bibliography and every citation, and lint the house style",
+        description=__doc__.split("\n\n")[2],
     )
     _bibliography_options(check)
+    check.add_argument(
+        "--strict", action="store_true", help="fail on warnings too (house style included)"
+    )
     check.set_defaults(run=_check)
 
     export = commands.add_parser("export", help="write BibTeX, RIS and CSL-JSON downloads")
@@ -98,27 +114,46 @@ def _bibliography_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _check(args: argparse.Namespace) -> int:
+    try:
+        return _run_check(args)
+    except Exception as error:  # noqa: BLE001 - the lint never ends in a traceback
+        print(
+            f"{args.bib}: the check itself failed ({type(error).__name__}: {error}); "
+            "this is a bug in the site's tooling, please report it with the file",
+            file=sys.stderr,
+        )
+        return 3
+
+
+def _run_check(args: argparse.Namespace) -> int:
     from alliance_site.house_style import house_style_problems
 
     started = time.perf_counter()
     problems = check_site(args.bib, args.docs, args.style)
+    site: SiteBibliography | None = None
     try:
         site = load_site_bibliography(args.bib, args.docs, args.style)
     except BibliographyError:
         pass  # its problems are in the list already; house style needs a loaded file
     else:
-        problems += house_style_problems(site.references, site.index.cited_keys())
+        house = house_style_problems(site.references, site.index.cited_keys())
+        problems += [dataclasses.replace(problem, warning=True) for problem in house]
     elapsed = time.perf_counter() - started
-    for problem in problems:
+    errors = sum(1 for problem in problems if not problem.warning)
+    warnings = len(problems) - errors
+    for problem in sorted(problems, key=lambda problem: (problem.warning, problem)):
         print(problem, file=sys.stderr)
-    if problems:
-        print(f"{len(problems)} problem(s) found in {elapsed:.2f} s", file=sys.stderr)
+    if site is None or errors or (args.strict and warnings):
+        print(
+            f"{errors} error(s) and {warnings} warning(s) found in {elapsed:.2f} s",
+            file=sys.stderr,
+        )
         return 1
-    site = load_site_bibliography(args.bib, args.docs, args.style)
     cited = len(site.index.cited_keys())
     citations = sum(1 for _ in site.index.sites())
+    state = f"{warnings} warning(s), no errors" if warnings else "all valid"
     print(
-        f"{args.bib}: {len(site.references)} entries, all valid; "
+        f"{args.bib}: {len(site.references)} entries, {state}; "
         f"{citations} citations of {cited} keys on {len(site.index.pages)} pages; "
         f"checked in {elapsed:.2f} s"
     )

@@ -15,12 +15,12 @@ from typing import TYPE_CHECKING, Final
 if TYPE_CHECKING:
     from pathlib import Path
 
-WIDTH: Final = 720
+WIDTH: Final = 780
 ROW_HEIGHT: Final = 44
-LEFT: Final = 190
+LEFT: Final = 290
 RIGHT: Final = 60
 TOP: Final = 56
-AXIS_MAX: Final = 0.5
+AXIS_MAX: Final = 0.6
 INK: Final = "#1f2933"
 ACCENT: Final = "#00796b"
 GRID: Final = "#c7ced6"
@@ -93,7 +93,11 @@ def _description(effects: list[Effect]) -> str:
         + f", k = {e.studies} studies or samples, N = {e.participants}"
         for e in effects
     ]
-    return "Correlation with outcome from 2018 meta-analyses. " + "; ".join(parts) + "."
+    return (
+        "Correlation with outcome from the third APA task force's meta-analyses. "
+        + "; ".join(parts)
+        + "."
+    )
 
 
 def _x(value: float) -> float:
@@ -102,7 +106,7 @@ def _x(value: float) -> float:
 
 def _axis(svg: etree.Element, rows: int) -> None:
     bottom = TOP + ROW_HEIGHT * rows
-    for tick in (0.0, 0.1, 0.2, 0.3, 0.4, 0.5):
+    for tick in (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6):
         x = f"{_x(tick):.1f}"
         etree.SubElement(
             svg, "line", {"x1": x, "x2": x, "y1": str(TOP - 16), "y2": str(bottom), "stroke": GRID}

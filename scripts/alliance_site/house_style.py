@@ -6,7 +6,8 @@ reports them:
 
 - keys read as author, year, first title word (``razzaque2015mindfulness``), so a writer
   can guess a key; a key that does not is reported with the key the rule suggests;
-- no two entries share a title (a duplicate entry under two keys);
+- no two entries share a title and year (a duplicate entry under two keys); two works may
+  share a title across years, as an article and a later chapter by the same team can;
 - every entry is cited on some page: nothing stays in the file unseen.
 """
 
@@ -35,7 +36,9 @@ def house_style_problems(
 ) -> list[Problem]:
     """Every house rule the bibliography breaks: key scheme, shared titles, uncited entries."""
     problems = [problem for reference in references.values() for problem in key_problems(reference)]
-    problems += shared_values(references.values(), "title", fold=_fold_title)
+    for year in sorted({reference.get("year") for reference in references.values()}):
+        same_year = [ref for ref in references.values() if ref.get("year") == year]
+        problems += shared_values(same_year, "title", fold=_fold_title)
     problems += find_uncited(references, cited)
     return problems
 

@@ -21,9 +21,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Final
 from urllib.parse import parse_qsl, urlsplit
 
-from bs4 import BeautifulSoup, Tag
 from citation_engine.bibtex_loading import load_bibliography
 from citation_engine.errors import Problem, SourceLocation
+
+from alliance_site.html_reading import Element, page_elements
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -150,14 +151,12 @@ def check_page_links(page: Path, site: Path, base_path: str = "/") -> list[Probl
 
 
 def _links(page: Path) -> Iterator[_Link]:
-    soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
-    for element in soup.find_all(True):
-        assert isinstance(element, Tag)
-        line = element.sourceline or 0
+    for element in page_elements(page):
+        line = element.line
         fetched_attributes = ASSET_ATTRIBUTES.get(element.name, ())
         for attribute in ("href", "src", "srcset", "poster", "data"):
             value = element.get(attribute)
-            if not isinstance(value, str) or not value.strip():
+            if not value or not value.strip():
                 continue
             fetched = attribute in fetched_attributes or (
                 element.name == "link" and not _is_metadata(element)
@@ -166,14 +165,13 @@ def _links(page: Path) -> Iterator[_Link]:
                 continue
             for url in _split_srcset(value) if attribute == "srcset" else [value.strip()]:
                 yield _Link(url, line, fetched)
-        if element.name == "style" and element.string:
-            for match in CSS_URL_RE.finditer(element.string):
+        if element.name == "style" and element.text:
+            for match in CSS_URL_RE.finditer(element.text):
                 yield _Link(match["url"], line, True)
 
 
-def _is_metadata(element: Tag) -> bool:
-    rel: str | list[str] = element.get("rel") or []
-    rels = {rel} if isinstance(rel, str) else set(rel)
+def _is_metadata(element: Element) -> bool:
+    rels = set((element.get("rel") or "").lower().split())
     return bool(rels) and rels <= METADATA_RELS
 
 
@@ -248,8 +246,7 @@ def check_doi_links(site: Path, bib: Path) -> list[Problem]:
     page = site / "references" / "index.html"
     if not page.exists():
         return [Problem(SourceLocation(str(page), 0), "the bibliography page was not built")]
-    soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
-    rendered = {str(a.get("href")) for a in soup.find_all("a")}
+    rendered = {str(a.get("href")) for a in page_elements(page) if a.name == "a"}
     loaded = load_bibliography(bib, bib.as_posix())
     return [
         Problem(reference.location, f"entry '{key}' has DOI {reference.get('doi')} but no DOI link")

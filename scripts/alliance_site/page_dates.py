@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 import yaml
-from citation_engine.engine_pages import engine_page
+from citation_engine.engine_pages import engine_page, engine_project_dir
 from citation_engine.page_order import read_config
 from markdown import Extension
 from markdown.treeprocessors import Treeprocessor
@@ -104,6 +104,8 @@ def all_review_dates(docs_dir: Path, months: int) -> list[ReviewDates]:
     """Every page's review dates, in path order; pages without ``reviewed:`` are skipped."""
     found = []
     for path in sorted(docs_dir.rglob("*.md")):
+        if not path.is_file():
+            continue  # a named pipe would block; the build refuses it by name
         dates = page_review_dates(docs_dir, path.relative_to(docs_dir).as_posix(), months)
         if dates is not None:
             found.append(dates)
@@ -147,6 +149,9 @@ class PageDatesTreeprocessor(Treeprocessor):
         """Modify the page tree in place."""
         page = engine_page(self.md) or self.extension.getConfig("page")
         docs_dir = Path(self.extension.getConfig("docs_dir"))
+        project = engine_project_dir(self.md)
+        if project is not None:  # relative to the configuration's folder, not the cwd
+            docs_dir = project / docs_dir
         if not (docs_dir / page).is_file():
             return  # a page the engine made up (404) or a snippet: nothing to date
         months = int(self.extension.getConfig("review_months"))

@@ -3,9 +3,12 @@
 - One build at a time per checkout: building and packaging hold an exclusive lock
   (``flock`` on ``.build.lock``), so a packaging step never reads a folder another build is
   cleaning.
-- A build reads a private snapshot of the sources, taken once (the bibliography is read
-  once), and writes the reference downloads from that same snapshot; pages and downloads
+- A build reads a private snapshot of the sources, taken once; the pages and the reference
+  downloads (which the MkDocs plugin, or for Zensical this module, writes inside the build)
   therefore always come from the same bibliography, even if someone edits it meanwhile.
+- The project is the folder the command runs in, or the folder of ``-f/--config-file`` as
+  MkDocs takes it; never the folder this package was installed from, so a copied project
+  builds into its own ``site/``.
 - ``site/`` is replaced only when a build succeeded.
 - The zip is written under a temporary name, read back and checked against the built
   files (the same names, the same SHA-256 of each), and only then renamed to its final
@@ -20,35 +23,46 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import ctypes
 import fcntl
 import hashlib
+import importlib.util
+import ipaddress
 import os
+import re
 import shutil
+import stat
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
-from alliance_site.csp import content_security_policy
-from alliance_site.server_configs import DEFAULT_ROOT, Deployment, render_all
+from alliance_site.csp import content_security_policy, known_scripts, unknown_scripts
+from alliance_site.server_configs import (
+    DEFAULT_ROOT,
+    Deployment,
+    render_all,
+    site_url_problem,
+)
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Mapping, Sequence
+    from collections.abc import Callable, Iterator, Mapping, Sequence
 
-ROOT: Final = Path(__file__).resolve().parents[2]
+CONFIG_FILE: Final = "mkdocs.yml"
 NAME: Final = "mindful-alliance"
 LOCK_FILE: Final = ".build.lock"
 WORK_PREFIX: Final = ".build-work-"
-# What a build reads. The bibliography is in bib/; docs/downloads is written from it.
-SOURCES: Final = ("mkdocs.yml", "docs", "bib", "includes", "overrides")
+# What a build reads besides its configuration: the pages, the bibliography and the figures'
+# data (the downloads and figures are generated from them), snippets and templates.
+SOURCES: Final = ("docs", "bib", "data", "includes", "overrides")
 # Read by pages through snippets (--8<--) when they exist.
 OPTIONAL_SOURCES: Final = ("CONTRIBUTING.md", "README.md", "LICENSE", "CITATION.cff", "VERSION")
-GENERATED_IN_DOCS: Final = ("downloads",)
+# Written by `alliance_site export` for a plain Zensical build; every build makes its own.
+GENERATED_IN_DOCS: Final = "downloads"
 DEFAULT_SITE_URL: Final = "http://127.0.0.1:8000/"
 ENGINES: Final = ("mkdocs", "zensical")
 ZIP_MODE: Final = 0o644
@@ -112,8 +126,16 @@ def version_of(root: Path, environ: Mapping[str, str] = os.environ) -> Version:
             ) from None
         commit, dirty = "unknown", False
     else:
-        dirty = bool(_git(root, "status", "--porcelain", "--untracked-files=no"))
-        epoch_text = epoch_text or _git(root, "log", "-1", "--format=%ct")
+        # Untracked files under the sources are copied into the build, so they count too.
+        dirty = bool(
+            _git(root, "status", "--porcelain", "--untracked-files=no")
+            or _git(root, "status", "--porcelain", "--untracked-files=all", "--", *SOURCES)
+        )
+        # A dirty build gets the current time, so a server's ETag and Last-Modified change
+        # when the same commit is released again with edits; a clean one the commit's time.
+        epoch_text = epoch_text or (
+            str(int(time.time())) if dirty else _git(root, "log", "-1", "--format=%ct")
+        )
     try:
         epoch = int(epoch_text)
     except ValueError:
@@ -142,15 +164,93 @@ def _say(message: str) -> None:
     sys.stderr.write(message + "\n")
 
 
-def snapshot(root: Path, work: Path) -> Path:
+_OWN_FILE: Final = "put the file itself there, or remove the link"
+
+
+def special_files(root: Path) -> list[str]:
+    """A problem for each symbolic link or special file among the sources, named from ``root``.
+
+    A link is refused wherever it points: followed, it publishes whatever the build can read
+    (``/etc/passwd``, ``/proc/self/environ``), and Git carries links in a pull request. A
+    named pipe, socket or device would block or feed the copy forever.
+    """
+    problems = []
+    for name in SOURCES:
+        top = root / name
+        if top.is_symlink():
+            problems.append(f"{name}: a symbolic link (to {top.readlink()}); refusing to follow it")
+            continue
+        if not top.is_dir():
+            continue
+        for folder, folders, files in os.walk(top):
+            for entry in sorted([*folders, *files]):
+                path = Path(folder) / entry
+                shown = path.relative_to(root).as_posix()
+                mode = path.lstat().st_mode
+                if stat.S_ISLNK(mode):
+                    problems.append(
+                        f"{shown}: a symbolic link (to {path.readlink()}); the site publishes "
+                        f"only the project's own files: {_OWN_FILE}"
+                    )
+                elif not (stat.S_ISDIR(mode) or stat.S_ISREG(mode)):
+                    problems.append(
+                        f"{shown}: not a regular file or folder (a named pipe, socket or device); "
+                        "remove it"
+                    )
+    return sorted(problems)
+
+
+_TITLE_LINE_RE: Final = re.compile(r"^title\s*:(?P<value>.*)$")
+
+
+def title_problems(root: Path) -> list[str]:
+    """A problem for each front-matter ``title`` holding ``<``, with its file and line.
+
+    The theme prints a page's front-matter title as it is written, in the header and the
+    browser tab: a ``<`` there would be markup (a script, or a comment hiding the page).
+    """
+    problems = []
+    for page in sorted((root / "docs").rglob("*.md")):
+        if page.is_symlink() or not page.is_file():
+            continue
+        lines = page.read_text(encoding="utf-8").split("\n")
+        if not lines or lines[0].strip() != "---":
+            continue
+        for number, line in enumerate(lines[1:], start=2):
+            if line.strip() == "---":
+                break
+            title = _TITLE_LINE_RE.match(line)
+            if title and "<" in title["value"]:
+                problems.append(
+                    f"{page.relative_to(root).as_posix()}:{number}: the front-matter title "
+                    "holds '<', which the theme would print as markup; a title is text: "
+                    "write it without '<'"
+                )
+    return problems
+
+
+def _skip_generated(docs: Path) -> Callable[[str, list[str]], list[str]]:
+    """Leave out ``docs/downloads`` (only that one: a page folder may be named so too)."""
+
+    def ignore(folder: str, names: list[str]) -> list[str]:
+        return [GENERATED_IN_DOCS] if Path(folder) == docs and GENERATED_IN_DOCS in names else []
+
+    return ignore
+
+
+def snapshot(root: Path, work: Path, config_file: str = CONFIG_FILE) -> Path:
     """Copy what a build reads into ``work/project``, each file read once, and return it."""
+    problems = special_files(root) + title_problems(root)
+    if problems:
+        raise ReleaseError("\n".join(problems))
     project = work / "project"
     project.mkdir(parents=True)
-    for name in SOURCES:
+    for name in (config_file, *SOURCES):
         source = root / name
         if source.is_dir():
-            ignore = shutil.ignore_patterns(*GENERATED_IN_DOCS) if name == "docs" else None
-            shutil.copytree(source, project / name, ignore=ignore)
+            ignore = _skip_generated(source) if name == "docs" else None
+            # Links were refused above; copied as links, one made since is refused when packed.
+            shutil.copytree(source, project / name, ignore=ignore, symlinks=True)
         elif source.exists():
             shutil.copy2(source, project / name)
         else:
@@ -186,22 +286,45 @@ def _run(command: list[str], cwd: Path, env: Mapping[str, str], what: str) -> No
         raise ReleaseError(f"{what} failed (exit status {result.returncode}); see above")
 
 
-def build_into(project: Path, options: BuildOptions, version: Version) -> Path:
-    """Write the downloads and build the site inside the snapshot; return the built folder."""
+def build_into(
+    project: Path, options: BuildOptions, version: Version, config_file: str = CONFIG_FILE
+) -> Path:
+    """Build the site inside the snapshot; return the built folder.
+
+    MkDocs writes the downloads and figures itself (``alliance_site.mkdocs_plugin``).
+    Zensical runs no MkDocs plugin, so they are written into the snapshot's ``docs/`` first,
+    by the same functions.
+    """
     if options.engine not in ENGINES:
         raise ReleaseError(f"unknown engine {options.engine!r}; choose from {', '.join(ENGINES)}")
     env = _engine_environment(options, version)
     python = sys.executable
-    _run([python, "-m", "alliance_site", "export"], project, env, "writing the downloads")
     site = project / "site"
+    config = ["--config-file", config_file]
     if options.engine == "mkdocs":
-        command = [python, "-m", "mkdocs", "build", "--strict", "--clean", "--site-dir", "site"]
+        command = [python, "-m", "mkdocs", "build", *config, "--strict", "--clean"]
+        command += ["--site-dir", "site"]
     else:
-        command = [python, "-m", "zensical", "build", "--strict", "--clean"]
+        _run([python, "-m", "alliance_site", "export"], project, env, "writing the downloads")
+        _run([python, "-m", "alliance_site", "figures"], project, env, "drawing the figures")
+        command = [python, "-m", "zensical", "build", *config, "--strict", "--clean"]
     _run(command, project, env, f"the {options.engine} build")
     if not (site / "index.html").is_file():
         raise ReleaseError(f"the {options.engine} build wrote no {site / 'index.html'}")
+    problems = unknown_scripts(site, known_scripts(_template_folders(project)))
+    if problems:
+        raise ReleaseError("\n".join(problems))
     return site
+
+
+def _template_folders(project: Path) -> list[Path]:
+    """The project's template overrides and each theme's templates: who may write scripts."""
+    folders = [project / "overrides"]
+    for theme in ("material", "zensical"):
+        spec = importlib.util.find_spec(theme)
+        if spec is not None and spec.submodule_search_locations:
+            folders.extend(Path(place) / "templates" for place in spec.submodule_search_locations)
+    return [folder for folder in folders if folder.is_dir()]
 
 
 @contextlib.contextmanager
@@ -214,24 +337,64 @@ def _work_dir(root: Path) -> Iterator[Path]:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def build(root: Path, options: BuildOptions, out: Path) -> Path:
+def build(root: Path, options: BuildOptions, out: Path, config_file: str = CONFIG_FILE) -> Path:
     """Build from a snapshot and replace ``out`` with the result only when it succeeded."""
     version = version_of(root)
     with build_lock(root), _work_dir(root) as work:
-        site = build_into(snapshot(root, work), options, version)
+        recover_staged(out)
+        site = build_into(snapshot(root, work, config_file), options, version, config_file)
         _replace_folder(site, out, work)
     return out
 
 
 def _replace_folder(new: Path, out: Path, work: Path) -> None:
-    """Put the new build in place of ``out``; ``out`` is never a half-written folder."""
-    staged = out.parent / f".{out.name}.new"
+    """Put the new build in place of ``out``; ``out`` is never a half-written folder.
+
+    Where the system can swap two folders in one step (Linux), there is no moment without
+    ``out``; elsewhere a crash between the two renames leaves the finished build staged,
+    and the next build puts it in place first (``recover_staged``).
+    """
+    staged = _staged(out)
     shutil.rmtree(staged, ignore_errors=True)
     shutil.move(str(new), staged)  # a rename when on the same file system
+    if out.exists() and _exchange(staged, out):
+        staged.rename(work / "previous")
+        return
     old = work / "previous"
     if out.exists():
         out.rename(old)
     staged.rename(out)
+
+
+def _staged(out: Path) -> Path:
+    return out.parent / f".{out.name}.new"
+
+
+def recover_staged(out: Path) -> None:
+    """Put back a finished build that a crash left staged with no ``out`` in its place."""
+    staged = _staged(out)
+    if not out.exists() and staged.is_dir():
+        staged.rename(out)
+        _say(f"{out}: put in place the build an interrupted run had finished")
+
+
+_RENAME_EXCHANGE: Final = 2
+_AT_FDCWD: Final = -100
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two paths in one step with Linux's ``renameat2``; ``False`` where it cannot."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p]
+    renameat2.argtypes += [ctypes.c_uint]
+    result = renameat2(
+        _AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE
+    )
+    return bool(result == 0)
 
 
 # -- packaging ------------------------------------------------------------------------------
@@ -264,7 +427,31 @@ def manifest(folder: Path, top: str) -> dict[str, Path]:
             raise ReleaseError(f"{path}: a symbolic link in the release; refusing to pack it")
         if path.is_file():
             files[f"{top}/{path.relative_to(folder).as_posix()}"] = path
+    problems = [problem for name in files if (problem := member_name_problem(name))]
+    if problems:
+        raise ReleaseError("\n".join(problems))
     return files
+
+
+_UNPORTABLE_RE: Final = re.compile(r'[\x00-\x1f\x7f\\:*?"<>|]')
+_WINDOWS_DEVICES: Final = frozenset(
+    ["con", "prn", "aux", "nul", *(f"com{n}" for n in range(10)), *(f"lpt{n}" for n in range(10))]
+)
+
+
+def member_name_problem(name: str) -> str:
+    r"""Why a zip member name is unsafe to unpack on some system, or ``""``.
+
+    A backslash is a folder separator to some extractors (a name like ``x\..\evil``), and
+    Windows, where the file-share zip is unpacked, cannot create control characters,
+    ``:*?"<>|``, a name ending in a dot or space, or a device name such as ``aux.txt``.
+    """
+    for part in name.split("/"):
+        if _UNPORTABLE_RE.search(part):
+            return f"{name!r}: a name some systems cannot unpack safely; rename the file"
+        if part.endswith((".", " ")) or part.split(".")[0].lower() in _WINDOWS_DEVICES:
+            return f"{name!r}: a name Windows cannot create; rename the file"
+    return ""
 
 
 def write_zip(target: Path, files: Mapping[str, Path], epoch: int) -> None:
@@ -355,7 +542,7 @@ def package(root: Path, site: Path, work: Path, version: Version, options: Build
     return top
 
 
-def dist(root: Path, options: BuildOptions, dist_dir: Path) -> Path:
+def dist(root: Path, options: BuildOptions, dist_dir: Path, config_file: str = CONFIG_FILE) -> Path:
     """Build, package, write the zip under a temporary name, check it, then name it."""
     version = version_of(root)
     name = zip_name(version, options)
@@ -363,7 +550,7 @@ def dist(root: Path, options: BuildOptions, dist_dir: Path) -> Path:
     final = dist_dir / f"{name}.zip"
     partial = dist_dir / f".{name}.zip.partial"
     with build_lock(root), _work_dir(root) as work:
-        site = build_into(snapshot(root, work), options, version)
+        site = build_into(snapshot(root, work, config_file), options, version, config_file)
         files = manifest(package(root, site, work, version, options), name)
         expected = {arcname: file_digest(path) for arcname, path in files.items()}
         built = sum(1 for path in site.rglob("*") if path.is_file())
@@ -377,11 +564,15 @@ def dist(root: Path, options: BuildOptions, dist_dir: Path) -> Path:
                 raise ReleaseError(
                     "the archive does not match the build:\n  " + "\n  ".join(problems)
                 )
+            # The checksum is in place before the zip takes its name: a crash between the
+            # two leaves an old zip with a checksum that says so, never a new zip without one.
+            checksum = file_digest(partial)
+            sums = dist_dir / f".{name}.zip.sha256.partial"
+            sums.write_text(f"{checksum}  {final.name}\n", encoding="utf-8")
+            sums.replace(dist_dir / f"{name}.zip.sha256")
             partial.replace(final)
         finally:
             partial.unlink(missing_ok=True)
-    checksum = file_digest(final)
-    (dist_dir / f"{name}.zip.sha256").write_text(f"{checksum}  {final.name}\n", encoding="utf-8")
     _say(
         f"{final}: {len(expected)} files ({in_site} in site/), checked against the build; "
         f"sha256 {checksum}; built for {options.site_url}"
@@ -392,51 +583,42 @@ def dist(root: Path, options: BuildOptions, dist_dir: Path) -> Path:
 # -- serving ---------------------------------------------------------------------------------
 
 
-def watch_downloads(bib: Path, docs: Path, stop: threading.Event, interval: float = 1.0) -> None:
-    """Rewrite ``docs/downloads`` whenever the bibliography changes, until ``stop`` is set.
-
-    ``mkdocs serve`` watches ``docs/``, so each rewrite also reloads the pages. A broken
-    bibliography is reported and the old downloads stay until it is fixed.
-    """
-    from citation_engine.errors import BibliographyError
-
-    from alliance_site.site_downloads import write_site_downloads
-
-    seen: int | None = None
-    while not stop.is_set():
-        try:
-            changed = bib.stat().st_mtime_ns
-        except OSError:
-            changed = None
-        if changed is not None and changed != seen:
-            seen = changed
-            try:
-                written = write_site_downloads(bib, docs, docs / "downloads", root=docs.parent)
-                _say(f"{bib} read: {len(written)} downloads in {docs / 'downloads'} up to date")
-            except BibliographyError as error:
-                _say(f"{bib} has problems; the downloads were not rewritten:\n{error}")
-            except OSError as error:
-                _say(f"{docs / 'downloads'}: the downloads could not be written: {error}")
-        stop.wait(interval)
-
-
-def serve(root: Path, dev_addr: str) -> int:
-    """``mkdocs serve`` with live reload for pages, the bibliography and its downloads."""
-    stop = threading.Event()
-    watcher = threading.Thread(
-        target=watch_downloads, args=(root / "bib/references.bib", root / "docs", stop)
+def dev_addr_warning(dev_addr: str) -> str:
+    """A warning when the preview would listen beyond this machine, or ``""``."""
+    host = dev_addr.rpartition(":")[0].strip("[]") or dev_addr
+    try:
+        loopback = ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = host == "localhost"
+    if loopback:
+        return ""
+    return (
+        f"warning: the preview listens on {dev_addr}, so any machine that can reach this one "
+        "can read it (drafts included); its pages name the site as "
+        f"http://{dev_addr}/, which is not an address another machine can use"
     )
-    watcher.start()
-    # MkDocs' serve, with a broken mkdocs.yml on a rebuild reported as a message (mkdocs_serve).
+
+
+def serve(root: Path, dev_addr: str, config_file: str = CONFIG_FILE) -> int:
+    """``mkdocs serve`` with live reload for pages, the bibliography and its downloads.
+
+    The plugin rewrites the downloads and figures on every rebuild and watches the
+    bibliography and the figures' data; ``alliance_site.mkdocs_serve`` reports a broken
+    ``mkdocs.yml`` on a rebuild as a message.
+    """
+    warning = dev_addr_warning(dev_addr)
+    if warning:
+        _say(warning)
+    # MkDocs would read a named pipe among the pages until killed, and follow any link.
+    problems = special_files(root)
+    if problems:
+        raise ReleaseError("\n".join(problems))
     command = [sys.executable, "-m", "alliance_site.mkdocs_serve", "--dev-addr", dev_addr]
-    command += ["--watch", "bib"]
+    command += ["--config-file", str(root / config_file)]
     try:
         return subprocess.run(command, cwd=root, check=False).returncode
     except KeyboardInterrupt:
         return 0
-    finally:
-        stop.set()
-        watcher.join()
 
 
 # -- command line ---------------------------------------------------------------------------
@@ -454,25 +636,45 @@ def _parser() -> argparse.ArgumentParser:
         help="the address the site is served from (default: $SITE_URL)",
     )
     parser.add_argument("--out", type=Path, help="site folder (build) or zip folder (dist)")
-    parser.add_argument("--root", type=Path, default=ROOT, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "-f",
+        "--config-file",
+        type=Path,
+        default=Path(CONFIG_FILE),
+        help="the project's configuration; its folder is the project (default: ./mkdocs.yml)",
+    )
     return parser
+
+
+def project_of(config_file: Path) -> Path:
+    """The project folder a configuration file names: the folder it is in."""
+    if not config_file.is_file():
+        where = config_file.resolve()
+        raise ReleaseError(
+            f"{where}: no such configuration file; run this in the project's folder "
+            "(where mkdocs.yml is) or name it with -f/--config-file"
+        )
+    return config_file.resolve().parent
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """``build`` replaces the site folder; ``dist`` writes a checked zip. 0 done, 1 failed."""
     args = _parser().parse_args(argv)
     options = BuildOptions(site_url=args.site_url, engine=args.engine, offline=args.offline)
-    root: Path = args.root.resolve()
+    config_name: str = args.config_file.name
     try:
+        root = project_of(args.config_file)
         if args.action == "serve":
-            return serve(root, args.dev_addr)
+            return serve(root, args.dev_addr, config_name)
+        if problem := site_url_problem(args.site_url):
+            raise ReleaseError(problem)
         if args.action == "build":
             default = "site" if args.engine == "mkdocs" else "site-zensical"
             out = args.out or root / (default + ("-offline" if args.offline else ""))
-            build(root, options, out.resolve())
+            build(root, options, out.resolve(), config_name)
             _say(f"{out}: built with {args.engine} for {args.site_url}")
         else:
-            dist(root, options, (args.out or root / "dist").resolve())
+            dist(root, options, (args.out or root / "dist").resolve(), config_name)
     except ReleaseError as error:
         _say(f"error: {error}")
         return 1

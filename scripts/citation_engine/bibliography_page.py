@@ -11,7 +11,9 @@ from typing import TYPE_CHECKING, Final
 
 from markdown.util import AtomicString
 
+from citation_engine.citation_labels import author_and_date
 from citation_engine.coins import coins_html
+from citation_engine.download_names import download_stem
 from citation_engine.html_building import (
     SEARCH_EXCLUDE,
     EngineLinks,
@@ -154,7 +156,7 @@ def _full_entry(
         start_tag("li", {"id": anchor, "class": item_class}),
         element_html(
             "h3", {"class": ENTRY_LABEL_CLASS, "id": label_id},
-            f"{entry.author_label}, {entry.year_label}",
+            author_and_date(entry.author_label, entry.year_label),
         ),
         f'<p class="reference__text">{runs_html(entry)}</p>',
     ]  # fmt: skip
@@ -229,7 +231,7 @@ def _actions(extension: CitationExtension, entry: StyledReference, links: Engine
         }
         parts.append(element_html("button", button, label) + " ")
     for suffix, label in ((".bib", "Download BibTeX"), (".ris", "Download RIS")):
-        name = f"{entry.key}{suffix}"
+        name = f"{download_stem(entry.key)}{suffix}"
         href = links.url(extension.link_to(f"{downloads}/entries/{name}"))
         link = {"href": href, "class": button_class, "download": name}
         parts.append(element_html("a", link, label) + " ")

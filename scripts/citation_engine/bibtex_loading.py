@@ -4,26 +4,29 @@ Reading follows BibTeX's own rules (``bibtex_syntax``), so the site, BibTeX and 
 on what each entry holds. This module turns what was read into references: it checks the
 bytes are UTF-8, refuses control and bidirectional-override characters, resolves
 ``crossref``, decodes LaTeX into Unicode and splits names. Every problem is returned as data
-with the file and the 1-based line; nothing here raises for bad input. Rules about what a
-complete entry needs live in ``reference_checks``, not here.
+with the file and the 1-based line; nothing here raises for bad input, whatever the LaTeX
+decoder or the name splitter raise. Rules about what a complete entry needs live in
+``reference_checks``, not here.
 
-Name splitting is bibtexparser's (the only use of that library here): it follows BibTeX's
-"First von Last, Jr" rules.
+Repeated keys (BibTeX folds case in keys): BibTeX keeps the first copy, Pandoc cites the
+last. Where the copies are identical that changes nothing, and it is a warning. Where they
+differ, the first is kept, as BibTeX keeps it, with a warning; and if a page cites the key,
+the build stops naming both lines (``LoadedBibliography.conflicts``), because the site and
+Pandoc would then print different works under one citation.
+
+Names are split by ``bibtex_names`` (BibTeX's "First von Last, Jr" rules, read as Pandoc
+reads them).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Final
 
-from bibtexparser.middlewares.names import (
-    parse_single_name_into_parts,
-    split_multiple_persons_names,
-)
-
 from citation_engine.biblatex_fields import apply_biblatex_fields
+from citation_engine.bibtex_names import parse_people
 from citation_engine.bibtex_syntax import RawEntry, parse_bibtex
 from citation_engine.bibtex_writing import NAME_FIELDS, VERBATIM_FIELDS, format_entry
 from citation_engine.errors import Problem, SourceLocation
@@ -31,6 +34,7 @@ from citation_engine.latex_text import latex_to_text
 from citation_engine.references import Person, Reference
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
     from pathlib import Path
 
 __all__ = ["NAME_FIELDS", "VERBATIM_FIELDS", "LoadedBibliography", "load_bibliography"]
@@ -42,6 +46,20 @@ _FORBIDDEN_RE: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u
 # Entry types whose parent's title becomes their booktitle under crossref (biblatex's rule).
 _CONTAINED_TYPES: Final = frozenset({"inbook", "incollection", "inproceedings", "conference"})
 _NOT_INHERITED: Final = frozenset({"crossref", "ids"})
+# Characters that print as nothing: soft hyphen, Arabic letter mark, zero-width and direction
+# marks, line and paragraph separators, word joiner and invisible operators, Hangul fillers,
+# the byte-order mark and the tag characters.
+_INVISIBLE_RE: Final = re.compile(
+    "[\u00ad\u061c\u115f\u1160\u200b-\u200f\u2028\u2029\u2060-\u2064\u3164\uffa0"
+    "\ufeff\U000e0000-\U000e007f]"
+)
+# What splits a name list: " and " outside braces (braces are tracked as they come).
+_NAME_SPLIT_RE: Final = re.compile(r"[{}]|\s+and\s+", re.IGNORECASE)
+# Cyrillic and Greek letters drawn like Latin ones (Unicode's confusables, the common few).
+_CONFUSABLES: Final = str.maketrans(
+    "асеіјорѕхуԁһӏαβεικνορτυχ",
+    "aceijopsxydhlabeiknoptux",
+)
 
 
 @dataclass(frozen=True)
@@ -50,6 +68,13 @@ class LoadedBibliography:
 
     references: dict[str, Reference]
     problems: tuple[Problem, ...]
+    # Case-folded key -> the problem that stops a build citing it: copies that differ.
+    conflicts: Mapping[str, Problem] = field(default_factory=dict)
+
+    @property
+    def errors(self) -> tuple[Problem, ...]:
+        """The problems that stop a build (the rest are warnings)."""
+        return tuple(problem for problem in self.problems if not problem.warning)
 
 
 def load_bibliography(path: Path, display_path: str | None = None) -> LoadedBibliography:
@@ -76,13 +101,15 @@ def load_bytes(data: bytes, shown: str) -> LoadedBibliography:
     if not parsed.entries and not problems:
         message = "holds no entries (an empty or comment-only file); add at least one entry"
         problems.append(Problem(SourceLocation(shown, 0), message))
-    entries = _unique_entries(parsed.entries, shown, problems)
+    entries, conflicts = _unique_entries(parsed.entries, shown, problems)
+    by_folded = {key.lower(): entry for key, entry in entries.items()}
     references: dict[str, Reference] = {}
     for entry in entries.values():
-        reference, entry_problems = _to_reference(entry, entries, shown)
+        reference, entry_problems = _to_reference(entry, by_folded, shown)
         problems += entry_problems
         references[reference.key] = reference
-    return LoadedBibliography(references, tuple(problems))
+    problems += key_warnings(references.values())
+    return LoadedBibliography(references, tuple(problems), conflicts)
 
 
 def read_bytes(path: Path, shown: str) -> tuple[bytes, Problem | None]:
@@ -111,26 +138,59 @@ def _decode(data: bytes, shown: str) -> tuple[str, Problem | None]:
 
 def _unique_entries(
     entries: list[RawEntry], path: str, problems: list[Problem]
-) -> dict[str, RawEntry]:
-    """Entries by key; a repeated key (BibTeX keys ignore case) is reported and skipped."""
+) -> tuple[dict[str, RawEntry], dict[str, Problem]]:
+    """Entries by key, the first of each (case-folded) key kept, as BibTeX keeps it.
+
+    Every later copy is a warning; a copy that differs from the first also gives the error a
+    build citing the key stops with.
+    """
     kept: dict[str, RawEntry] = {}
     by_folded: dict[str, RawEntry] = {}
+    conflicts: dict[str, Problem] = {}
     for entry in entries:
         location = SourceLocation(path, entry.line)
-        earlier = by_folded.get(entry.key.lower())
-        if earlier is not None:
-            if earlier.key == entry.key:
-                message = f"duplicate key '{entry.key}' (first defined at line {earlier.line})"
-            else:
-                message = (
-                    f"key '{entry.key}' differs only in case from '{earlier.key}' "
-                    f"at line {earlier.line}"
-                )
-            problems.append(Problem(location, message))
+        folded = entry.key.lower()
+        earlier = by_folded.get(folded)
+        if earlier is None:
+            by_folded[folded] = entry
+            kept[entry.key] = entry
             continue
-        by_folded[entry.key.lower()] = entry
-        kept[entry.key] = entry
-    return kept
+        named = (
+            f"key '{entry.key}'"
+            if earlier.key == entry.key
+            else f"key '{entry.key}' (the same BibTeX key as '{earlier.key}', case aside)"
+        )
+        if _same_entry(earlier, entry):
+            message = (
+                f"{named} is repeated: an identical copy of the entry at line {earlier.line}; "
+                "the first is kept"
+            )
+            problems.append(Problem(location, message, warning=True))
+            continue
+        message = (
+            f"{named} is defined again, differently, after line {earlier.line}; the first "
+            "is kept, as BibTeX keeps it (Pandoc keeps the last); remove one"
+        )
+        problems.append(Problem(location, message, warning=True))
+        conflicts.setdefault(
+            folded,
+            Problem(
+                location,
+                f"{named} is cited, but lines {earlier.line} and {entry.line} define it "
+                "differently (BibTeX prints the first, Pandoc the last); keep one",
+            ),
+        )
+    return kept, conflicts
+
+
+def _same_entry(first: RawEntry, second: RawEntry) -> bool:
+    """Whether two entries hold the same type and fields, whitespace and case of names aside."""
+
+    def content(entry: RawEntry) -> tuple[str, frozenset[tuple[str, str]]]:
+        fields = frozenset((raw.name.lower(), " ".join(raw.value.split())) for raw in entry.fields)
+        return entry.entry_type.lower(), fields
+
+    return content(first) == content(second)
 
 
 def _own_fields(entry: RawEntry, path: str, problems: list[Problem]) -> dict[str, tuple[str, int]]:
@@ -145,20 +205,18 @@ def _own_fields(entry: RawEntry, path: str, problems: list[Problem]) -> dict[str
             if spelled[name] == raw.name:
                 repeated.append(raw.name)
             else:
-                problems.append(
-                    Problem(
-                        SourceLocation(path, entry.line),
-                        f"{where}: fields '{spelled[name]}' and '{raw.name}' differ only in case",
-                    )
+                message = (
+                    f"{where}: fields '{spelled[name]}' and '{raw.name}' differ only in case; "
+                    "the first is kept"
                 )
+                problems.append(Problem(SourceLocation(path, entry.line), message, warning=True))
             continue
         spelled[name] = raw.name
         fields[name] = (raw.value, raw.line)
     if repeated:
         names = ", ".join(sorted(set(repeated)))
-        problems.append(
-            Problem(SourceLocation(path, entry.line), f"{where} repeats the field(s): {names}")
-        )
+        message = f"{where} repeats the field(s): {names}; the first is kept, as BibTeX keeps it"
+        problems.append(Problem(SourceLocation(path, entry.line), message, warning=True))
     return fields
 
 
@@ -169,15 +227,22 @@ def _with_crossref(
     path: str,
     problems: list[Problem],
 ) -> dict[str, tuple[str, int]]:
-    """Add the fields the entry inherits from the entry its ``crossref`` names (BibTeX's rule)."""
+    """Add the fields the entry inherits from the entry its ``crossref`` names (BibTeX's rule).
+
+    ``entries`` is keyed by the case-folded key. Only the parent's own fields are inherited,
+    never its own parent's, as in BibTeX: there is no chain to follow, so no depth to bound.
+    """
     if "crossref" not in fields:
         return fields
     parent_key, line = fields.pop("crossref")
     parent_key = parent_key.strip()
-    parent = next((e for k, e in entries.items() if k.lower() == parent_key.lower()), None)
+    parent = entries.get(parent_key.lower())
     if parent is None:
-        message = f"entry '{entry.key}': crossref names '{parent_key}', which is not in the file"
-        problems.append(Problem(SourceLocation(path, line), message))
+        message = (
+            f"entry '{entry.key}': crossref names '{parent_key}', which is not in the file; "
+            "the entry is shown with its own fields only"
+        )
+        problems.append(Problem(SourceLocation(path, line), message, warning=True))
         return fields
     inherited = dict(fields)
     parent_fields = {raw.name.lower(): (raw.value, raw.line) for raw in parent.fields}
@@ -227,17 +292,30 @@ def _to_reference(
             continue
         try:
             fields[name] = latex_to_text(raw)
-        except ValueError as error:
-            problems.append(Problem(at, f"{where}: field '{name}': {error}"))
+        except Exception as error:  # noqa: BLE001 - any decoder failure is this field's problem
+            problems.append(Problem(at, f"{where}: field '{name}': {_decoder_failure(error)}"))
             fields[name] = " ".join(raw.split())  # kept, so no "lacks required field" follows
     problems += apply_biblatex_fields(fields, bibtex_fields, field_lines, (path, where))
+    for name_field in NAME_FIELDS:
+        if name_field in bibtex_fields:
+            names, stray = _without_trailing_commas(bibtex_fields[name_field])
+            if stray:
+                bibtex_fields[name_field] = names
+                fields[name_field] = " ".join(names.split())
+                message = (
+                    f"{where}: {name_field} {', '.join(repr(name) for name in stray)} ends in a "
+                    "comma; it is read as one whole name, as Pandoc prints it: write it in "
+                    "braces instead"
+                )
+                at = SourceLocation(path, field_lines.get(name_field, entry.line))
+                problems.append(Problem(at, message, warning=True))
     people: dict[str, tuple[Person, ...]] = {}
     for name_field in NAME_FIELDS:
         try:
-            people[name_field] = _parse_people(bibtex_fields.get(name_field, ""))
-        except ValueError as error:
+            people[name_field] = parse_people(bibtex_fields.get(name_field, ""))
+        except Exception as error:  # noqa: BLE001 - any splitter failure is this field's problem
             line = field_lines.get(name_field) or location.line
-            message = f"{where}: bad {name_field}: {error}"
+            message = f"{where}: bad {name_field}: {_decoder_failure(error)}"
             problems.append(Problem(SourceLocation(path, line), message))
             people[name_field] = ()
     reference = Reference(
@@ -248,10 +326,112 @@ def _to_reference(
         editors=people["editor"],
         location=location,
         field_lines=field_lines,
-        raw_bibtex=format_entry(entry.entry_type, entry.key, bibtex_fields) if not problems else "",
+        raw_bibtex=""
+        if any(not problem.warning for problem in problems)
+        else format_entry(entry.entry_type, entry.key, bibtex_fields),
         bibtex_fields=bibtex_fields,
     )
     return reference, problems
+
+
+def _without_trailing_commas(names: str) -> tuple[str, list[str]]:
+    """The name list with each name that ends in a comma read as one whole name.
+
+    Reference managers export a corporate author as ``World Health Organization,``: a
+    family name with an empty given name, which Pandoc prints as the name it is. Braces
+    say the same to every reader (and to the exported file).
+    """
+    parts: list[str] = []
+    stray: list[str] = []
+    depth = 0
+    start = 0
+    for match in _NAME_SPLIT_RE.finditer(names):
+        token = match.group()
+        if token == "{":
+            depth += 1
+        elif token == "}":
+            depth -= 1
+        elif depth == 0:
+            parts.append(names[start : match.start()])
+            parts.append(token)
+            start = match.end()
+    parts.append(names[start:])
+    for index in range(0, len(parts), 2):
+        name = parts[index].rstrip()
+        if name.endswith(",") and name.strip(" ,"):
+            stray.append(" ".join(name.split()))
+            whole = name[:-1].strip()
+            parts[index] = whole if _one_group(whole) else f"{{{whole}}}"
+    return "".join(parts), stray
+
+
+def _one_group(text: str) -> bool:
+    """Whether ``text`` is one braced group, ``{World Health Organization}``."""
+    depth = 0
+    for index, char in enumerate(text):
+        depth += 1 if char == "{" else -1 if char == "}" else 0
+        if depth == 0 and (index < len(text) - 1 or char != "}"):
+            return False
+    return bool(text)
+
+
+def _decoder_failure(error: Exception) -> str:
+    """What a decoder's failure means to the writer of the file, never a traceback."""
+    if isinstance(error, ValueError) and str(error):
+        return str(error)
+    if isinstance(error, RecursionError):
+        return "braces or commands are nested too deeply to read"
+    return f"the LaTeX in it cannot be read ({type(error).__name__}); check its braces and commands"
+
+
+def key_warnings(references: Iterable[Reference]) -> list[Problem]:
+    """Keys that read as another key or hide characters: a citation may point at the wrong one.
+
+    An invisible character (a zero-width space, a Hangul filler, a direction mark) and a key
+    mixing scripts (a Cyrillic letter a among Latin letters) are warned about; two keys that look
+    the same once folded are warned about together.
+    """
+    problems: list[Problem] = []
+    seen: dict[str, Reference] = {}
+    for reference in references:
+        key = reference.key
+        if match := _INVISIBLE_RE.search(key):
+            message = (
+                f"key '{key}' holds the invisible character U+{ord(match.group()):04X}; "
+                "a citation typed by hand will not match it"
+            )
+            problems.append(Problem(reference.location, message, warning=True))
+        scripts = _scripts(_INVISIBLE_RE.sub("", key))
+        if len(scripts) > 1:
+            message = (
+                f"key '{key}' mixes letters of the scripts {', '.join(sorted(scripts))}; "
+                "it may read as another key"
+            )
+            problems.append(Problem(reference.location, message, warning=True))
+        skeleton = _skeleton(key)
+        earlier = seen.setdefault(skeleton, reference)
+        if earlier is not reference:
+            message = (
+                f"key '{key}' looks like '{earlier.key}' (line {earlier.location.line}); "
+                "a citation may point at the wrong one"
+            )
+            problems.append(Problem(reference.location, message, warning=True))
+    return problems
+
+
+def _scripts(key: str) -> set[str]:
+    """The scripts of the key's letters, by the first word of each letter's Unicode name."""
+    return {
+        unicodedata.name(char, "UNKNOWN").split()[0]
+        for char in key
+        if char.isalpha() and not char.isascii()
+    } | ({"LATIN"} if any(char.isascii() and char.isalpha() for char in key) else set())
+
+
+def _skeleton(key: str) -> str:
+    """The key folded to how it looks: compatibility forms, case, invisibles, look-alikes."""
+    folded = unicodedata.normalize("NFKC", _INVISIBLE_RE.sub("", key)).casefold()
+    return folded.translate(_CONFUSABLES)
 
 
 def _describe(char: str) -> str:
@@ -262,35 +442,3 @@ def _ends_in_lone_backslash(value: str) -> bool:
     stripped = value.rstrip()
     trailing = len(stripped) - len(stripped.rstrip("\\"))
     return trailing % 2 == 1
-
-
-def _parse_people(raw: str) -> tuple[Person, ...]:
-    if not raw.strip():
-        return ()
-    people = []
-    for name in split_multiple_persons_names(raw):
-        stripped = name.strip()
-        if _is_braced_whole(stripped):
-            people.append(Person(family="", literal=latex_to_text(stripped[1:-1])))
-            continue
-        parts = parse_single_name_into_parts(stripped, strict=True)
-        people.append(
-            Person(
-                family=latex_to_text(" ".join([*parts.von, *parts.last])),
-                given=latex_to_text(" ".join(parts.first)),
-                suffix=latex_to_text(" ".join(parts.jr)),
-            )
-        )
-    return tuple(people)
-
-
-def _is_braced_whole(name: str) -> bool:
-    """True for ``{World Health Organization}``: one corporate name, never split."""
-    if not (name.startswith("{") and name.endswith("}")):
-        return False
-    depth = 0
-    for index, char in enumerate(name):
-        depth += {"{": 1, "}": -1}.get(char, 0)
-        if depth == 0 and index < len(name) - 1:
-            return False
-    return True

@@ -11,8 +11,18 @@ so that a file means the same here as in BibTeX, pybtex and every reader built l
   name of a macro (``@string``, or the twelve month macros every BibTeX style defines).
 - Names of types, fields and macros are case-insensitive.
 
+Where BibTeX and Pandoc read past something, so does this reader: a line between entries
+whose first character is ``%`` (Pandoc's comment, even holding an ``@``) and a ``%``
+comment between the fields of an entry are skipped; a stray ``}`` between entries and a
+macro no ``@string`` defines (kept as its name, as Pandoc keeps it) are warnings.
+
 Problems are collected, never raised: a broken entry is skipped to the next line that
 starts with ``@``, and the rest of the file is still read.
+
+Every step is linear in the size of the text, and a file cannot ask for more than it
+holds: a value (with its macros expanded) is at most ``MAX_VALUE_LENGTH`` characters, and
+braces nest at most ``MAX_NESTING`` deep, so nothing downstream (the LaTeX decoder, the
+name splitter) meets a value that exhausts memory or Python's stack.
 """
 
 from __future__ import annotations
@@ -42,15 +52,30 @@ MONTH_MACROS: Final = {
         "December",
     )
 }
+# BibTeX's own buffers hold tens of kilobytes; no real field comes near this, and a file of
+# doubling @string definitions (a1 = a0 # a0, ...) stops here instead of filling memory.
+MAX_VALUE_LENGTH: Final = 100_000
+# Real files nest braces a few levels deep; the LaTeX decoder recurses once per level.
+MAX_NESTING: Final = 100
+# Keys are short; every message names the key, so a longer one is refused.
+MAX_KEY_LENGTH: Final = 200
+# A file this broken is not BibTeX: reading stops, so the report stays readable.
+MAX_ERRORS: Final = 100
 # BibTeX's identifiers: no whitespace and none of  " # % ' ( ) , = { }
 _NAME_RE: Final = re.compile(r"[^\s\"#%'(),={}]+")
 _NUMBER_RE: Final = re.compile(r"[0-9]+")
 # Entry keys: BibTeX stops a key at whitespace, a comma or the closing delimiter.
 _KEY_RE: Final = re.compile(r"[^\s,{}()\"#%'=]+")
 _ENTRY_START_RE: Final = re.compile(r"^[ \t]*@", re.MULTILINE)
-_SPACE_RE: Final = re.compile(r"\s+")
+# Space between the parts of an entry; a "%" there starts a comment to the end of the line
+# (Pandoc skips a commented-out field; BibTeX would stop at it).
+_SPACE_RE: Final = re.compile(r"(?:\s|%[^\n]*)+")
 # What ends or nests a braced value: a brace, or an "@" that starts a line.
 _BRACED_STOP_RE: Final = re.compile(r"[{}]|^[ \t]*@", re.MULTILINE)
+# The same for a quoted value, which also ends at a '"'.
+_QUOTED_STOP_RE: Final = re.compile(r'[{}"]|^[ \t]*@', re.MULTILINE)
+_BLOCK_STOP_RE: Final = re.compile(r"[{})]")
+_LINE_INDENT_RE: Final = re.compile(r"[ \t]*")
 
 
 @dataclass
@@ -96,13 +121,15 @@ class _Reader:
         self.macros: dict[str, str] = dict(MONTH_MACROS)
         self.entries: list[RawEntry] = []
         self.problems: list[Problem] = []
+        self.errors = 0
         self._line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
 
     def line(self, position: int) -> int:
         return bisect.bisect_right(self._line_starts, position)
 
-    def problem(self, position: int, message: str) -> None:
-        self.problems.append(Problem(SourceLocation(self.path, self.line(position)), message))
+    def problem(self, position: int, message: str, *, warning: bool = False) -> None:
+        location = SourceLocation(self.path, self.line(position))
+        self.problems.append(Problem(location, message, warning))
 
     # -- top level ---------------------------------------------------------------------
 
@@ -113,29 +140,54 @@ class _Reader:
             self._check_outside(self.pos, len(text) if at < 0 else at)
             if at < 0:
                 break
+            if self._in_comment_line(at):
+                end = text.find("\n", at)
+                self.pos = len(text) if end < 0 else end
+                continue
             self.pos = at + 1
             try:
                 self._block(at)
             except _SyntaxProblemError as error:
                 self.problem(error.position, error.message)
                 self.pos = error.resume if error.resume is not None else self._next_entry(at)
+                self.errors += 1
+                if self.errors == MAX_ERRORS:
+                    message = f"{MAX_ERRORS} syntax errors: the rest of the file is not read"
+                    self.problem(self.pos, message)
+                    break
         return ParsedFile(self.entries, self.problems)
 
     def _check_outside(self, start: int, end: int) -> None:
-        """Text between entries is a comment; a ``}`` there means an entry closed early.
+        """Skip text between entries (a comment), warning once about a ``}`` in it.
 
+        A brace there may mean an entry closed early; BibTeX, biber and Pandoc skip it.
         Only the first such line of a gap is reported: the rest follows from it.
         """
-        for match in re.finditer(r"[^\n]*", self.text[start:end]):
-            line_text = match.group().strip()
-            if "}" in line_text and not line_text.startswith("%"):
+        brace = self.text.find("}", start, end)
+        while brace >= 0:
+            line_start = self.text.rfind("\n", start, brace) + 1
+            line_end = self.text.find("\n", brace, end)
+            line_end = end if line_end < 0 else line_end
+            line_text = self.text[max(line_start, start) : line_end].strip()
+            if not line_text.startswith("%"):
                 self.problem(
-                    start + match.start(),
-                    f"text outside any entry: '{_shorten(line_text)}' "
+                    brace,
+                    f"text outside any entry is skipped: '{_shorten(line_text)}' "
                     "(a brace closed the entry before its end? BibTeX counts every brace, "
                     "\\{ and \\} too)",
+                    warning=True,
                 )
                 return
+            brace = self.text.find("}", line_end, end)
+
+    def _in_comment_line(self, at: int) -> bool:
+        """Whether the ``@`` at ``at`` is on a line that starts with ``%`` (Pandoc skips it)."""
+        indent = _LINE_INDENT_RE.match(self.text, self._line_start(at))
+        first = indent.end() if indent else at
+        return first < at and self.text[first] == "%"
+
+    def _line_start(self, position: int) -> int:
+        return self._line_starts[self.line(position) - 1]
 
     def _next_entry(self, after: int) -> int:
         match = _ENTRY_START_RE.search(self.text, after + 1)
@@ -157,7 +209,7 @@ class _Reader:
         self._skip_space()
         opener = self._peek()
         if opener not in ("{", "("):
-            raise _SyntaxProblemError(at, f"'@{kind}' is not followed by '{{' or '('")
+            raise _SyntaxProblemError(at, f"'@{_shorten(kind)}' is not followed by '{{' or '('")
         closer = "}" if opener == "{" else ")"
         self.pos += 1
         if lowered == "preamble":
@@ -171,16 +223,18 @@ class _Reader:
     def _delimited_block(self, at: int, kind: str) -> None:
         closer = "}" if self._peek() == "{" else ")"
         depth = 0
-        for index in range(self.pos + 1, len(self.text)):
-            char = self.text[index]
+        for match in _BLOCK_STOP_RE.finditer(self.text, self.pos + 1):
+            char = match.group()
             if char == closer and depth == 0:
-                self.pos = index + 1
+                self.pos = match.end()
                 return
             if char == "{":
                 depth += 1
             elif char == "}":
                 depth -= 1
-        raise _SyntaxProblemError(at, f"'@{kind}' block is never closed", resume=len(self.text))
+        raise _SyntaxProblemError(
+            at, f"'@{_shorten(kind)}' block is never closed", resume=len(self.text)
+        )
 
     def _string(self, at: int, closer: str) -> None:
         self._skip_space()
@@ -198,7 +252,13 @@ class _Reader:
         self._skip_space()
         key_match = _KEY_RE.match(self.text, self.pos)
         if not key_match:
-            raise _SyntaxProblemError(at, f"'@{kind}' entry has no key")
+            raise _SyntaxProblemError(at, f"'@{_shorten(kind)}' entry has no key")
+        if len(key_match.group()) > MAX_KEY_LENGTH:
+            raise _SyntaxProblemError(
+                at,
+                f"the key '{_shorten(key_match.group())}' is {len(key_match.group()):,} "
+                f"characters long; a key holds at most {MAX_KEY_LENGTH}",
+            )
         entry = RawEntry(kind, key_match.group(), self.line(at))
         self.pos = key_match.end()
         self._skip_space()
@@ -232,8 +292,9 @@ class _Reader:
                     self.pos, f"entry '{entry.key}': expected a field name but found '{found}'"
                 )
             self.pos = name_match.end()
-            self._expect("=", f"after field '{name_match.group()}' of entry '{entry.key}'")
-            value = self._value(name_match.group(), at, entry.key)
+            field_name = _shorten(name_match.group())
+            self._expect("=", f"after field '{field_name}' of entry '{entry.key}'")
+            value = self._value(name_match.group(), field_start, entry.key)
             entry.fields.append(RawField(name_match.group(), value, self.line(field_start)))
             self._skip_space()
         self.entries.append(entry)
@@ -241,8 +302,11 @@ class _Reader:
     # -- values ------------------------------------------------------------------------
 
     def _value(self, field_name: str, at: int, key: str | None = None) -> str:
-        where = f"entry '{key}': field '{field_name}'" if key else f"@string '{field_name}'"
+        """The value after ``=``; ``at`` is where its field or ``@string`` starts."""
+        shown = _shorten(field_name)
+        where = f"entry '{key}': field '{shown}'" if key else f"@string '{shown}'"
         parts: list[str] = []
+        length = 0
         while True:
             self._skip_space()
             char = self._peek()
@@ -256,14 +320,25 @@ class _Reader:
             elif name := _NAME_RE.match(self.text, self.pos):
                 macro = name.group().lower()
                 if macro not in self.macros:
-                    raise _SyntaxProblemError(
-                        self.pos, f"{where} uses '{name.group()}', which no @string defines"
+                    self.problem(
+                        self.pos,
+                        f"{where} uses '{_shorten(name.group())}', which no @string defines; "
+                        "it is read as the text itself, as Pandoc reads it",
+                        warning=True,
                     )
-                parts.append(self.macros[macro])
+                parts.append(self.macros.get(macro, name.group()))
                 self.pos = name.end()
             else:
                 found = char or "the end of the file"
                 raise _SyntaxProblemError(self.pos, f"{where} has no value (found '{found}')")
+            length += len(parts[-1])
+            if length > MAX_VALUE_LENGTH:
+                raise _SyntaxProblemError(
+                    at,
+                    f"{where} is longer than {MAX_VALUE_LENGTH:,} characters once its macros "
+                    "are expanded (BibTeX's own buffers hold tens of thousands); shorten it",
+                    resume=self._next_entry(self.pos),
+                )
             self._skip_space()
             if self._peek() != "#":
                 return "".join(parts)
@@ -276,6 +351,8 @@ class _Reader:
             char = match.group()
             if char == "{":
                 depth += 1
+                if depth > MAX_NESTING:
+                    raise self._too_deep(where, start, match.start())
             elif char == "}":
                 depth -= 1
                 if depth == 0:
@@ -293,21 +370,34 @@ class _Reader:
             start, f"{where}: the brace opened here is never closed", resume=len(self.text)
         )
 
+    def _too_deep(self, where: str, start: int, position: int) -> _SyntaxProblemError:
+        return _SyntaxProblemError(
+            position,
+            f"{where}: braces are nested more than {MAX_NESTING} levels deep "
+            f"(the value starts at line {self.line(start)})",
+            resume=self._next_entry(position),
+        )
+
     def _quoted(self, where: str) -> str:
         start = self.pos
         depth = 0
-        for index in range(start + 1, len(self.text)):
-            char = self.text[index]
+        for match in _QUOTED_STOP_RE.finditer(self.text, start + 1):
+            char = match.group()
+            index = match.start()
             if char == "{":
                 depth += 1
+                if depth > MAX_NESTING:
+                    raise self._too_deep(where, start, index)
             elif char == "}":
                 depth -= 1
                 if depth < 0:
                     raise _SyntaxProblemError(index, f"{where}: '}}' without '{{' inside quotes")
-            elif char == '"' and depth == 0:
-                self.pos = index + 1
-                return self.text[start + 1 : index]
-            elif char == "@" and self._starts_line(index):
+            elif char == '"':
+                if depth == 0:
+                    self.pos = index + 1
+                    return self.text[start + 1 : index]
+            else:
+                index = match.end() - 1
                 raise _SyntaxProblemError(
                     start,
                     f"{where}: the quote opened here is not closed before the next entry "
@@ -321,8 +411,8 @@ class _Reader:
     # -- small helpers -----------------------------------------------------------------
 
     def _starts_line(self, index: int) -> bool:
-        line_start = self.text.rfind("\n", 0, index) + 1
-        return not self.text[line_start:index].strip()
+        indent = _LINE_INDENT_RE.match(self.text, self._line_start(index))
+        return indent is not None and indent.end() == index
 
     def _peek(self) -> str:
         return self.text[self.pos] if self.pos < len(self.text) else ""

@@ -13,6 +13,9 @@ The writer works from the fields as the loader resolved them, not from the sourc
 - ``%``, ``#``, ``&`` and ``_`` that BibTeX keeps as written are escaped, so LaTeX
   prints the character the page shows instead of reading a comment or a parameter.
   Identifiers (DOI, URL, ISBN, ISSN, dates) are written as they stand.
+- A ``month`` that names a month is written as the style's macro (``month = mar``), the
+  one form BibTeX styles, biber and Pandoc all read as a month: ``{March}`` is text to
+  biber and Pandoc, and the month was lost on re-import.
 - ``@preamble`` blocks are not written: the site never uses them.
 """
 
@@ -20,6 +23,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Final
 
+from citation_engine.biblatex_fields import MONTH_MACROS, month_number
 from citation_engine.latex_text import escape_literal_specials
 
 if TYPE_CHECKING:
@@ -42,9 +46,15 @@ def format_entry(entry_type: str, key: str, fields: Mapping[str, str]) -> str:
     """One entry as BibTeX: lower-case type and field names, one field a line, braced values."""
     width = max((len(name) for name in fields), default=0)
     lines = [f"@{entry_type.lower()}{{{key},"]
-    lines += [f"  {name:<{width}} = {bibtex_value(name, value)}," for name, value in fields.items()]
+    lines += [f"  {name:<{width}} = {_written(name, value)}," for name, value in fields.items()]
     lines.append("}")
     return "\n".join(lines)
+
+
+def _written(name: str, value: str) -> str:
+    if name == "month" and (number := month_number(value)) is not None:
+        return MONTH_MACROS[number]
+    return bibtex_value(name, value)
 
 
 def format_entries(entries: Iterable[str]) -> str:

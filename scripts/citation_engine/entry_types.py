@@ -6,7 +6,9 @@ cannot disagree about which types exist.
 
 The types are the fourteen of standard BibTeX (Patashnik, "BibTeXing", 1988, section 3.1)
 and biblatex's ``online``, ``report``, ``software`` and ``thesis`` with the aliases
-biblatex defines for them (``electronic``, ``www``). Each requirement is a group of
+biblatex defines for them (``electronic``, ``www``), and the other biblatex types with the
+CSL type Pandoc 3.9 gives them (``@collection`` is a book, ``@patent`` a patent; ``@set``,
+to which Pandoc gives no type, is a CSL document). Each requirement is a group of
 alternatives: one field of the group must be present. The container fields are the ones an
 APA 7 reference cannot be written without.
 """
@@ -30,6 +32,38 @@ class EntryType:
 
 _CORE: Final[tuple[Requirement, ...]] = (("author", "editor"), ("title",), ("year",))
 _AUTHORED: Final[tuple[Requirement, ...]] = (("author",), ("title",), ("year",))
+_TITLED: Final[tuple[Requirement, ...]] = (("title",), ("year",))
+
+# biblatex's other types -> (CSL type, RIS type), the CSL type as Pandoc 3.9 maps it.
+BIBLATEX_TYPES: Final = {
+    "collection": ("book", "EDBOOK"),
+    "mvbook": ("book", "BOOK"),
+    "mvcollection": ("book", "EDBOOK"),
+    "mvproceedings": ("book", "CONF"),
+    "bookinbook": ("chapter", "CHAP"),
+    "suppbook": ("chapter", "CHAP"),
+    "suppcollection": ("chapter", "CHAP"),
+    "suppperiodical": ("article-journal", "JOUR"),
+    "reference": ("book", "BOOK"),
+    "mvreference": ("book", "BOOK"),
+    "inreference": ("entry-encyclopedia", "ENCYC"),
+    "patent": ("patent", "PAT"),
+    "periodical": ("article-journal", "JFULL"),
+    "set": ("document", "GEN"),
+    "dataset": ("dataset", "DATA"),
+    "artwork": ("graphic", "ART"),
+    "image": ("graphic", "ART"),
+    "audio": ("song", "SOUND"),
+    "music": ("song", "SOUND"),
+    "video": ("motion_picture", "VIDEO"),
+    "movie": ("motion_picture", "MPCT"),
+    "letter": ("personal_communication", "PCOMM"),
+    "review": ("review", "JOUR"),
+    "standard": ("legislation", "STAND"),
+    "legislation": ("legislation", "STAT"),
+    "jurisdiction": ("legal_case", "CASE"),
+    "performance": ("speech", "GEN"),
+}
 
 ENTRY_TYPES: Final[dict[str, EntryType]] = {
     "article": EntryType((*_CORE, ("journal",)), "article-journal", "JOUR"),
@@ -54,6 +88,7 @@ ENTRY_TYPES: Final[dict[str, EntryType]] = {
     "report": EntryType((*_CORE, ("institution", "publisher")), "report", "RPRT"),
     "software": EntryType((*_CORE, ("publisher", "url", "version")), "software", "COMP"),
     "thesis": EntryType((*_AUTHORED, ("school", "institution")), "thesis", "THES"),
+    **{name: EntryType(_TITLED, csl, ris) for name, (csl, ris) in BIBLATEX_TYPES.items()},
 }
 
 # Thesis types APA 7 names in brackets after the title.

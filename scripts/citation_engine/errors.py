@@ -5,8 +5,9 @@ This module owns only the shape of errors; it never decides what is wrong.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
@@ -34,15 +35,36 @@ def display_path(path: Path, root: Path | None) -> str:
         return path.as_posix()
 
 
+# What a message must never send raw to a terminal or a log: C0 and C1 controls (an escape
+# sequence can retitle or rewrite the terminal), and the invisible and bidirectional marks
+# that make a key read differently from how it is stored.
+_UNPRINTABLE_RE: Final = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u00ad\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069"
+    "\u3164\ufeff\U000e0000-\U000e007f]"
+)
+
+
+def printable(text: str) -> str:
+    r"""``text`` with every control or invisible character written as its code, ``\u001b``."""
+    return _UNPRINTABLE_RE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+
+
 @dataclass(frozen=True, order=True, slots=True)
 class Problem:
-    """One thing wrong with an input, kept as data until the edge where it is reported."""
+    """One thing wrong with an input, kept as data until the edge where it is reported.
+
+    A warning is an input the site still renders as Pandoc would (an incomplete record, a
+    repeated copy of an entry): ``check`` shows it, a build goes on. Anything else stops
+    the build.
+    """
 
     location: SourceLocation
     message: str
+    warning: bool = False
 
     def __str__(self) -> str:
-        return f"{self.location}: {self.message}"
+        kind = "warning: " if self.warning else ""
+        return f"{self.location}: {kind}{printable(self.message)}"
 
 
 class ProblemsError(Exception):
@@ -51,7 +73,7 @@ class ProblemsError(Exception):
     headline = "problems found"
 
     def __init__(self, problems: Iterable[Problem]) -> None:
-        self.problems: Sequence[Problem] = sorted(problems)
+        self.problems: Sequence[Problem] = sorted(p for p in problems if not p.warning)
         count = len(self.problems)
         lines = [f"{count} {self.headline}:" if count != 1 else f"1 {self.headline[:-1]}:"]
         lines += [f"  {problem}" for problem in self.problems]

@@ -1,4 +1,9 @@
-"""Rules a bibliography entry must meet before the site may show or export it.
+"""What an entry lacks or writes oddly: warnings, never a reason to stop a build.
+
+Pandoc renders an entry without a journal, of a type it does not know, or with a DOI
+written as a link; so does the site, and ``check`` reports each as an incomplete or odd
+record for the writer to fix. What would publish wrong (a file that cannot be read, a key
+two entries define differently) is refused by the loader, not here.
 
 Every function here returns problems as data and never raises, so the caller can report all
 of them at once. Parsing is ``bibtex_loading``'s job; this module only judges references.
@@ -9,7 +14,6 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Final
 
-from citation_engine.citation_syntax import is_citable_key
 from citation_engine.entry_types import ENTRY_TYPES, entry_type
 from citation_engine.errors import Problem, SourceLocation
 
@@ -21,10 +25,13 @@ if TYPE_CHECKING:
 DOI_RE: Final = re.compile(r"^10\.\d{4,9}/\S+$")
 # "n.d." is APA's mark for an undated work (APA 7, section 9.17): honest where no date exists.
 YEAR_RE: Final = re.compile(r"^(?:\d{4}|in press|n\.d\.)$", re.IGNORECASE)
-URL_RE: Final = re.compile(r"^https?://[^\s/?#]+[^\s]*$")
+# An http(s) address whose port, if written, is a number a connection can use.
+URL_RE: Final = re.compile(
+    r"^https?://(?:[^\s/?#@]*@)?(?:\[[0-9A-Fa-f:.]+\]|[^\s/?#@:\[\]]+)"
+    r"(?::(?:6553[0-5]|655[0-2]\d|65[0-4]\d\d|6[0-4]\d{3}|[1-5]\d{4}|[1-9]\d{0,3}))?"
+    r"(?:[/?#]\S*)?$"
+)
 DOI_PREFIX_RE: Final = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:)", re.IGNORECASE)
-# A key must be citable as "[@key]" (Pandoc's grammar) and name its download file and URL.
-_UNSAFE_IN_FILE_NAMES: Final = frozenset('/?#%<>"\\')
 
 
 def check_references(references: Mapping[str, Reference]) -> list[Problem]:
@@ -37,12 +44,11 @@ def check_references(references: Mapping[str, Reference]) -> list[Problem]:
 
 
 def check_reference(reference: Reference) -> list[Problem]:
-    """Return the rules one entry breaks: usable key, type, required fields, DOI, URL, year.
+    """Return the warnings for one entry: type, required fields, DOI, URL, year.
 
-    These are what the engine needs to cite, link, format and export an entry. A site's own
-    house rules (a key scheme, every entry cited) are its tooling's business, not these.
+    A site's own house rules (a key scheme, every entry cited) are its tooling's business.
     """
-    problems = [*_key_problems(reference), *_required_field_problems(reference)]
+    problems = _required_field_problems(reference)
     doi = reference.get("doi")
     if doi and DOI_PREFIX_RE.match(doi):
         bare = DOI_PREFIX_RE.sub("", doi)
@@ -52,6 +58,10 @@ def check_reference(reference: Reference) -> list[Problem]:
     url = reference.get("url")
     if url and not URL_RE.match(url):
         problems.append(_at(reference, "url", f"URL '{url}' is not an http(s) address"))
+    date = reference.bibtex_fields.get("date", "")
+    if "T" in date:
+        message = f"date '{date}' holds a time of day; the reference list prints the day"
+        problems.append(_at(reference, "date", message))
     year = reference.get("year")
     if year and not YEAR_RE.match(year):
         problems.append(
@@ -60,36 +70,22 @@ def check_reference(reference: Reference) -> list[Problem]:
     return problems
 
 
-def _key_problems(reference: Reference) -> list[Problem]:
-    key = reference.key
-    if not is_citable_key(key):
-        message = (
-            f"key '{key}' cannot be cited as [@{key}]: a key starts and ends with a letter, "
-            "digit or '_' and holds only letters, digits and _:.#$%&+?<>~/-"
-        )
-        return [Problem(reference.location, message)]
-    unsafe = sorted(set(key) & _UNSAFE_IN_FILE_NAMES)
-    if unsafe:
-        message = (
-            f"key '{key}' cannot name its download file: it holds {' '.join(unsafe)}; "
-            "rename the entry"
-        )
-        return [Problem(reference.location, message)]
-    return []
-
-
 def _required_field_problems(reference: Reference) -> list[Problem]:
     row = entry_type(reference.entry_type)
     if row is None:
         known = ", ".join(sorted(ENTRY_TYPES))
-        message = f"entry '{reference.key}' has type '{reference.entry_type}'; use one of {known}"
-        return [Problem(reference.location, message)]
+        message = (
+            f"entry '{reference.key}' has type '{reference.entry_type}', which the site "
+            f"renders as a generic document; the types it knows are {known}"
+        )
+        return [Problem(reference.location, message, warning=True)]
     problems = []
     for alternatives in row.required:
         if not any(reference.get(name) for name in alternatives):
             wanted = " or ".join(alternatives)
             entry = f"entry '{reference.key}' ({reference.entry_type})"
-            problems.append(Problem(reference.location, f"{entry} lacks required field {wanted}"))
+            message = f"{entry} lacks the field {wanted}: an incomplete record"
+            problems.append(Problem(reference.location, message, warning=True))
     return problems
 
 
@@ -119,4 +115,4 @@ def shared_values(
 
 def _at(reference: Reference, field: str, message: str) -> Problem:
     line = reference.field_lines.get(field) or reference.location.line
-    return Problem(SourceLocation(reference.location.path, line), message)
+    return Problem(SourceLocation(reference.location.path, line), message, warning=True)

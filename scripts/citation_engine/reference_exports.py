@@ -14,6 +14,7 @@ import rispy
 
 from citation_engine.bibtex_writing import format_entries
 from citation_engine.csl_json import to_csl_json
+from citation_engine.download_names import download_stem
 from citation_engine.entry_types import ENTRY_TYPES
 
 if TYPE_CHECKING:
@@ -123,7 +124,7 @@ def to_ris(references: Iterable[Reference]) -> str:
 
 def to_csl_json_text(references: Iterable[Reference]) -> str:
     """Return the entries as a CSL-JSON array, the format Zotero and citeproc read natively."""
-    items = [to_csl_json(reference) for reference in references]
+    items = [to_csl_json(reference, export=True) for reference in references]
     return json.dumps(items, ensure_ascii=False, indent=2) + "\n"
 
 
@@ -138,8 +139,9 @@ def write_downloads(references: Mapping[str, Reference], out_dir: Path) -> list[
         out_dir / "references.json": to_csl_json_text(ordered),
     }
     for reference in ordered:
-        outputs[entries_dir / f"{reference.key}.bib"] = to_bibtex([reference])
-        outputs[entries_dir / f"{reference.key}.ris"] = to_ris([reference])
+        stem = download_stem(reference.key)
+        outputs[entries_dir / f"{stem}.bib"] = to_bibtex([reference])
+        outputs[entries_dir / f"{stem}.ris"] = to_ris([reference])
     expected = set(outputs)
     for stale in [*entries_dir.iterdir()]:
         if stale not in expected:

@@ -12,6 +12,7 @@ import multiprocessing
 import os
 import re
 import threading
+import warnings
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
@@ -77,7 +78,8 @@ _BOLD_OPEN, _BOLD_CLOSE = "\ue002", "\ue003"
 _MARK_RE: Final = re.compile("([\ue000-\ue003])")
 
 # Known gaps in citeproc-py 0.11 with apa.csl, corrected in this one place (and tested):
-# - it lower-cases the editor label: "(eds.)" where APA writes "(Eds.)";
+# - it lower-cases the editor and translator labels: "(eds.)" and "(J. Roe, ed. & trans.)"
+#   where APA writes "(Eds.)" and "(J. Roe, Ed. & Trans.)";
 # - it prints an empty thesis number as "(Publication)";
 # - it keeps a full stop after a title that ends in "?" or "!" ("Itself?.");
 # - for an edited book it repeats the editors after the title, although they already
@@ -85,10 +87,27 @@ _MARK_RE: Final = re.compile("([\ue000-\ue003])")
 _CITEPROC_FIXES: Final = (
     (re.compile(r"\((eds?)\.\)"), lambda m: f"({m.group(1).capitalize()}.)"),
     (re.compile(r" \(Publication\)"), lambda m: ""),
+    (re.compile(r"(, |& )(eds?|trans)\.(?=[;)]| &)"), lambda m: f"{m[1]}{m[2].capitalize()}."),
 )
-# Applied to every style: no full stop after a title's own "?" or "!".
-_QUESTION_STOP_RE: Final = re.compile(r"([?!])(\ue001?)\.")
-_REPEATED_EDITORS_RE: Final = re.compile(r" \([^()]*, [Ee]ds?\.\)")
+# Applied to every style: no full stop after a title's own "?", "!" or "." (Pandoc's rule);
+# a space between a year and a month ("2020 Jan", where citeproc-py wrote "2020Jan").
+_QUESTION_STOP_RE: Final = re.compile(r"([?!.])(\ue001?)\.")
+_YEAR_MONTH_RE: Final = re.compile(r"\b(\d{4})(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\b")
+# The site style only (APA, en-US): a full stop or comma after a closing quote goes inside.
+_QUOTE_STOP_RE: Final = re.compile("\u201d([.,])")
+# "and others" in BibTeX: the last name of the list is "others" (``bibtex_names``), which
+# CSL processors print as "et al." after the names before it.
+_OTHERS_RE: Final = re.compile(r"(,?) & others\.")
+# The editors after the title: alone in the brackets ("(A. Roe, Ed.)"), or before other
+# details ("(A. Roe, Ed.; Vol. 10)"); a name may hold brackets ("Council (U.S.)").
+_REPEATED_EDITORS_RE: Final = re.compile(
+    r" \((?:[^()]|\([^()]*\))*?, [Ee]ds?\.(?:\)|; (?=[^()]*\)))"
+)
+# A work without author or editor: the title moves to the author position (CSL's substitute
+# rule), and citeproc-py prints it a second time after the date.
+_REPEATED_TITLE_RE: Final = re.compile(
+    r"^(?P<head>(?P<title>.+?)\.?) (?P<date>\([^()]*\)\.) (?P=title)(?:\. | (?=\[))"
+)
 
 
 class _MarkerFormatter:
@@ -130,7 +149,8 @@ class StyledReference:
     """One entry as the style writes it: bibliography runs and the parts of its in-text label.
 
     ``year_label`` carries any disambiguating suffix ("2020a"); ``copies`` holds the entry in
-    each copy style other than the site's, as (style id, runs).
+    each copy style other than the site's, as (style id, runs); ``team`` tells apart works
+    whose author labels read the same but whose authors differ (``Label.team``).
     """
 
     key: str
@@ -139,6 +159,7 @@ class StyledReference:
     year_label: str
     narrative_author_label: str = ""
     copies: tuple[tuple[str, tuple[Run, ...]], ...] = ()
+    team: str = ""
 
     @property
     def text(self) -> str:
@@ -149,7 +170,10 @@ class StyledReference:
     def label(self) -> Label:
         """The in-text label, unique to this work across the site."""
         return Label(
-            self.author_label, self.narrative_author_label or self.author_label, self.year_label
+            self.author_label,
+            self.narrative_author_label or self.author_label,
+            self.year_label,
+            team=self.team,
         )
 
 
@@ -280,6 +304,8 @@ def format_entries(
     for index, (item, marked) in enumerate(zip(items, site_texts, strict=True)):
         reference = references[item["id"]]
         text = _apply_fixes(marked, editors_as_authors=editors_as_authors(reference))
+        if not reference.authors and not reference.editors:
+            text = _REPEATED_TITLE_RE.sub(r"\g<head> \g<date> ", text, count=1)
         copies = tuple(
             (copy_id, _to_runs(texts[index], reference.link))
             for (copy_id, _), texts in zip(copy_styles, copy_texts, strict=True)
@@ -304,6 +330,7 @@ def assemble(
                 label.date,
                 typographic_quotes(label.narrative_author),
                 formatted[key].copies,
+                label.team,
             )
         )
     return StyledBibliography(tuple(entries), prepared.options)
@@ -357,28 +384,88 @@ def _start_method() -> str:
 
 def _format(items: list[dict[str, Any]], path: Path, *, without_numbers: bool) -> list[str]:
     """Format the items with citeproc-py, keeping the order given (the APA order)."""
-    source = CiteProcJSON(items)
-    bibliography = CitationStylesBibliography(
-        _load_style(path, without_numbers=without_numbers), source, _MarkerFormatter
-    )
+    style = _load_style(path, without_numbers=without_numbers)
+    if (page_range_format := style.root.get("page-range-format")) in _OWN_PAGE_RANGE_FORMATS:
+        items = [
+            {**item, "page": expand_page_ranges(item["page"], page_range_format)}
+            if "page" in item
+            else item
+            for item in items
+        ]
+    with warnings.catch_warnings():
+        # citeproc-py renders volume-title (CSL 1.0.2) yet warns that it does not know it.
+        warnings.filterwarnings("ignore", "The following arguments", UserWarning)
+        source = CiteProcJSON(items)
+    bibliography = CitationStylesBibliography(style, source, _MarkerFormatter)
     for item in items:
         bibliography.register(Citation([CitationItem(item["id"])]))
     # No bibliography.sort(): citeproc-py sorts formatted strings ("&" before letters), and
     # the items already stand in APA order (citation_labels.sort_items).
-    return [_apply_general_fixes(str(entry)) for entry in bibliography.bibliography()]
+    texts = [_apply_general_fixes(str(entry)) for entry in bibliography.bibliography()]
+    if len(texts) != len(items) and len(items) > 1:
+        # citeproc-py leaves out an entry that prints nothing (a biblatex @set in Vancouver):
+        # format one by one, so every text stays with its own entry.
+        return [
+            next(iter(_format([item], path, without_numbers=without_numbers)), "") for item in items
+        ]
+    return texts
 
 
 def _apply_general_fixes(marked: str) -> str:
-    return _QUESTION_STOP_RE.sub(lambda m: f"{m.group(1)}{m.group(2)}", marked)
+    text = _QUESTION_STOP_RE.sub(lambda m: f"{m.group(1)}{m.group(2)}", marked)
+    text = _YEAR_MONTH_RE.sub(r"\1 \2", text)
+    return _OTHERS_RE.sub(_et_al, text, count=1)
+
+
+def _et_al(match: re.Match[str]) -> str:
+    # "Doe, J., & others." is one author and more ("Doe, J. et al."); with two or more
+    # names before it, the comma stays ("Doe, J., Roe, R., et al.").
+    before = match.string[: match.start()]
+    return " et al." if before.count(".,") == 0 else ", et al."
+
+
+def expand_page_ranges(pages: str, page_range_format: str) -> str:
+    """Page ranges as the style's ``page-range-format`` asks (CSL 1.0.2, Appendix V).
+
+    citeproc-py ignores ``expanded``, which writes "826-32" as "826-832" (with an en dash);
+    ``minimal`` writes "321-328" as "321-8", ``minimal-two`` keeps two digits at least.
+    """
+    if page_range_format not in _PAGE_RANGE_FORMATS:
+        return pages
+    return _PAGE_RANGE_RE.sub(lambda m: _page_range(m, page_range_format), pages)
+
+
+# citeproc-py applies "minimal" itself; applying it twice would cut "100-110" to "100-".
+_OWN_PAGE_RANGE_FORMATS: Final = frozenset({"expanded"})
+_PAGE_RANGE_FORMATS: Final = frozenset({"expanded", "minimal", "minimal-two"})
+_PAGE_RANGE_RE: Final = re.compile(r"\b(\d+)\s*[\u2013-]+\s*(\d+)\b")
+_MINIMAL_TWO: Final = 2
+
+
+def _page_range(match: re.Match[str], page_range_format: str) -> str:
+    first, last = match.group(1), match.group(2)
+    if len(last) < len(first) and int(first[: len(first) - len(last)] + last) > int(first):
+        last = first[: len(first) - len(last)] + last
+    if page_range_format != "expanded" and len(first) == len(last) and int(last) > int(first):
+        keep = 1 if page_range_format == "minimal" else min(_MINIMAL_TWO, len(last))
+        common = 0
+        while common < len(last) - keep and first[common] == last[common]:
+            common += 1
+        last = last[common:]
+    return f"{first}\u2013{last}"
 
 
 def _apply_fixes(marked: str, *, editors_as_authors: bool) -> str:
-    text = marked
+    text = _QUOTE_STOP_RE.sub(lambda m: f"{m.group(1)}\u201d", marked)
     for pattern, replacement in _CITEPROC_FIXES:
         text = pattern.sub(replacement, text)
     if editors_as_authors:
-        text = _REPEATED_EDITORS_RE.sub("", text, count=1)
+        text = _REPEATED_EDITORS_RE.sub(_without_editors, text, count=1)
     return text
+
+
+def _without_editors(match: re.Match[str]) -> str:
+    return "" if match.group().endswith(")") else " ("
 
 
 def typographic_quotes(text: str, before: str = " ") -> str:
@@ -390,10 +477,12 @@ def typographic_quotes(text: str, before: str = " ") -> str:
     """
     out = []
     previous = before
-    for char in text:
+    for index, char in enumerate(text):
         opening = previous.isspace() or previous in "([{\u2014\u2013-/" or not previous
         if char == "'":
-            char = "\u2018" if opening else "\u2019"
+            # An apostrophe before a digit stands for the century ("POPL '79").
+            following = text[index + 1 : index + 2]
+            char = "\u2018" if opening and not following.isdigit() else "\u2019"
         elif char == '"':
             char = "\u201c" if opening else "\u201d"
         out.append(char)

@@ -18,7 +18,7 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from citation_engine.bibtex_loading import load_bytes, read_bytes
+from citation_engine.bibtex_loading import LoadedBibliography, load_bytes, read_bytes
 from citation_engine.citation_index import CitationIndex, scan_docs
 from citation_engine.errors import BibliographyError, Problem, display_path
 from citation_engine.reference_checks import check_references
@@ -37,6 +37,8 @@ class SiteBibliography:
     index: CitationIndex
     style: str = "apa"
     cache_dir: Path | None = None
+    # What the file holds that renders but deserves the writer's attention (``check``).
+    warnings: tuple[Problem, ...] = ()
 
     @cached_property
     def styled(self) -> StyledBibliography:
@@ -84,12 +86,14 @@ def load_site_bibliography(
 ) -> SiteBibliography:
     """Return the build's bibliography, raising once with every problem in the ``.bib`` file.
 
-    Only what the engine needs to render and export is checked here; a site's house rules
-    (its key scheme, every entry cited) belong to its own tooling, so any legal BibTeX that
-    renders builds.
+    Only what the engine needs to render and export truthfully is refused here: a file or an
+    entry it cannot read, and a cited key whose copies in the file differ. An incomplete or
+    odd record renders, as Pandoc renders it, and is kept in ``warnings``; a site's house
+    rules (its key scheme, every entry cited) belong to its own tooling.
 
     Raises:
-        BibliographyError: the file is missing or unreadable, or an entry is broken.
+        BibliographyError: the file is missing or unreadable, an entry cannot be read, or a
+            cited key is defined twice, differently.
     """
     try:
         mtime_ns = bib_path.stat().st_mtime_ns
@@ -119,12 +123,23 @@ def _resolved_absolute(path: Path) -> Path:
 def check_site(
     bib_path: Path, docs_dir: Path, style: str, root: Path | None = None
 ) -> list[Problem]:
-    """Return every problem in the bibliography and the pages' citations, without raising."""
+    """Return every problem in the bibliography and the pages' citations, without raising.
+
+    Warnings (``Problem.warning``) come with the errors, so one run shows everything.
+    """
     try:
         site = load_site_bibliography(bib_path, docs_dir, style, root)
     except BibliographyError as error:
-        return list(error.problems)
-    return site.unknown_key_problems()
+        shown = display_path(_resolved(bib_path), _resolved(root or Path.cwd()))
+        data, problem = read_bytes(bib_path, shown)
+        warnings = _warnings(load_bytes(data, shown)) if problem is None else []
+        return [*error.problems, *warnings]
+    return [*site.warnings, *site.unknown_key_problems()]
+
+
+def _warnings(loaded: LoadedBibliography) -> list[Problem]:
+    everything = [*loaded.problems, *check_references(loaded.references)]
+    return [problem for problem in everything if problem.warning]
 
 
 @lru_cache(maxsize=4)
@@ -137,18 +152,28 @@ def _cached(
     root: Path,
     cache_dir: Path | None,
 ) -> SiteBibliography:
-    references = checked_references(bib_path, display_path(bib_path, root))
+    checked = checked_references(bib_path, display_path(bib_path, root))
     index = scan_docs(docs_dir, root, cache_dir)
-    return SiteBibliography(references, index, style, cache_dir)
+    conflicts = {
+        key.lower(): checked.conflicts[key.lower()]
+        for key in index.cited_keys()
+        if key.lower() in checked.conflicts
+    }
+    if conflicts:
+        raise BibliographyError(conflicts.values())
+    return SiteBibliography(checked.references, index, style, cache_dir, checked.problems)
 
 
-def checked_references(bib_path: Path, shown: str) -> dict[str, Reference]:
+def checked_references(bib_path: Path, shown: str) -> LoadedBibliography:
     """The file's references, loaded and checked; from memory while its bytes are the same.
+
+    Its ``problems`` are the warnings only, and its ``conflicts`` the keys that stop a build
+    that cites them.
 
     A page edit under ``serve`` can make the build scan the pages again (a page's citations
     changed, or saving by rename touched its folder); the ``.bib`` file need not be parsed
     again for that. The memo holds one file: its path, how messages name it, and its bytes,
-    which are all that shape the result within one process. A file with problems is never
+    which are all that shape the result within one process. A file with errors is never
     kept, so every build reports them.
 
     Raises:
@@ -161,14 +186,14 @@ def checked_references(bib_path: Path, shown: str) -> dict[str, Reference]:
     if _checked_memo and _checked_memo[0][0] == key:
         return _checked_memo[0][1]
     loaded = load_bytes(data, shown)
-    problems = [*loaded.problems, *check_references(loaded.references)]
-    if problems:
-        raise BibliographyError(problems)
-    _checked_memo[:] = [(key, loaded.references)]
-    return loaded.references
+    if loaded.errors:
+        raise BibliographyError(loaded.errors)
+    checked = LoadedBibliography(loaded.references, tuple(_warnings(loaded)), loaded.conflicts)
+    _checked_memo[:] = [(key, checked)]
+    return checked
 
 
-_checked_memo: list[tuple[tuple[Path, str, bytes], dict[str, Reference]]] = []
+_checked_memo: list[tuple[tuple[Path, str, bytes], LoadedBibliography]] = []
 
 
 def _folder_token(docs_dir: Path) -> tuple[tuple[str, int], ...]:

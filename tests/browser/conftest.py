@@ -34,7 +34,13 @@ from playwright.sync_api import (
     sync_playwright,
 )
 
-from tests.conftest import ROOT, SUBPATH_URL, _build_or_fail, copy_project
+from tests.conftest import (
+    ROOT,
+    SUBPATH_URL,
+    _build_or_fail,
+    copy_project,
+    write_generated_files,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -389,7 +395,9 @@ def nginx_server(subpath_site: Path, tmp_path_factory: pytest.TempPathFactory) -
 @pytest.fixture(scope="session")
 def zensical_subpath_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real site built by Zensical for https://intranet.example/alliance/ (strict)."""
-    work = copy_project(tmp_path_factory.mktemp("zensical-subpath") / "project")
+    work = write_generated_files(
+        copy_project(tmp_path_factory.mktemp("zensical-subpath") / "project")
+    )
     return _build_or_fail("zensical", work.parent / "site", cwd=work, site_url=SUBPATH_URL)
 
 

@@ -89,3 +89,16 @@ def test_dark_scheme_passes_axe(browser: Browser, root_server: Server, axe: Axe,
     }
     context.close()
     assert violations == {}
+
+
+@pytest.mark.parametrize("path", ["", "alliance/alliance-and-outcome/", "references/"])
+def test_every_landmark_has_a_name_of_its_own(
+    browser: Browser, root_server: Server, axe: Axe, path: str
+) -> None:
+    context = open_context(browser, root_server, PageLog())
+    page = context.new_page()
+    page.goto(root_server.base_url + path, wait_until="load")
+    results = axe.run(page, options={"runOnly": {"type": "rule", "values": ["landmark-unique"]}})
+    context.close()
+    assert [v["id"] for v in results.response["violations"]] == []
+    assert results.response["passes"], "axe checked no landmark"

@@ -55,3 +55,22 @@ def test_the_reset_routine_is_one_tap_away_too(browser: Browser, root_server: Se
     shortcut.tap()
     expect(page).to_have_url(root_server.base_url + "practice/practice-reset-between-clients/")
     context.close()
+
+
+def test_the_shortcuts_stand_apart_at_one_width_on_a_phone(
+    browser: Browser, root_server: Server
+) -> None:
+    context = open_context(
+        browser, root_server, PageLog(), viewport={"width": 375, "height": 812}, has_touch=True
+    )
+    page = context.new_page()
+    page.goto(root_server.base_url)
+    boxes = [link.bounding_box() for link in page.locator(".home-shortcuts a.md-button").all()]
+    context.close()
+    assert len(boxes) >= 2
+    first, second, *_ = [box for box in boxes if box is not None]
+    assert first["width"] == second["width"]
+    apart = max(
+        second["y"] - (first["y"] + first["height"]), second["x"] - (first["x"] + first["width"])
+    )
+    assert apart >= 8  # 0.5rem: the two never touch

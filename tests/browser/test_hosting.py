@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gzip
 import http.client
+import re
 import ssl
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -153,6 +154,15 @@ def _check_every_kind(hosted: Hosted, *, host: str | None = None, https: bool = 
     assert headers["content-type"].startswith("application/x-bibtex")
     _, headers, _ = get(hosted, "/alliance/downloads/references.ris", host=host)
     assert headers["content-type"].startswith("application/x-research-info-systems")
+    # The citation file and the licence are text, not anonymous bytes.
+    for name in ("CITATION.cff", "LICENSE.txt"):
+        _, headers, _ = get(hosted, f"/alliance/downloads/{name}", host=host)
+        assert headers["content-type"].startswith("text/plain"), name
+    # A refused folder listing or hidden file is the site's own page, never the server's.
+    for path in ("/alliance/assets/", "/alliance/.env"):
+        code, _, body = get(hosted, path, host=host)
+        assert code in (403, 404), path
+        assert b"404 - Not found" in body, f"{path}: the server's own error page"
 
 
 def _check_compression(hosted: Hosted, *, host: str | None = None) -> None:
@@ -162,9 +172,34 @@ def _check_compression(hosted: Hosted, *, host: str | None = None) -> None:
         assert headers.get("content-encoding") == "gzip", f"{path} is not compressed"
         assert "accept-encoding" in headers.get("vary", "").lower(), path
         assert gzip.decompress(body).lstrip().lower().startswith(start.lower()), path
+    # The 404 page, sent for any unknown address, is compressed too.
+    code, headers, _ = get(hosted, "/alliance/no/such/page/", host=host, accept_encoding="gzip")
+    assert (code, headers.get("content-encoding")) == (404, "gzip")
     # A client that does not ask for gzip gets the plain file.
     code, headers, body = get(hosted, "/alliance/search/search_index.json", host=host)
     assert (code, "content-encoding" in headers, body[:1]) == (200, False, b"{")
+
+
+HASHED_NAME = re.compile(r"\.[0-9a-f]{8,}\.min\.(?:js|css)$")
+
+
+def _check_caching(hosted: Hosted, *, host: str | None = None) -> None:
+    """A long cache lifetime only for names that change with their content."""
+    assets = sorted(
+        path.relative_to(hosted.www).as_posix()
+        for path in (hosted.www / "alliance" / "assets").rglob("*")
+        if path.is_file() and not path.name.startswith(".")
+    )
+    assert "alliance/assets/javascripts/site.js" in assets
+    lifetimes = {}
+    for path in assets:
+        code, headers, _ = get(hosted, "/" + path, host=host)
+        assert code == 200, path
+        lifetimes[path] = headers.get("cache-control")
+    long_lived = {path for path, value in lifetimes.items() if value != "no-cache"}
+    assert long_lived == {path for path in assets if HASHED_NAME.search(path)}, lifetimes
+    assert {lifetimes[path] for path in long_lived} == {"max-age=604800"}
+    assert any("bundle." in path for path in long_lived)
 
 
 def _check_refusals(hosted: Hosted, *, host: str | None = None) -> None:
@@ -209,6 +244,7 @@ def test_nginx_snippet_in_debians_default_site(nginx_snippet: Hosted) -> None:
     _check_every_kind(nginx_snippet)
     _check_refusals(nginx_snippet)
     _check_compression(nginx_snippet)
+    _check_caching(nginx_snippet)
     code, headers, _ = get(nginx_snippet, "/alliance")
     assert (code, headers["location"]) == (301, "/alliance/")
 
@@ -217,6 +253,7 @@ def test_nginx_server_block_beside_debians_default_site(nginx_server_block: Host
     _check_every_kind(nginx_server_block, host=SERVER_NAME)
     _check_refusals(nginx_server_block, host=SERVER_NAME)
     _check_compression(nginx_server_block, host=SERVER_NAME)
+    _check_caching(nginx_server_block, host=SERVER_NAME)
     code, headers, _ = get(nginx_server_block, "/", host=SERVER_NAME)
     assert (code, headers["location"]) == (302, "/alliance/")
     # Outside the prefix: the site's own 404 page, with every header.
@@ -258,12 +295,14 @@ def test_apache_conf_in_debians_default_site(apache_conf: Hosted) -> None:
     _check_every_kind(apache_conf)
     _check_refusals(apache_conf)
     _check_compression(apache_conf)
+    _check_caching(apache_conf)
 
 
 def test_apache_htaccess_alone(apache_htaccess: Hosted) -> None:
     _check_every_kind(apache_htaccess)
     _check_refusals(apache_htaccess)
     _check_compression(apache_htaccess)
+    _check_caching(apache_htaccess)
 
 
 # -- both engines' builds in a browser, under each server -------------------------------------
@@ -370,6 +409,16 @@ def test_the_file_share_build_works_opened_from_disk(browser: Browser, offline_s
         page.locator("form.md-header__option label:not([hidden])").first.click()
         schemes.append(page.evaluate("document.body.getAttribute('data-md-color-scheme')"))
     assert schemes == ["default", "slate"]
+    # A reference download opened from disk: Chromium ignores the download attribute on
+    # file:// and shows the file's text in the tab, as INSTALL-offline.txt tells readers.
+    page.goto((offline_site / "references" / "index.html").as_uri())
+    entry = page.locator("li#ref-razzaque2015mindfulness")
+    with page.expect_navigation():
+        entry.get_by_role("link", name="Download BibTeX").click()
+    assert page.url.endswith("/downloads/entries/razzaque2015mindfulness.bib")
+    assert (page.text_content("body") or "").lstrip().startswith("@article{razzaque2015")
+    install = (ROOT / "deploy" / "INSTALL-offline.txt").read_text(encoding="utf-8")
+    assert 'a "Download" link shows the file\'s text in the tab' in " ".join(install.split())
     context.close()
     assert foreign == []
     assert errors == []

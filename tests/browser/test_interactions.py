@@ -166,7 +166,8 @@ def test_cite_this_page_copies_the_page_reference(
     page.goto(root_server.base_url + GOLDBERG_PAGE)
     if not secure_write:
         page.evaluate(
-            "() => { navigator.clipboard.writeText = () => Promise.reject(new Error('no')); }"
+            "() => { navigator.clipboard.write = navigator.clipboard.writeText ="
+            " () => Promise.reject(new Error('no')); }"
         )
     button = page.locator("button[data-copy-page]").first
     source = page.locator(f"#{button.get_attribute('data-copy-page')}")
@@ -176,6 +177,11 @@ def test_cite_this_page_copies_the_page_reference(
     expect(page.get_by_role("status")).to_have_text(
         "APA reference of this page copied to the clipboard"
     )
+    if secure_write:
+        # The page's title is in italics (an APA web page), on the clipboard as on the page.
+        flavours = page.evaluate(READ_CLIPBOARD)
+        title = page.locator("article h1").first.text_content() or ""
+        assert f"<em>{title.replace('¶', '').strip()}</em>" in flavours["text/html"]
     assert page.evaluate("navigator.clipboard.readText()") == expected
 
 
@@ -234,3 +240,31 @@ def test_404_page_under_the_sub_path_links_back(browser: Browser, nginx_server: 
     assert log.failed == []
     assert log.blocked == []
     context.close()
+
+
+def test_a_reference_leads_back_to_its_citations_and_back_returns_focus(
+    page: Page, root_server: Server
+) -> None:
+    page.goto(root_server.base_url + GOLDBERG_PAGE)
+    citation = page.locator("article a.citation__link[href='#ref-goldberg2013role']").first
+    citing = page.locator("article a.citation__link[href='#ref-goldberg2013role']").count()
+    entry = page.locator("ul.reference-list li#ref-goldberg2013role")
+    back = entry.locator(".reference__back a")
+    expect(back).to_have_count(citing)
+    citation.click()
+    assert page.url.endswith("#ref-goldberg2013role")
+    # The address stays the entry's while the reader scrolls (no rewriting to a heading).
+    page.mouse.wheel(0, 300)
+    page.wait_for_timeout(400)
+    assert page.url.endswith("#ref-goldberg2013role")
+    # The back link leads to the citation and gives it focus.
+    back.first.click()
+    first_id = citation.get_attribute("id")
+    assert first_id
+    assert page.url.endswith(f"#{first_id}")
+    assert page.evaluate("document.activeElement.id") == first_id
+    # Browser Back after following a citation returns focus to that citation.
+    page.goto(root_server.base_url + GOLDBERG_PAGE)
+    page.locator("article a.citation__link[href='#ref-goldberg2013role']").first.click()
+    page.go_back()
+    page.wait_for_function(f"document.activeElement && document.activeElement.id === '{first_id}'")

@@ -23,16 +23,17 @@ ROUTINES = {
 }
 
 
+@pytest.mark.parametrize("paper", ["A4", "Letter"])
 @pytest.mark.parametrize("path", sorted(ROUTINES))
 def test_routine_prints_on_one_page_with_its_steps(
-    browser: Browser, root_server: Server, path: str
+    browser: Browser, root_server: Server, path: str, paper: str
 ) -> None:
     context = open_context(browser, root_server, PageLog())
     page = context.new_page()
     page.goto(root_server.base_url + path, wait_until="networkidle")
     steps = page.locator("#steps ~ ol").first.locator("> li").all_inner_texts()
     safety = page.locator("#safety ~ .admonition").first.inner_text()
-    pdf = page.pdf(format="A4", print_background=False)
+    pdf = page.pdf(format=paper, print_background=False)
     context.close()
     reader = PdfReader(io.BytesIO(pdf))
     assert len(reader.pages) == 1
@@ -54,6 +55,8 @@ def test_routine_prints_on_one_page_with_its_steps(
     for chrome in ("Table of contents", "Reading guide", "Search"):
         assert chrome not in text
     assert re.search(r"Steps", text)
+    # A link to another page prints that page's address: paper cannot follow a link.
+    assert "read practising safely (http://127.0.0.1:8000/practice/practice-safety/)" in text
 
 
 @pytest.mark.parametrize("path", sorted(ROUTINES))

@@ -78,7 +78,7 @@ DELIBERATE: Final[tuple[Deliberate, ...]] = (
         lambda text: text.replace(" & ", " and "),
     ),
     Deliberate(
-        "thesis-genre",
+        "doctoral-dissertation",
         "APA 7 §10.6 labels a doctoral thesis '[Doctoral dissertation]'; Pandoc's biblatex "
         "reader gives @phdthesis the genre 'PhD thesis'.",
         "entry",
@@ -238,7 +238,10 @@ def engine_references(bib: Path, result: FileResult) -> dict[str, Any]:
     """What a build accepts: everything when it builds, else every entry no problem names."""
     shown = bib.name
     try:
-        return dict(checked_references(bib, shown))
+        checked = checked_references(bib, shown)
+        if checked.conflicts:  # the comparison cites every key, so each conflict stops it
+            raise BibliographyError(checked.conflicts.values())
+        return dict(checked.references)
     except BibliographyError as error:
         result.problems = [str(problem) for problem in error.problems]
         problems = list(error.problems)

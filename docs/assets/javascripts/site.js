@@ -142,10 +142,12 @@
     if (!button) return;
     var source = document.getElementById(button.dataset.copyPage || "");
     var text = source ? source.textContent.replace(/\s+/g, " ").trim() : "";
+    // Rich text keeps the title's italics, as the per-work copy does: innerHTML of markup
+    // the template built, in which every field was escaped.
+    var html = source ? source.innerHTML.replace(/\s+/g, " ").trim() : "";
     var label = button.dataset.label || button.textContent;
     button.dataset.label = label;
-    // copy() takes both flavours; the page's reference is plain text.
-    copy({ text: text, html: "" }).then(
+    copy({ text: text, html: html }).then(
       function () {
         button.textContent = "Copied";
         announce("APA reference of this page copied to the clipboard");
@@ -329,6 +331,175 @@
     });
   }
 
+  /* 6. Tables of many columns stack on a phone: each row becomes a card of labelled
+     cells (extra.css), so no column hides off screen. The labels are the column
+     headings, copied onto the cells as data-label; without this script the table scrolls
+     sideways as any wide table does. */
+  var STACK_FROM_COLUMNS = 5;
+
+  function labelStackedTables() {
+    var tables = document.querySelectorAll("article table");
+    Array.prototype.forEach.call(tables, function (table) {
+      var headings = table.querySelectorAll("thead th");
+      if (headings.length < STACK_FROM_COLUMNS || table.hasAttribute("data-stacked")) return;
+      var labels = Array.prototype.map.call(headings, function (th) {
+        return th.textContent.trim();
+      });
+      Array.prototype.forEach.call(table.querySelectorAll("tbody tr"), function (row) {
+        Array.prototype.forEach.call(row.children, function (cell, index) {
+          if (labels[index]) cell.setAttribute("data-label", labels[index]);
+        });
+      });
+      table.setAttribute("data-stacked", "");
+    });
+  }
+
+  /* Long identifiers in table cells (DOIs, addresses) may break after a slash or a full
+     stop, as typesetters break them; words never break (extra.css). <wbr> leaves copied
+     text unchanged. */
+  var IDENTIFIER = /\S{16,}/;
+
+  function breakable(token) {
+    var fragment = document.createDocumentFragment();
+    // After each slash or full stop that is not the token's last character (no lookbehind
+    // in the pattern: older Safari rejects the whole script for one).
+    var parts = token.match(/[^\/.]*(?:[\/.]+|$)/g) || [token];
+    parts.forEach(function (part, index) {
+      if (!part) return;
+      if (index) fragment.appendChild(document.createElement("wbr"));
+      fragment.appendChild(document.createTextNode(part));
+    });
+    return fragment;
+  }
+
+  function letIdentifiersBreak() {
+    var cells = document.querySelectorAll("article td");
+    Array.prototype.forEach.call(cells, function (cell) {
+      var walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+      var nodes = [];
+      for (var node = walker.nextNode(); node; node = walker.nextNode()) {
+        if (IDENTIFIER.test(node.textContent)) nodes.push(node);
+      }
+      nodes.forEach(function (text) {
+        var fragment = document.createDocumentFragment();
+        text.textContent.split(/(\s+)/).forEach(function (token) {
+          if (IDENTIFIER.test(token) && /[\/.]\S/.test(token)) {
+            fragment.appendChild(breakable(token));
+          } else {
+            fragment.appendChild(document.createTextNode(token));
+          }
+        });
+        text.parentNode.replaceChild(fragment, text);
+      });
+    });
+  }
+
+  /* 7. Printed links to other pages of the site carry their web address, which paper
+     cannot follow: extra.css prints it after the link text. The address is the page's
+     address on the web, derived from the canonical address (a file-share copy names
+     page.html files, which the web build serves as page/). */
+  function webForm(path) {
+    return path.replace(/(^|\/)index\.html(?=$|#)/, "$1").replace(/\.html(?=$|#)/, "/");
+  }
+
+  function markPrintAddresses() {
+    var canonical = document.querySelector("link[rel=canonical]");
+    var script = document.querySelector("script[src*='assets/javascripts/site']");
+    if (!canonical || !script) return;
+    // The site's root as served, and as cited: this page's path below the one is its path
+    // below the other.
+    var served = new URL("../..", script.src).href;
+    var here = window.location.origin === "null" || window.location.protocol === "file:"
+      ? window.location.href.split(/[?#]/)[0]
+      : window.location.origin + window.location.pathname;
+    if (here.indexOf(served) !== 0) return;
+    var own = here.slice(served.length);
+    var cited = canonical.href;
+    if (cited.slice(cited.length - own.length) !== own) return;
+    var site = cited.slice(0, cited.length - own.length);
+    var links = document.querySelectorAll("article a[href]:not([href^='#'])");
+    Array.prototype.forEach.call(links, function (link) {
+      var target = link.href;
+      if (target.indexOf(served) !== 0 || link.closest(".reference-list, .page-cite")) return;
+      if (target.split("#")[0] === here) return;
+      link.setAttribute("data-print-address", site + webForm(target.slice(served.length)));
+    });
+  }
+
+  /* 8. From a reference back to the text: each entry of a page's reference list links
+     back to every place the page cites it (as Wikipedia's ^ links do), and after a jump
+     to an entry, Back (or the back link) returns focus to the citation the reader
+     followed. The address of an entry stays the entry's (mkdocs.yml leaves out
+     navigation.tracking, which rewrote it to the heading on scroll). */
+  var followed = null;
+
+  function linkReferencesBack() {
+    var list = document.querySelector("article ul.reference-list:not(.reference-list--full)");
+    if (!list) return;
+    var byTarget = {};
+    var links = document.querySelectorAll("article a.citation__link[href^='#']");
+    Array.prototype.forEach.call(links, function (link) {
+      var target = link.getAttribute("href").slice(1);
+      (byTarget[target] = byTarget[target] || []).push(link);
+      if (!link.id) link.id = "cite-" + target + "-" + byTarget[target].length;
+    });
+    Array.prototype.forEach.call(list.querySelectorAll("li.reference[id]"), function (entry) {
+      var citing = byTarget[entry.id] || [];
+      if (!citing.length || entry.querySelector(".reference__back")) return;
+      var back = document.createElement("span");
+      back.className = "reference__back";
+      citing.forEach(function (link, index) {
+        var up = document.createElement("a");
+        up.href = "#" + link.id;
+        up.textContent = citing.length === 1 ? "\u2191" : "\u2191" + (index + 1);
+        up.setAttribute("aria-label", citing.length === 1
+          ? "Back to the citation in the text"
+          : "Back to citation " + (index + 1) + " of " + citing.length + " in the text");
+        back.appendChild(up);
+      });
+      entry.insertBefore(back, entry.firstChild);
+    });
+  }
+
+  document.addEventListener("click", function (event) {
+    var link = citationLink(event.target);
+    if (link && link.getAttribute("href").charAt(0) === "#") followed = link;
+  });
+
+  window.addEventListener("hashchange", function () {
+    var hash = decodeURIComponent(window.location.hash.slice(1));
+    var target = hash ? document.getElementById(hash) : null;
+    if (target && target.classList.contains("citation__link")) {
+      target.focus({ preventScroll: true });
+    } else if (!target && followed && document.contains(followed)) {
+      // Back from the entry to where the reader was: the citation they followed.
+      followed.focus({ preventScroll: true });
+      followed = null;
+    }
+  });
+
+  /* 9. Landmarks with names of their own. The theme names each section's menu by a label
+     that holds only an icon, so every section menu is an unnamed navigation landmark, and
+     the table of contents appears twice (the sidebar, and in the menu on small screens)
+     under one name. Each section menu takes its section's title; the menu's copy of the
+     table of contents says where it is. */
+  function nameLandmarks() {
+    var menus = document.querySelectorAll("nav.md-nav[aria-labelledby]");
+    Array.prototype.forEach.call(menus, function (nav) {
+      var label = document.getElementById(nav.getAttribute("aria-labelledby"));
+      if (label && label.textContent.trim()) return;
+      var title = nav.querySelector(":scope > .md-nav__title");
+      var name = title ? title.textContent.trim() : "";
+      if (!name) return;
+      nav.removeAttribute("aria-labelledby");
+      nav.setAttribute("aria-label", name);
+    });
+    var contents = document.querySelectorAll(".md-nav--primary nav.md-nav--secondary");
+    Array.prototype.forEach.call(contents, function (nav) {
+      nav.setAttribute("aria-label", "Table of contents, in the menu");
+    });
+  }
+
   var resizeTimer = 0;
   window.addEventListener("resize", function () {
     window.clearTimeout(resizeTimer);
@@ -336,7 +507,12 @@
   });
 
   function ready() {
+    nameLandmarks();
     setUpBibliographyFilter();
+    labelStackedTables();
+    letIdentifiersBreak();
+    markPrintAddresses();
+    linkReferencesBack();
     markScrollableTables();
   }
 
