@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from typing import TYPE_CHECKING
 
 from citation_engine import citation_index
@@ -93,3 +94,9 @@ def test_damaged_cache_is_ignored(tmp_path: Path) -> None:
         cache.mkdir(exist_ok=True)
         _cache_file(cache).write_text(damage)
         assert scan_docs(docs, tmp_path, cache) == fresh
+
+
+def test_a_named_pipe_among_the_pages_is_not_read(tmp_path: Path) -> None:
+    docs = _docs(tmp_path)
+    os.mkfifo(docs / "sub" / "pipe.md")
+    assert sorted(scan_docs(docs, tmp_path).pages) == ["index.md", "sub/page.md"]

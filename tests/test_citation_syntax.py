@@ -7,6 +7,7 @@ from citation_engine.citation_index import collect_citations
 from citation_engine.citation_syntax import (
     CitationMode,
     CitedWork,
+    citation_form,
     find_citations,
     parse_key,
     split_locator,
@@ -151,3 +152,54 @@ def test_link_text_read_first_keeps_each_line() -> None:
         (1, "b2021y"),
         (2, "a2020x"),
     ]
+
+
+# Each braced key below was run through Pandoc 3 (``pandoc -f markdown -t json``): it cites
+# the key shown. ``[@{}]`` cites an empty key there; no BibTeX entry can have one, so the
+# site reads no citation (a deliberate difference).
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("A [@{.hidden}] B", ".hidden"),
+        ("A [@{?q}] B", "?q"),
+        ("A [@{@at}] B", "@at"),
+        ("A [@{a/b}] B", "a/b"),
+        ("A [@{a{b}c}] B", "a{b}c"),
+        ("A @{x:y}. B", "x:y"),
+        ("A [@{a;b}] B", "a;b"),
+        ("A [@{a]b}] B", "a]b"),
+        ("A [@{a[b}] B", "a[b"),
+        ("A [@{a}b}] B", "a"),
+        ("A [@{é.ü}] B", "é.ü"),
+        ("A [@{10.1000/xyz}, p. 3] B", "10.1000/xyz"),
+        ("A @{a}[p. 3] B", "a"),
+        ("A -@{a} B", "a"),
+        ("A [@{a,b}] B", "a,b"),
+        ("A [@{a*b}] B", "a*b"),
+    ],
+)
+def test_braced_keys_as_pandoc_reads_them(text: str, key: str) -> None:
+    assert [work.key for work in _works(text)] == [key]
+
+
+@pytest.mark.parametrize("text", ["A [@{a b}] B", "A [@{a{b}] B", "A [@{}] B"])
+def test_braced_forms_that_cite_nothing(text: str) -> None:
+    assert _works(text) == []
+
+
+@pytest.mark.parametrize(
+    ("key", "form"),
+    [
+        ("doe2020", "@doe2020"),
+        ("Doe:2020ab", "@Doe:2020ab"),
+        ("doe2020.", "@{doe2020.}"),
+        (".hidden", "@{.hidden}"),
+        ("10.1037/pst0000172", "@10.1037/pst0000172"),
+        ("a b", None),
+        ("a{b", None),
+    ],
+)
+def test_every_key_a_page_can_cite_has_its_form(key: str, form: str | None) -> None:
+    assert citation_form(key) == form
+    if form is not None:
+        assert [work.key for work in _works(f"[{form}]")] == [key]

@@ -397,3 +397,87 @@ def test_dot_segments_in_a_doi_stay_inside_the_handle_api(server: _Server) -> No
     [result] = check_links(["https://doi.org/10.1234/../../../admin"], {}, _settings(server))
     assert result.verdict == LOOK  # the local server knows no such handle (500)
     assert server.requests[0] == "/api/handles/10.1234/%2E%2E/%2E%2E/%2E%2E/admin"
+
+
+MALFORMED_ANSWERS = {
+    "/badstatus": b"SSH-2.0-OpenSSH_9.2\r\n",
+    "/manyheaders": b"HTTP/1.1 200 OK\r\n" + b"X-A: b\r\n" * 150 + b"\r\n",
+    "/longheader": b"HTTP/1.1 200 OK\r\nX-Long: " + b"a" * 100_000 + b"\r\n\r\n",
+}
+
+
+@pytest.fixture
+def malformed() -> Iterator[tuple[str, list[str]]]:
+    """A loopback server giving each path's answer above; it logs every connection."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    accepted: list[str] = []
+
+    def serve() -> None:
+        while True:
+            try:
+                connection, peer = listener.accept()
+            except OSError:
+                return
+            accepted.append(str(peer))
+            with connection:
+                try:
+                    request = connection.recv(4096).decode("latin-1")
+                    path = request.split(" ")[1] if " " in request else ""
+                    connection.sendall(MALFORMED_ANSWERS.get(path, b""))
+                except OSError:
+                    continue
+
+    threading.Thread(target=serve, daemon=True).start()
+    yield f"http://127.0.0.1:{listener.getsockname()[1]}", accepted
+    listener.close()
+
+
+@pytest.mark.parametrize(
+    ("path", "detail"),
+    [
+        ("/badstatus", "malformed answer: BadStatusLine: SSH-2.0-OpenSSH_9.2\r\n"),
+        ("/manyheaders", "malformed answer: HTTPException: got more than 100 headers"),
+        ("/longheader", "malformed answer: LineTooLong: got more than 65536 bytes when reading header line"),
+    ],
+)  # fmt: skip
+def test_a_malformed_answer_is_a_finding(
+    malformed: tuple[str, list[str]], path: str, detail: str
+) -> None:
+    settings = CheckSettings(retries=1, allowed_addresses=frozenset({"127.0.0.1"}))
+    [result] = check_links([malformed[0] + path], {}, settings)
+    assert (result.verdict, result.detail) == (LOOK, detail)
+
+
+def test_a_bad_port_is_broken_without_a_connection() -> None:
+    [result] = check_links(["https://example.org:80a/"], {}, CheckSettings(retries=1))
+    assert (result.verdict, result.detail) == (
+        BROKEN,
+        "refused: not a usable address: nonnumeric port: '80a'",
+    )
+
+
+def test_one_malformed_answer_among_good_links_still_gives_report_and_cache(
+    server: _Server, malformed: tuple[str, list[str]], tmp_path: Path
+) -> None:
+    bib = tmp_path / "references.bib"
+    bib.write_text(
+        f"@misc{{a, url = {{{_base(server)}/ok}}}}\n@misc{{b, url = {{{malformed[0]}/badstatus}}}}\n",
+        encoding="utf-8",
+    )
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    cache, report = tmp_path / "cache.json", tmp_path / "report.md"
+    assert run_external_check(bib, docs, cache, report, _settings(server)) == 0
+    assert "SSH-2.0-OpenSSH_9.2" in report.read_text(encoding="utf-8")
+    assert cache.is_file()
+
+
+def test_a_private_address_is_refused_before_any_connection(
+    malformed: tuple[str, list[str]],
+) -> None:
+    [result] = check_links([malformed[0] + "/badstatus"], {}, CheckSettings(retries=1))
+    assert (result.verdict, result.detail) == (
+        BROKEN,
+        "refused: 127.0.0.1 is at a non-public address (127.0.0.1)",
+    )
+    assert malformed[1] == []

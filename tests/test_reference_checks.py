@@ -12,7 +12,7 @@ import pytest
 from alliance_site.house_style import find_uncited, house_style_problems, suggested_key
 from citation_engine.bibtex_loading import load_bibliography
 from citation_engine.entry_types import ENTRY_TYPES
-from citation_engine.reference_checks import check_references
+from citation_engine.reference_checks import URL_RE, check_references
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -259,3 +259,20 @@ def test_one_table_gives_every_type_its_csl_and_ris_type() -> None:
     assert set(CSL_TYPES) == set(RIS_TYPES) == set(ENTRY_TYPES)
     assert set(CSL_TYPES.values()) <= csl_types
     assert set(RIS_TYPES.values()) <= set(rispy.TYPE_OF_REFERENCE_MAPPING)
+
+
+@pytest.mark.parametrize(
+    ("url", "usable"),
+    [
+        ("https://example.org:80a/", False),
+        ("https://example.org:0/", False),
+        ("https://example.org:65536/", False),
+        ("https://example.org:/", False),
+        ("https://example.org:8443/a?b#c", True),
+        ("https://user@example.org/", True),
+        ("https://[2001:db8::1]:443/", True),
+        ("https://example.org", True),
+    ],
+)
+def test_a_url_with_an_unusable_port_is_not_an_http_address(url: str, usable: bool) -> None:
+    assert bool(URL_RE.match(url)) is usable

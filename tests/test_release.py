@@ -5,10 +5,11 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import subprocess
 import threading
 import time
 import zipfile
-from typing import TYPE_CHECKING
+from pathlib import Path
 
 import pytest
 from alliance_site import release
@@ -22,11 +23,9 @@ from alliance_site.release import (
     write_zip,
     zip_name,
 )
+from alliance_site.server_configs import site_url_problem
 
 from tests.conftest import ROOT, SUBPATH_URL, copy_project
-
-if TYPE_CHECKING:
-    from pathlib import Path
 
 EPOCH = 1796000000  # 2026-11-30 00:53:20 UTC
 
@@ -317,3 +316,257 @@ def test_the_snapshot_leaves_out_only_docs_downloads(tmp_path: Path) -> None:
         if path.is_file()
     )
     assert copied == sorted(kept)
+
+
+def _sources(root: Path) -> Path:
+    root.mkdir()
+    (root / release.CONFIG_FILE).write_text("site_name: x\n", encoding="utf-8")
+    for name in release.SOURCES:
+        if "." in name:
+            (root / name).write_text("site_name: x\n", encoding="utf-8")
+        else:
+            (root / name).mkdir(parents=True)
+    (root / "docs" / "assets").mkdir()
+    (root / "docs" / "index.md").write_text("# Home\n", encoding="utf-8")
+    return root
+
+
+def test_links_and_special_files_in_the_sources_stop_the_build_by_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = _sources(tmp_path / "project")
+    (root / "docs" / "hostname.txt").symlink_to("/etc/hostname")
+    (root / "docs" / "assets" / "loop").symlink_to(".", target_is_directory=True)
+    os.mkfifo(root / "docs" / "pipe")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(EPOCH))
+    assert (
+        release.main(["build", "-f", str(root / "mkdocs.yml"), "--out", str(tmp_path / "site")])
+        == 1
+    )
+    assert capsys.readouterr().err == (
+        "error: docs/assets/loop: a symbolic link (to .); the site publishes only the "
+        "project's own files: put the file itself there, or remove the link\n"
+        "docs/hostname.txt: a symbolic link (to /etc/hostname); the site publishes only the "
+        "project's own files: put the file itself there, or remove the link\n"
+        "docs/pipe: not a regular file or folder (a named pipe, socket or device); remove it\n"
+    )
+    assert not (tmp_path / "site").exists()
+
+
+def test_a_linked_source_folder_is_refused(tmp_path: Path) -> None:
+    root = _sources(tmp_path / "project")
+    shutil.rmtree(root / "includes")
+    (root / "includes").symlink_to("/etc", target_is_directory=True)
+    assert release.special_files(root) == [
+        "includes: a symbolic link (to /etc); refusing to follow it"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "problem"),
+    [
+        ("top/site/assets/x\\..\\..\\evil.txt", "a name some systems cannot unpack safely"),
+        ("top/site/assets/new\nline.txt", "a name some systems cannot unpack safely"),
+        ("top/site/downloads/entries/Doe:2020ab.bib", "a name some systems cannot unpack safely"),
+        ("top/site/assets/aux.txt", "a name Windows cannot create"),
+        ("top/site/assets/COM1", "a name Windows cannot create"),
+        ("top/site/assets/trailing.", "a name Windows cannot create"),
+    ],
+)
+def test_unportable_member_names_are_refused(tmp_path: Path, name: str, problem: str) -> None:
+    site = _folder(tmp_path)
+    path = site / name.removeprefix("top/site/")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("x", encoding="utf-8")
+    with pytest.raises(ReleaseError) as raised:
+        manifest(tmp_path, "top")
+    assert str(raised.value) == f"{name!r}: {problem}; rename the file"
+
+
+def test_the_checksum_is_named_before_the_zip(
+    fake_build: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[str] = []
+    original = type(fake_build).replace
+
+    def replace(self: Path, target: Path) -> Path:
+        seen.append(Path(target).name)
+        return original(self, target)
+
+    monkeypatch.setattr(type(fake_build), "replace", replace)
+    final = release.dist(_project_for_dist(fake_build.parent), BuildOptions(), fake_build)
+    assert [name for name in seen if name.startswith("mindful")] == [
+        f"{final.name}.sha256",
+        final.name,
+    ]
+    digest = hashlib.sha256(final.read_bytes()).hexdigest()
+    assert (fake_build / f"{final.name}.sha256").read_text() == f"{digest}  {final.name}\n"
+
+
+def _project_for_dist(tmp_path: Path) -> Path:
+    root = _sources(tmp_path / "dist-project")
+    for name in ("LICENSE", "CITATION.cff"):
+        (root / name).write_text(name, encoding="utf-8")
+    shutil.copytree(ROOT / "deploy", root / "deploy")
+    return root
+
+
+@pytest.mark.parametrize(
+    ("dev_addr", "warned"),
+    [
+        ("127.0.0.1:8000", False),
+        ("localhost:8000", False),
+        ("[::1]:8000", False),
+        ("0.0.0.0:18101", True),
+        ("192.168.1.20:8000", True),
+    ],
+)
+def test_serving_beyond_this_machine_is_warned(dev_addr: str, warned: bool) -> None:
+    warning = release.dev_addr_warning(dev_addr)
+    assert bool(warning) is warned
+    if warned:
+        assert warning == (
+            f"warning: the preview listens on {dev_addr}, so any machine that can reach this "
+            "one can read it (drafts included); its pages name the site as "
+            f"http://{dev_addr}/, which is not an address another machine can use"
+        )
+
+
+def test_untracked_sources_make_a_build_dirty_with_the_current_time(tmp_path: Path) -> None:
+    root = _sources(tmp_path / "project")
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", *args], cwd=root, check=True, capture_output=True)
+
+    git("init", "-q")
+    git("-c", "user.email=a@b", "-c", "user.name=a", "add", ".")
+    git("-c", "user.email=a@b", "-c", "user.name=a", "commit", "-qm", "x", "--date=@1000000000")
+    clean = release.version_of(root, {})
+    assert not clean.dirty
+    (root / "docs" / "extra.md").write_text("# Extra\n", encoding="utf-8")
+    before = int(time.time())
+    dirty = release.version_of(root, {})
+    assert dirty.dirty
+    assert dirty.epoch >= before
+
+
+@pytest.mark.parametrize(
+    "site_url",
+    [
+        "http://127.0.0.1:8000/",
+        SUBPATH_URL,
+        "https://owner.github.io/mindful-alliance/",
+        "https://example.org",
+        "http://[::1]:8000/",
+    ],
+)
+def test_plain_site_urls_are_accepted(site_url: str) -> None:
+    assert site_url_problem(site_url) == ""
+
+
+@pytest.mark.parametrize(
+    "site_url",
+    [
+        "https://x.example;add_header X-Injected yes/alliance/",
+        "https://intranet.example/caf%C3%A9/",
+        "https://intranet.example/al liance/",
+        "https://intranet.example/a;b/",
+        'https://intranet.example/a"b/',
+        "https://intra;net.example/",
+        "ftp://intranet.example/",
+    ],
+)
+def test_a_site_url_the_servers_cannot_hold_stops_the_release(
+    site_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = _sources(tmp_path / "project")
+    assert release.main(["dist", "-f", str(root / "mkdocs.yml"), "--site-url", site_url]) == 1
+    assert capsys.readouterr().err == (
+        f"error: SITE_URL {site_url!r} is not an address the server configurations can hold: "
+        "write http(s)://host[:port]/path/ with a host name or address and a path of "
+        "letters, digits and ._~-\n"
+    )
+
+
+def _tree(folder: Path, text: str) -> Path:
+    folder.mkdir(parents=True)
+    (folder / "index.html").write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_the_new_build_takes_the_old_ones_place_in_one_step(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = _tree(tmp_path / "site", "old")
+    new = _tree(tmp_path / "work" / "site", "new")
+    swaps: list[bool] = []
+    exchange = release._exchange
+
+    def recorded(first: Path, second: Path) -> bool:
+        swaps.append(exchange(first, second))
+        return swaps[-1]
+
+    monkeypatch.setattr(release, "_exchange", recorded)
+    release._replace_folder(new, out, tmp_path / "work")
+    assert swaps == [True]
+    assert (out / "index.html").read_text(encoding="utf-8") == "new"
+    assert (tmp_path / "work" / "previous" / "index.html").read_text(encoding="utf-8") == "old"
+    assert not (tmp_path / ".site.new").exists()
+
+
+def test_a_build_a_crash_left_staged_is_put_in_place_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = _tree(tmp_path / "site", "old")
+    new = _tree(tmp_path / "work" / "site", "new")
+    monkeypatch.setattr(release, "_exchange", lambda first, second: False)
+    original = Path.rename
+
+    def crash_after_moving_the_old_site(self: Path, target: Path) -> Path:
+        moved = original(self, target)
+        if Path(target).name == "previous":
+            raise KeyboardInterrupt
+        return moved
+
+    monkeypatch.setattr(Path, "rename", crash_after_moving_the_old_site)
+    with pytest.raises(KeyboardInterrupt):
+        release._replace_folder(new, out, tmp_path / "work")
+    monkeypatch.setattr(Path, "rename", original)
+    assert not out.exists()
+    release.recover_staged(out)
+    assert (out / "index.html").read_text(encoding="utf-8") == "new"
+    assert capsys.readouterr().err == (
+        f"{out}: put in place the build an interrupted run had finished\n"
+    )
+
+
+def test_markup_in_a_front_matter_title_stops_the_build_at_its_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = _sources(tmp_path / "project")
+    (root / "docs" / "page.md").write_text(
+        "---\ndescription: x\ntitle: Hostile <script>alert(1)</script> <!--\n---\n# Page\n",
+        encoding="utf-8",
+    )
+    (root / "docs" / "fine.md").write_text("---\ntitle: Tasks & goals\n---\n# A < B\n")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(EPOCH))
+    assert (
+        release.main(["build", "-f", str(root / "mkdocs.yml"), "--out", str(tmp_path / "site")])
+        == 1
+    )
+    assert capsys.readouterr().err == (
+        "error: docs/page.md:3: the front-matter title holds '<', which the theme would print "
+        "as markup; a title is text: write it without '<'\n"
+    )
+
+
+def test_serving_refuses_a_named_pipe_among_the_pages_at_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = _sources(tmp_path / "project")
+    os.mkfifo(root / "docs" / "fifo.md")
+    assert release.main(["serve", "-f", str(root / "mkdocs.yml")]) == 1
+    assert capsys.readouterr().err == (
+        "error: docs/fifo.md: not a regular file or folder (a named pipe, socket or device); "
+        "remove it\n"
+    )

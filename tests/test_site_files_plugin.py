@@ -92,3 +92,19 @@ def test_a_broken_bibliography_stops_plain_mkdocs_with_the_message(
     )
     assert "Aborted with a BuildError!" in result.stdout
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.build
+def test_mkdocs_build_refuses_a_link_that_leads_outside_docs(project: Path, tmp_path: Path) -> None:
+    link = project / "docs" / "hostname.txt"
+    link.symlink_to("/etc/hostname")
+    try:
+        result = _mkdocs(["build", "--strict", "-d", str(tmp_path / "site")], cwd=project)
+    finally:
+        link.unlink()
+    assert result.returncode == 1
+    assert (
+        f"hostname.txt: a symbolic link leads outside {project / 'docs'}; the site publishes "
+        "only the project's own files: put the file itself there, or remove the link"
+    ) in result.stderr
+    assert not (tmp_path / "site" / "hostname.txt").exists()

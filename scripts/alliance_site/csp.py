@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Final
 from alliance_site.html_reading import page_elements
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
     from pathlib import Path
 
 # Sources besides the hashes. No inline <style> element is allowed (the builds have none;
@@ -93,3 +94,60 @@ def content_security_policy(*sites: Path) -> str:
         directives.append(f"{name} {value}")
     directives.insert(1, " ".join(["script-src 'self'", *scripts]))
     return "; ".join(directives)
+
+
+# -- which inline scripts a build may hold ----------------------------------------------------
+
+_SCRIPT_RE: Final = re.compile(
+    r"<script(?P<attributes>[^>]*)>(?P<body>.*?)</script\s*>", re.S | re.I
+)
+_SRC_RE: Final = re.compile(r"\ssrc\s*=", re.I)
+_TYPE_RE: Final = re.compile(r"""\stype\s*=\s*["']?([^"'\s>]*)""", re.I)
+_TEMPLATE_CODE_RE: Final = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.S)
+
+
+def _executable(attributes: str) -> bool:
+    if _SRC_RE.search(attributes):
+        return False
+    kind = _TYPE_RE.search(attributes)
+    return kind is None or kind.group(1).lower() in ("", "text/javascript", "module")
+
+
+def known_scripts(template_folders: Iterable[Path]) -> list[re.Pattern[str]]:
+    """Each inline script the templates write, as a pattern: template code may be anything.
+
+    The theme's scripts hold values such as the page's depth, so the build's scripts are
+    matched against what the templates (the theme's and the project's overrides) say.
+    """
+    patterns = []
+    for folder in template_folders:
+        for template in sorted(folder.rglob("*.html")):
+            for script in _SCRIPT_RE.finditer(template.read_text(encoding="utf-8")):
+                if not _executable(script["attributes"]):
+                    continue
+                parts = _TEMPLATE_CODE_RE.split(script["body"])
+                patterns.append(re.compile(".*?".join(re.escape(part) for part in parts), re.S))
+    return patterns
+
+
+def unknown_scripts(site: Path, known: list[re.Pattern[str]]) -> list[str]:
+    """A problem for each page holding an inline script that no template wrote.
+
+    The policy hashes what the build holds; a script that came with a page's content (raw
+    HTML in Markdown, a front-matter title) would be trusted too, so the build stops on it.
+    """
+    problems = []
+    for page in sorted(site.rglob("*.html")):
+        for script in _SCRIPT_RE.finditer(page.read_text(encoding="utf-8")):
+            body = script["body"]
+            if not _executable(script["attributes"]) or any(
+                pattern.fullmatch(body) for pattern in known
+            ):
+                continue
+            shown = " ".join(body.split())[:60]
+            problems.append(
+                f"{page.relative_to(site).as_posix()}: an inline script that neither the theme "
+                f"nor the project's templates wrote ({shown!r}); the site's policy trusts only "
+                "those: put script in a file under docs/ and list it in mkdocs.yml"
+            )
+    return problems

@@ -17,6 +17,7 @@ broken; and every attempt has a wall-clock limit that a server dripping bytes ca
 from __future__ import annotations
 
 import contextlib
+import http.client
 import ipaddress
 import json
 import math
@@ -97,6 +98,8 @@ def collect_links(bib: Path, docs: Path) -> list[str]:
         if url := reference.get("url"):
             links.add(url)
     for page in docs.rglob("*.md"):
+        if not page.is_file():
+            continue  # a named pipe would block; the build refuses it by name
         for match in MARKDOWN_LINK_RE.finditer(page.read_text(encoding="utf-8")):
             links.add(match.group(1) or match.group(2))
     return sorted(links)
@@ -200,7 +203,16 @@ def _guarded_connector(
 
     def connect(address: tuple[str, int], *args: Any, **kwargs: Any) -> socket.socket:
         kwargs.pop("timeout", None)
-        sock = socket.create_connection(address, deadline.remaining(), *args[1:], **kwargs)
+        host, port = address
+        # Refused before any connection, so open and closed ports look alike; then connect
+        # to exactly an address that was checked (and check the peer again).
+        resolved = [info[4][0] for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)]
+        for ip in resolved:
+            if not is_public_address(str(ip)) and str(ip) not in settings.allowed_addresses:
+                raise RefusedError(f"refused: {host} is at a non-public address ({ip})")
+        sock = socket.create_connection(
+            (str(resolved[0]), port), deadline.remaining(), *args[1:], **kwargs
+        )
         peer = str(sock.getpeername()[0])
         if not is_public_address(peer) and peer not in settings.allowed_addresses:
             sock.close()
@@ -297,6 +309,11 @@ def _fetch(url: str, settings: CheckSettings, seconds: float) -> tuple[str, str]
                 outcome = classify(error.code), f"HTTP {error.code}"
         except RefusedError as error:
             outcome = BROKEN, str(error)
+        except http.client.InvalidURL as error:
+            outcome = BROKEN, f"refused: not a usable address: {error}"
+        except http.client.HTTPException as error:
+            # Not HTTP (another protocol answering), too many or too long headers, cut short.
+            outcome = LOOK, f"malformed answer: {type(error).__name__}: {error}"[:300]
         except urllib.error.URLError as error:
             if isinstance(error.reason, RefusedError):
                 outcome = BROKEN, str(error.reason)
@@ -320,6 +337,15 @@ def network_available(probe_url: str, timeout: float = 5.0) -> bool:
         return False
 
 
+def _check_or_report(url: str, settings: CheckSettings, now: Callable[[], float]) -> LinkResult:
+    """Check one link; a failure nobody foresaw is this link's finding, not the run's end."""
+    try:
+        return check_link(url, settings)
+    except Exception as error:  # noqa: BLE001 - one link must never stop the report
+        detail = f"check failed: {type(error).__name__}: {error}"[:300]
+        return LinkResult(url, LOOK, detail, now())
+
+
 def check_links(
     urls: Iterable[str],
     cache: dict[str, LinkResult],
@@ -336,7 +362,7 @@ def check_links(
     }
     pending = [url for url in urls if url not in fresh]
     with ThreadPoolExecutor(max_workers=settings.workers) as pool:
-        checked = list(pool.map(lambda url: check_link(url, settings), pending))
+        checked = list(pool.map(lambda url: _check_or_report(url, settings, now), pending))
     results = {**fresh, **{result.url: result for result in checked}}
     return [results[url] for url in urls]
 

@@ -84,7 +84,23 @@ class SiteFilesPlugin(BasePlugin[SiteFilesConfig]):  # type: ignore[no-untyped-c
         return config
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
-        """Replace whatever ``docs/`` holds under the generated names with fresh files."""
+        """Replace whatever ``docs/`` holds under the generated names with fresh files.
+
+        A file that a symbolic link brings in from outside ``docs/`` stops the build: MkDocs
+        follows links, so it would publish whatever the build can read.
+        """
+        docs = Path(config.docs_dir)
+        outside = [
+            f"{file.src_uri}: a symbolic link leads outside {config.docs_dir}; the site "
+            "publishes only the project's own files: put the file itself there, or remove "
+            "the link"
+            for file in files
+            if file.abs_src_path
+            and Path(file.abs_src_path).is_relative_to(docs)  # the theme's files are elsewhere
+            and not Path(file.abs_src_path).resolve().is_relative_to(docs.resolve())
+        ]
+        if outside:
+            raise PluginError("\n".join(sorted(outside)))
         generated = self._generated(config)
         for src_uri, content in generated.items():
             existing = files.get_file_from_path(src_uri)

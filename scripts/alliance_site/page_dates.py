@@ -104,6 +104,8 @@ def all_review_dates(docs_dir: Path, months: int) -> list[ReviewDates]:
     """Every page's review dates, in path order; pages without ``reviewed:`` are skipped."""
     found = []
     for path in sorted(docs_dir.rglob("*.md")):
+        if not path.is_file():
+            continue  # a named pipe would block; the build refuses it by name
         dates = page_review_dates(docs_dir, path.relative_to(docs_dir).as_posix(), months)
         if dates is not None:
             found.append(dates)

@@ -23,10 +23,15 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import ctypes
 import fcntl
 import hashlib
+import importlib.util
+import ipaddress
 import os
+import re
 import shutil
+import stat
 import subprocess
 import sys
 import tempfile
@@ -36,8 +41,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
-from alliance_site.csp import content_security_policy
-from alliance_site.server_configs import DEFAULT_ROOT, Deployment, render_all
+from alliance_site.csp import content_security_policy, known_scripts, unknown_scripts
+from alliance_site.server_configs import (
+    DEFAULT_ROOT,
+    Deployment,
+    render_all,
+    site_url_problem,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -116,8 +126,16 @@ def version_of(root: Path, environ: Mapping[str, str] = os.environ) -> Version:
             ) from None
         commit, dirty = "unknown", False
     else:
-        dirty = bool(_git(root, "status", "--porcelain", "--untracked-files=no"))
-        epoch_text = epoch_text or _git(root, "log", "-1", "--format=%ct")
+        # Untracked files under the sources are copied into the build, so they count too.
+        dirty = bool(
+            _git(root, "status", "--porcelain", "--untracked-files=no")
+            or _git(root, "status", "--porcelain", "--untracked-files=all", "--", *SOURCES)
+        )
+        # A dirty build gets the current time, so a server's ETag and Last-Modified change
+        # when the same commit is released again with edits; a clean one the commit's time.
+        epoch_text = epoch_text or (
+            str(int(time.time())) if dirty else _git(root, "log", "-1", "--format=%ct")
+        )
     try:
         epoch = int(epoch_text)
     except ValueError:
@@ -146,6 +164,71 @@ def _say(message: str) -> None:
     sys.stderr.write(message + "\n")
 
 
+_OWN_FILE: Final = "put the file itself there, or remove the link"
+
+
+def special_files(root: Path) -> list[str]:
+    """A problem for each symbolic link or special file among the sources, named from ``root``.
+
+    A link is refused wherever it points: followed, it publishes whatever the build can read
+    (``/etc/passwd``, ``/proc/self/environ``), and Git carries links in a pull request. A
+    named pipe, socket or device would block or feed the copy forever.
+    """
+    problems = []
+    for name in SOURCES:
+        top = root / name
+        if top.is_symlink():
+            problems.append(f"{name}: a symbolic link (to {top.readlink()}); refusing to follow it")
+            continue
+        if not top.is_dir():
+            continue
+        for folder, folders, files in os.walk(top):
+            for entry in sorted([*folders, *files]):
+                path = Path(folder) / entry
+                shown = path.relative_to(root).as_posix()
+                mode = path.lstat().st_mode
+                if stat.S_ISLNK(mode):
+                    problems.append(
+                        f"{shown}: a symbolic link (to {path.readlink()}); the site publishes "
+                        f"only the project's own files: {_OWN_FILE}"
+                    )
+                elif not (stat.S_ISDIR(mode) or stat.S_ISREG(mode)):
+                    problems.append(
+                        f"{shown}: not a regular file or folder (a named pipe, socket or device); "
+                        "remove it"
+                    )
+    return sorted(problems)
+
+
+_TITLE_LINE_RE: Final = re.compile(r"^title\s*:(?P<value>.*)$")
+
+
+def title_problems(root: Path) -> list[str]:
+    """A problem for each front-matter ``title`` holding ``<``, with its file and line.
+
+    The theme prints a page's front-matter title as it is written, in the header and the
+    browser tab: a ``<`` there would be markup (a script, or a comment hiding the page).
+    """
+    problems = []
+    for page in sorted((root / "docs").rglob("*.md")):
+        if page.is_symlink() or not page.is_file():
+            continue
+        lines = page.read_text(encoding="utf-8").split("\n")
+        if not lines or lines[0].strip() != "---":
+            continue
+        for number, line in enumerate(lines[1:], start=2):
+            if line.strip() == "---":
+                break
+            title = _TITLE_LINE_RE.match(line)
+            if title and "<" in title["value"]:
+                problems.append(
+                    f"{page.relative_to(root).as_posix()}:{number}: the front-matter title "
+                    "holds '<', which the theme would print as markup; a title is text: "
+                    "write it without '<'"
+                )
+    return problems
+
+
 def _skip_generated(docs: Path) -> Callable[[str, list[str]], list[str]]:
     """Leave out ``docs/downloads`` (only that one: a page folder may be named so too)."""
 
@@ -157,13 +240,17 @@ def _skip_generated(docs: Path) -> Callable[[str, list[str]], list[str]]:
 
 def snapshot(root: Path, work: Path, config_file: str = CONFIG_FILE) -> Path:
     """Copy what a build reads into ``work/project``, each file read once, and return it."""
+    problems = special_files(root) + title_problems(root)
+    if problems:
+        raise ReleaseError("\n".join(problems))
     project = work / "project"
     project.mkdir(parents=True)
     for name in (config_file, *SOURCES):
         source = root / name
         if source.is_dir():
             ignore = _skip_generated(source) if name == "docs" else None
-            shutil.copytree(source, project / name, ignore=ignore)
+            # Links were refused above; copied as links, one made since is refused when packed.
+            shutil.copytree(source, project / name, ignore=ignore, symlinks=True)
         elif source.exists():
             shutil.copy2(source, project / name)
         else:
@@ -224,7 +311,20 @@ def build_into(
     _run(command, project, env, f"the {options.engine} build")
     if not (site / "index.html").is_file():
         raise ReleaseError(f"the {options.engine} build wrote no {site / 'index.html'}")
+    problems = unknown_scripts(site, known_scripts(_template_folders(project)))
+    if problems:
+        raise ReleaseError("\n".join(problems))
     return site
+
+
+def _template_folders(project: Path) -> list[Path]:
+    """The project's template overrides and each theme's templates: who may write scripts."""
+    folders = [project / "overrides"]
+    for theme in ("material", "zensical"):
+        spec = importlib.util.find_spec(theme)
+        if spec is not None and spec.submodule_search_locations:
+            folders.extend(Path(place) / "templates" for place in spec.submodule_search_locations)
+    return [folder for folder in folders if folder.is_dir()]
 
 
 @contextlib.contextmanager
@@ -241,20 +341,60 @@ def build(root: Path, options: BuildOptions, out: Path, config_file: str = CONFI
     """Build from a snapshot and replace ``out`` with the result only when it succeeded."""
     version = version_of(root)
     with build_lock(root), _work_dir(root) as work:
+        recover_staged(out)
         site = build_into(snapshot(root, work, config_file), options, version, config_file)
         _replace_folder(site, out, work)
     return out
 
 
 def _replace_folder(new: Path, out: Path, work: Path) -> None:
-    """Put the new build in place of ``out``; ``out`` is never a half-written folder."""
-    staged = out.parent / f".{out.name}.new"
+    """Put the new build in place of ``out``; ``out`` is never a half-written folder.
+
+    Where the system can swap two folders in one step (Linux), there is no moment without
+    ``out``; elsewhere a crash between the two renames leaves the finished build staged,
+    and the next build puts it in place first (``recover_staged``).
+    """
+    staged = _staged(out)
     shutil.rmtree(staged, ignore_errors=True)
     shutil.move(str(new), staged)  # a rename when on the same file system
+    if out.exists() and _exchange(staged, out):
+        staged.rename(work / "previous")
+        return
     old = work / "previous"
     if out.exists():
         out.rename(old)
     staged.rename(out)
+
+
+def _staged(out: Path) -> Path:
+    return out.parent / f".{out.name}.new"
+
+
+def recover_staged(out: Path) -> None:
+    """Put back a finished build that a crash left staged with no ``out`` in its place."""
+    staged = _staged(out)
+    if not out.exists() and staged.is_dir():
+        staged.rename(out)
+        _say(f"{out}: put in place the build an interrupted run had finished")
+
+
+_RENAME_EXCHANGE: Final = 2
+_AT_FDCWD: Final = -100
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two paths in one step with Linux's ``renameat2``; ``False`` where it cannot."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p]
+    renameat2.argtypes += [ctypes.c_uint]
+    result = renameat2(
+        _AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE
+    )
+    return bool(result == 0)
 
 
 # -- packaging ------------------------------------------------------------------------------
@@ -287,7 +427,31 @@ def manifest(folder: Path, top: str) -> dict[str, Path]:
             raise ReleaseError(f"{path}: a symbolic link in the release; refusing to pack it")
         if path.is_file():
             files[f"{top}/{path.relative_to(folder).as_posix()}"] = path
+    problems = [problem for name in files if (problem := member_name_problem(name))]
+    if problems:
+        raise ReleaseError("\n".join(problems))
     return files
+
+
+_UNPORTABLE_RE: Final = re.compile(r'[\x00-\x1f\x7f\\:*?"<>|]')
+_WINDOWS_DEVICES: Final = frozenset(
+    ["con", "prn", "aux", "nul", *(f"com{n}" for n in range(10)), *(f"lpt{n}" for n in range(10))]
+)
+
+
+def member_name_problem(name: str) -> str:
+    r"""Why a zip member name is unsafe to unpack on some system, or ``""``.
+
+    A backslash is a folder separator to some extractors (a name like ``x\..\evil``), and
+    Windows, where the file-share zip is unpacked, cannot create control characters,
+    ``:*?"<>|``, a name ending in a dot or space, or a device name such as ``aux.txt``.
+    """
+    for part in name.split("/"):
+        if _UNPORTABLE_RE.search(part):
+            return f"{name!r}: a name some systems cannot unpack safely; rename the file"
+        if part.endswith((".", " ")) or part.split(".")[0].lower() in _WINDOWS_DEVICES:
+            return f"{name!r}: a name Windows cannot create; rename the file"
+    return ""
 
 
 def write_zip(target: Path, files: Mapping[str, Path], epoch: int) -> None:
@@ -400,11 +564,15 @@ def dist(root: Path, options: BuildOptions, dist_dir: Path, config_file: str = C
                 raise ReleaseError(
                     "the archive does not match the build:\n  " + "\n  ".join(problems)
                 )
+            # The checksum is in place before the zip takes its name: a crash between the
+            # two leaves an old zip with a checksum that says so, never a new zip without one.
+            checksum = file_digest(partial)
+            sums = dist_dir / f".{name}.zip.sha256.partial"
+            sums.write_text(f"{checksum}  {final.name}\n", encoding="utf-8")
+            sums.replace(dist_dir / f"{name}.zip.sha256")
             partial.replace(final)
         finally:
             partial.unlink(missing_ok=True)
-    checksum = file_digest(final)
-    (dist_dir / f"{name}.zip.sha256").write_text(f"{checksum}  {final.name}\n", encoding="utf-8")
     _say(
         f"{final}: {len(expected)} files ({in_site} in site/), checked against the build; "
         f"sha256 {checksum}; built for {options.site_url}"
@@ -415,6 +583,22 @@ def dist(root: Path, options: BuildOptions, dist_dir: Path, config_file: str = C
 # -- serving ---------------------------------------------------------------------------------
 
 
+def dev_addr_warning(dev_addr: str) -> str:
+    """A warning when the preview would listen beyond this machine, or ``""``."""
+    host = dev_addr.rpartition(":")[0].strip("[]") or dev_addr
+    try:
+        loopback = ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = host == "localhost"
+    if loopback:
+        return ""
+    return (
+        f"warning: the preview listens on {dev_addr}, so any machine that can reach this one "
+        "can read it (drafts included); its pages name the site as "
+        f"http://{dev_addr}/, which is not an address another machine can use"
+    )
+
+
 def serve(root: Path, dev_addr: str, config_file: str = CONFIG_FILE) -> int:
     """``mkdocs serve`` with live reload for pages, the bibliography and its downloads.
 
@@ -422,6 +606,13 @@ def serve(root: Path, dev_addr: str, config_file: str = CONFIG_FILE) -> int:
     bibliography and the figures' data; ``alliance_site.mkdocs_serve`` reports a broken
     ``mkdocs.yml`` on a rebuild as a message.
     """
+    warning = dev_addr_warning(dev_addr)
+    if warning:
+        _say(warning)
+    # MkDocs would read a named pipe among the pages until killed, and follow any link.
+    problems = special_files(root)
+    if problems:
+        raise ReleaseError("\n".join(problems))
     command = [sys.executable, "-m", "alliance_site.mkdocs_serve", "--dev-addr", dev_addr]
     command += ["--config-file", str(root / config_file)]
     try:
@@ -475,6 +666,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         root = project_of(args.config_file)
         if args.action == "serve":
             return serve(root, args.dev_addr, config_name)
+        if problem := site_url_problem(args.site_url):
+            raise ReleaseError(problem)
         if args.action == "build":
             default = "site" if args.engine == "mkdocs" else "site-zensical"
             out = args.out or root / (default + ("-offline" if args.offline else ""))

@@ -37,6 +37,27 @@ class TemplateError(ValueError):
     """A template names a placeholder that has no value."""
 
 
+# What a site URL may be: http(s), a DNS name or an IP address, a port, and a path of plain
+# segments. Anything else would be written raw into the server configurations (a ";" ends
+# an nginx directive) or, percent-encoded, never match the decoded paths servers compare.
+_SITE_URL_RE: Final = re.compile(
+    r"https?://(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*"
+    r"[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?"
+    r"(?:/(?:[A-Za-z0-9._~-]+/)*(?:[A-Za-z0-9._~-]+)?)?"
+)
+
+
+def site_url_problem(site_url: str) -> str:
+    """Why ``site_url`` cannot be a site's address, or ``""``."""
+    if _SITE_URL_RE.fullmatch(site_url):
+        return ""
+    return (
+        f"SITE_URL {site_url!r} is not an address the server configurations can hold: "
+        "write http(s)://host[:port]/path/ with a host name or address and a path of "
+        "letters, digits and ._~-"
+    )
+
+
 @dataclass(frozen=True)
 class Deployment:
     """Where a build is served: its URL, the folder holding its files, its policy."""

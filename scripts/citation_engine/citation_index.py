@@ -119,6 +119,8 @@ def scan_docs(
     cache = _ScanCache(cache_dir) if cache_dir is not None else None
     pages = {}
     for path in sorted(docs_dir.rglob("*.md")):
+        if not path.is_file():
+            continue  # a named pipe would block the scan; the build refuses it by name
         relative = path.relative_to(docs_dir).as_posix()
         shown = display_path(path, display_root)
         text = path.read_text(encoding="utf-8")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import re
 import xml.etree.ElementTree as etree
+from bisect import bisect_left
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
@@ -44,7 +45,7 @@ LABEL_CLASS = "citation__label"  # a label inside a link: text, since links cann
 _PLACEHOLDER_RE: Final = re.compile(
     r"\x02(?:(?P<escape>\d+)|klzzwxh:(?P<inline>\d+)|wzxhzdk:(?P<html>\d+))\x03"
 )
-_EMPHASIS_RE: Final = re.compile(r"(?<![\w*])(\*{1,3}|_{1,3})(?=\S)(.+?)(?<=\S)\1(?![\w*])")
+_HTML_PLACEHOLDER_RE: Final = re.compile(r"\x02wzxhzdk:(?P<html>\d+)\x03")
 _OPEN_A_RE: Final = re.compile(r"<a[\s>]", re.IGNORECASE)
 _CLOSE_A_RE: Final = re.compile(r"</a\s*>", re.IGNORECASE)
 
@@ -61,10 +62,10 @@ class SeenWork:
 
 @dataclass(frozen=True)
 class SeenCitation:
-    """One citation the inline processor accepted, and a pattern of its source text."""
+    """One citation the inline processor accepted, and patterns of its source text."""
 
     works: tuple[SeenWork, ...]
-    source_pattern: str
+    source_chunks: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -109,7 +110,7 @@ class CitationInlineProcessor(InlineProcessor):
                 SeenWork(work.key, work.mode, self._plain(work.prefix), self._plain(work.suffix))
                 for work in citation.works
             ),
-            _source_pattern(source),
+            _source_chunks(source),
         )
         self.extension.seen.append(seen)
         for work in citation.works:
@@ -124,9 +125,7 @@ class CitationInlineProcessor(InlineProcessor):
         if "a" in getattr(inline, "ancestors", ()):
             return True
         depth = 0
-        for match in _PLACEHOLDER_RE.finditer(data, 0, position):
-            if match["html"] is None or self.md is None:
-                continue
+        for match in _HTML_PLACEHOLDER_RE.finditer(data, 0, position):
             raw = str(self.md.htmlStash.rawHtmlBlocks[int(match["html"])])
             depth += len(_OPEN_A_RE.findall(raw)) - len(_CLOSE_A_RE.findall(raw))
         return depth > 0
@@ -136,7 +135,7 @@ class CitationInlineProcessor(InlineProcessor):
         resolved = _PLACEHOLDER_RE.sub(self._resolve, text)
         previous = None
         while previous != resolved:
-            previous, resolved = resolved, _EMPHASIS_RE.sub(r"\2", resolved)
+            previous, resolved = resolved, strip_emphasis(resolved)
         leading = " " if resolved[:1].isspace() else ""
         return leading + " ".join(html.unescape(resolved).split())
 
@@ -154,23 +153,93 @@ class CitationInlineProcessor(InlineProcessor):
         return _PLACEHOLDER_RE.sub(self._resolve, "".join(node.itertext()))
 
 
-def _source_pattern(source: str) -> str:
-    """A regular expression for the citation's text in the page's Markdown.
+def strip_emphasis(text: str) -> str:
+    r"""The text with each emphasis (``*a*``, ``__b__``, ``***c***``) replaced by its content.
 
-    Placeholders stand for code, escapes, links or HTML of unknown source length; whitespace
-    may have been a line break plus indentation or a blockquote marker.
+    One pass of the substitution
+    ``(?<![\w*])(\*{1,3}|_{1,3})(?=\S)(.+?)(?<=\S)\1(?![\w*])`` -> ``\2``, worked out
+    with the closing runs found once, so that a long run of openers without closers (``*a *a
+    *a ...``) costs no more than the text's length.
     """
-    parts = []
+    closers: dict[tuple[str, int], list[int]] = {}
+    for match in re.finditer(r"\*+|_+", text):
+        start, end = match.span()
+        if end < len(text) and (text[end].isalnum() or text[end] in "_*"):
+            continue
+        for count in range(1, min(3, end - start) + 1):
+            at = end - count
+            if at > start or (at > 0 and not text[at - 1].isspace()):
+                closers.setdefault((text[start], count), []).append(at)
+    breaks = [match.start() for match in re.finditer("\n", text)]
+    pieces = []
+    done = 0
+    position = 0
+    while position < len(text):
+        char = text[position]
+        before = text[position - 1] if position else " "
+        if char not in "*_" or before.isalnum() or before in "_*":
+            position += 1
+            continue
+        run = 1
+        while run < 3 and text[position : position + run + 1] == char * (run + 1):
+            run += 1
+        for count in range(run, 0, -1):
+            inner = position + count
+            if inner >= len(text) or text[inner].isspace():
+                continue
+            candidates = closers.get((char, count), [])
+            found = bisect_left(candidates, inner + 1)
+            if found == len(candidates):
+                continue
+            closing = candidates[found]
+            line_break = bisect_left(breaks, inner)
+            if line_break < len(breaks) and breaks[line_break] < closing:
+                continue
+            pieces += [text[done:position], text[inner:closing]]
+            done = position = closing + count
+            break
+        else:
+            position += 1
+    pieces.append(text[done:])
+    return "".join(pieces)
+
+
+def _source_chunks(source: str) -> tuple[str, ...]:
+    """Regular expressions for the citation's text in the page's Markdown, between its gaps.
+
+    Placeholders stand for code, escapes, links or HTML of unknown source length: each is a
+    gap of at least one character between two chunks. Whitespace may have been a line break
+    plus indentation or a blockquote marker.
+    """
+    chunks: list[list[str]] = [[]]
     for piece in re.split(r"(\x02[^\x03]*\x03|\s+)", source):
         if not piece:
             continue
         if piece.startswith(STX):
-            parts.append(r".+?")
+            chunks.append([])
         elif piece.isspace():
-            parts.append(r"\s+(?:>\s*)*")
+            chunks[-1].append(r"\s+(?:>\s*)*")
         else:
-            parts.append(re.escape(piece))
-    return "".join(parts)
+            chunks[-1].append(re.escape(piece))
+    return tuple("".join(chunk) for chunk in chunks)
+
+
+def _find_chunks(chunks: list[re.Pattern[str]], text: str, start: int) -> tuple[int, int] | None:
+    """Where the chunks occur in order from ``start``, a gap of one character or more apart.
+
+    The first chunk's first occurrence is the one: each later chunk is searched for from the
+    earliest place it could start, and a later first chunk could only push them further on.
+    """
+    first = chunks[0].search(text, start)
+    if first is None:
+        return None
+    end = first.end()
+    for chunk in chunks[1:]:
+        found = chunk.search(text, end + 1)
+        if found is None:
+            return None
+        end = found.end()
+    return first.start(), end
 
 
 def place_citations(source: str, seen: list[SeenCitation]) -> list[PlacedWork]:
@@ -184,12 +253,16 @@ def place_citations(source: str, seen: list[SeenCitation]) -> list[PlacedWork]:
     cursor = 0
     masked = mask_code(source)
     for citation in seen:
-        pattern = re.compile(citation.source_pattern, re.DOTALL)
-        match = pattern.search(masked, cursor) or pattern.search(masked) or pattern.search(source)
-        start = match.start() if match else 0
-        if match and match.start() >= cursor:
-            cursor = match.end()
-        end = match.end() if match else len(source)
+        chunks = [re.compile(chunk, re.DOTALL) for chunk in citation.source_chunks]
+        match = (
+            _find_chunks(chunks, masked, cursor)
+            or _find_chunks(chunks, masked, 0)
+            or _find_chunks(chunks, source, 0)
+        )
+        start = match[0] if match else 0
+        if match and match[0] >= cursor:
+            cursor = match[1]
+        end = match[1] if match else len(source)
         for work in citation.works:
             at = _key_position(source, work.key, start, end)
             placed.append(PlacedWork(work, source.count("\n", 0, at) + 1 if match else 0))
@@ -197,8 +270,8 @@ def place_citations(source: str, seen: list[SeenCitation]) -> list[PlacedWork]:
     return placed
 
 
+_FILLER: Final = "\x00"
 _FENCE_RE: Final = re.compile(r"^ {0,3}(?P<fence>`{3,}|~{3,})")
-_COMMENT_RE: Final = re.compile(r"<!--.*?-->", re.DOTALL)
 _CODE_SPAN_RE: Final = re.compile(r"(?<!`)(?P<ticks>`+)(?!`).+?(?<!`)(?P=ticks)(?!`)", re.DOTALL)
 
 
@@ -207,6 +280,8 @@ def mask_code(source: str) -> str:
 
     Only used to choose between two places a citation's text could have come from: a
     citation Python-Markdown saw is never in code, so its text is looked up here first.
+    Code spans and comments become a filler that is not whitespace, so the gap a placeholder
+    leaves in a citation's pattern and the spaces around it never match the same characters.
     """
     lines = source.split("\n")
     fence = ""
@@ -228,10 +303,26 @@ def mask_code(source: str) -> str:
         elif not blank:
             previous_code = False
         previous_blank = blank
-    masked = "\n".join(lines)
-    for pattern in (_COMMENT_RE, _CODE_SPAN_RE):
-        masked = pattern.sub(lambda match: re.sub(r"[^\n]", " ", match[0]), masked)
-    return masked
+    masked = _blank_comments("\n".join(lines))
+    return _CODE_SPAN_RE.sub(lambda match: _blank(match[0]), masked)
+
+
+def _blank(text: str) -> str:
+    return re.sub(r"[^\n]", _FILLER, text)
+
+
+def _blank_comments(text: str) -> str:
+    """Blank each ``<!-- ... -->``; once one is not closed, no later one can be."""
+    pieces = []
+    done = 0
+    while (start := text.find("<!--", done)) != -1:
+        end = text.find("-->", start + 4)
+        if end == -1:
+            break
+        pieces += [text[done:start], _blank(text[start : end + 3])]
+        done = end + 3
+    pieces.append(text[done:])
+    return "".join(pieces)
 
 
 def _key_position(source: str, key: str, start: int, end: int) -> int:

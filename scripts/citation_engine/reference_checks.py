@@ -25,7 +25,12 @@ if TYPE_CHECKING:
 DOI_RE: Final = re.compile(r"^10\.\d{4,9}/\S+$")
 # "n.d." is APA's mark for an undated work (APA 7, section 9.17): honest where no date exists.
 YEAR_RE: Final = re.compile(r"^(?:\d{4}|in press|n\.d\.)$", re.IGNORECASE)
-URL_RE: Final = re.compile(r"^https?://[^\s/?#]+[^\s]*$")
+# An http(s) address whose port, if written, is a number a connection can use.
+URL_RE: Final = re.compile(
+    r"^https?://(?:[^\s/?#@]*@)?(?:\[[0-9A-Fa-f:.]+\]|[^\s/?#@:\[\]]+)"
+    r"(?::(?:6553[0-5]|655[0-2]\d|65[0-4]\d\d|6[0-4]\d{3}|[1-5]\d{4}|[1-9]\d{0,3}))?"
+    r"(?:[/?#]\S*)?$"
+)
 DOI_PREFIX_RE: Final = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:)", re.IGNORECASE)
 
 

@@ -29,7 +29,8 @@ HOSTILE = {
     "script2020title": '<script>window.__pwned = "script"</script>',
     "handler2020title": "<img src=x onerror=\"window.__pwned = 'onerror'\">",
     "refresh2020title": '<meta http-equiv="refresh" content="0;url=about:blank">',
-    "style2020title": "<style>body { background: rgb(255, 0, 0) !important; }</style>",
+    # Sentence case capitalises the first word after a colon, as Pandoc prints this title too.
+    "style2020title": "<style>body { background: Rgb(255, 0, 0) !important; }</style>",
     "link2020title": '<a href="javascript:window.__pwned = \'link\'" id="hostile-link">',
 }
 

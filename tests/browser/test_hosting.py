@@ -144,7 +144,7 @@ def _check_every_kind(hosted: Hosted, *, host: str | None = None, https: bool = 
         else:
             assert headers["content-security-policy"] == policy, path
         if status == 404:
-            assert b"404 - Not found" in body, f"{path}: not the site's 404 page"
+            assert b'id="page-not-found"' in body, f"{path}: not the site's 404 page"
     # A folder without index.html is never listed.
     code, headers, body = get(hosted, "/alliance/downloads/entries/", host=host)
     assert code in (403, 404)
@@ -162,7 +162,7 @@ def _check_every_kind(hosted: Hosted, *, host: str | None = None, https: bool = 
     for path in ("/alliance/assets/", "/alliance/.env"):
         code, _, body = get(hosted, path, host=host)
         assert code in (403, 404), path
-        assert b"404 - Not found" in body, f"{path}: the server's own error page"
+        assert b'id="page-not-found"' in body, f"{path}: the server's own error page"
 
 
 def _check_compression(hosted: Hosted, *, host: str | None = None) -> None:
@@ -259,7 +259,7 @@ def test_nginx_server_block_beside_debians_default_site(nginx_server_block: Host
     # Outside the prefix: the site's own 404 page, with every header.
     code, headers, body = get(nginx_server_block, "/elsewhere/", host=SERVER_NAME)
     assert code == 404
-    assert b"404 - Not found" in body
+    assert b'id="page-not-found"' in body
     assert all(name in headers for name in SECURITY_HEADERS)
     # Any other name still reaches Debian's default site, which knows nothing of /alliance/.
     code, _, body = get(nginx_server_block, "/alliance/", host="other.example")

@@ -230,7 +230,7 @@ def test_404_page_under_the_sub_path_links_back(browser: Browser, nginx_server: 
     response = page.goto(nginx_server.base_url + "no/such/page/")
     assert response is not None
     assert response.status == 404
-    expect(page.locator("h1")).to_contain_text("404")
+    expect(page.locator("h1")).to_have_text("Page not found")
     home = page.locator("a.md-header__button.md-logo")
     assert home.get_attribute("href") in ("/alliance/", "/alliance/.")
     home.click()

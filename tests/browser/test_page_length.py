@@ -22,11 +22,13 @@ if TYPE_CHECKING:
 PHONE: Final = {"width": 375, "height": 812}
 MAX_SCREENS: Final = 8
 # Reference pages read by lookup, not end to end: the bibliography, the audit of the sources,
-# the A-Z glossary, whose terms the table of contents and search lead straight to, and the
-# contributors' guide (CONTRIBUTING.md, with its options table), which no clinician reads.
+# the A-Z glossary, whose terms the table of contents and search lead straight to, the
+# contributors' guide (CONTRIBUTING.md, with its options table), which no clinician reads, and
+# the task forces' table of every element (on a phone, one card per element).
 EXEMPT: Final = frozenset(
     {
         "references/index.md",
+        "therapist-qualities/therapist-qualities-task-force-conclusions.md",
         "about/notes-on-the-sources.md",
         "glossary.md",
         "about/contributing.md",
