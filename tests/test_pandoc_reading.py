@@ -414,3 +414,26 @@ def test_short_titles_status_and_access_dates_are_read_as_pandoc_reads_them(
     assert entries["colon"] == (
         "CTAN: The comprehensive archive. (n.d.). Retrieved September 9, 2016, from https://x.org"
     )
+
+
+def test_a_range_within_one_year_prints_the_year(write_bib: Callable[[str], Path]) -> None:
+    """citeproc-py drops the shared year of a range; the site prints the part both ends share."""
+    bib = write_bib(
+        "@article{journal,\n  author = {Aoe, Jo},\n  title = {T},\n  journal = {J},\n"
+        "  date = {2012-03/2012-04},\n}\n\n"
+        "@article{season,\n  author = {Boe, Jo},\n  title = {T},\n  journal = {J},\n"
+        "  date = {2012-22/2012-23},\n}\n\n"
+        "@article{magazine,\n  author = {Coe, Jo},\n  title = {T},\n  journal = {J},\n"
+        "  date = {2012-03/2012-04},\n  entrysubtype = {magazine},\n}\n\n"
+        "@article{years,\n  author = {Doe, Jo},\n  title = {T},\n  journal = {J},\n"
+        "  date = {2011/2012},\n}\n"
+    )
+    ours, pandoc = site_entries(_load(bib)), pandoc_entries(bib)
+    for key in ("journal", "season", "years"):
+        assert ours[key] == pandoc[key], key
+    assert ours["years"] == "Doe, J. (2011–2012). T. J."
+    # Pandoc prints the months too; the site the year both ends share, never no year
+    assert ours["magazine"] == "Coe, J. (2012). T. J."
+    assert pandoc["magazine"] == "Coe, J. (2012, March–April). T. J."
+    export = to_csl_json(_load(bib)["magazine"], export=True)
+    assert export["issued"] == {"date-parts": [[2012, 3], [2012, 4]]}  # the download keeps it

@@ -165,6 +165,7 @@ _SUBTYPES: Final = {"magazine": "article-magazine", "newspaper": "article-newspa
 # APA dates to the day) it would print the month and day Pandoc leaves out.
 _YEAR_ONLY_TYPES: Final = frozenset({"misc"})
 _LAST_DAY: Final = 31
+_RANGE_ENDS: Final = 2
 # Characters the formatter uses as markup; field text must never contain them.
 PRIVATE_USE_RE: Final = re.compile("[\ue000-\uf8ff]")
 
@@ -236,6 +237,8 @@ def to_csl_json(reference: Reference, *, export: bool = False) -> dict[str, Any]
     if language := _language(reference.get("langid") or reference.get("hyphenation")):
         item["language"] = language
     item.update(_issued(reference))
+    if not export and "issued" in item:
+        item["issued"] = _within_one_year(item["issued"])
     if pubstate := reference.get("pubstate"):
         item["status"] = _clean(_LOCALISATION_KEYS.get(pubstate.strip().lower(), pubstate))
     if (urldate := reference.bibtex_fields.get("urldate")) and (accessed := _date(urldate)):
@@ -391,6 +394,24 @@ def _issued(reference: Reference) -> dict[str, Any]:
     if year.isdigit():
         return {"issued": {"date-parts": [[int(year), *_month_day(reference)]]}}
     return {"issued": {"literal": year.lower()}}
+
+
+def _within_one_year(issued: dict[str, Any]) -> dict[str, Any]:
+    """A range within one year as the part both ends share, for the formatter to print.
+
+    citeproc-py prints a range whose ends share the year without that year ("(March\u2013
+    April)", or nothing where the style shows the year alone); the shared part ("2012",
+    "2018, April") is true where the range would be more precise.
+    """
+    parts = issued.get("date-parts") or []
+    if len(parts) != _RANGE_ENDS or not parts[1] or parts[1][0] != parts[0][0] or not parts[0][0]:
+        return issued
+    shared = []
+    for begin, end in zip(parts[0], parts[1], strict=False):
+        if begin != end:
+            break
+        shared.append(begin)
+    return {**issued, "date-parts": [shared]}
 
 
 def _month_day(reference: Reference) -> list[int]:
