@@ -10,11 +10,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
+from citation_engine.front_matter import split_front_matter
+
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
 DOCS: Final = Path(__file__).resolve().parent.parent / "docs"
-FRONT_MATTER_RE: Final = re.compile(r"\A---\n(?P<yaml>.*?\n)---\n", re.DOTALL)
 CITATION_RE: Final = re.compile(r"(?<![\w\\])-?@[A-Za-z0-9_]")
 RESEARCH_NUMBER_RE: Final = re.compile(
     r"""
@@ -53,9 +54,9 @@ def page_blocks(path: Path, docs: Path = DOCS) -> Iterator[Block]:
     a table's source is named.
     """
     text = path.read_text(encoding="utf-8")
-    front = FRONT_MATTER_RE.match(text)
-    offset = front.group(0).count("\n") if front else 0
-    lines = (text[front.end() :] if front else text).splitlines()
+    split = split_front_matter(text)
+    offset = split.lines
+    lines = split.body.splitlines()
     shown = path.relative_to(docs.parent).as_posix()
     paragraph: list[str] = []
     start = 0

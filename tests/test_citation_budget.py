@@ -26,8 +26,9 @@ from typing import TYPE_CHECKING, Final
 
 import pytest
 from citation_engine.citation_syntax import find_citations
+from citation_engine.front_matter import split_front_matter
 
-from tests.content_rules import DOCS, FRONT_MATTER_RE, RESEARCH_NUMBER_RE, content_pages
+from tests.content_rules import DOCS, RESEARCH_NUMBER_RE, content_pages
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -69,9 +70,8 @@ def _name(page: Path, docs: Path = DOCS) -> str:
 def _body(page: Path) -> tuple[int, list[str]]:
     """The page's lines after its front matter, and how many lines that front matter took."""
     text = page.read_text(encoding="utf-8")
-    front = FRONT_MATTER_RE.match(text)
-    offset = front.group(0).count("\n") if front else 0
-    return offset, (text[front.end() :] if front else text).splitlines()
+    split = split_front_matter(text)
+    return split.lines, split.body.splitlines()
 
 
 _CODE_SPAN_RE: Final = re.compile(r"(`+).+?\1")

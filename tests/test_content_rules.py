@@ -9,14 +9,13 @@ import re
 from typing import TYPE_CHECKING, Any
 
 import pytest
-import yaml
 from bs4 import BeautifulSoup, Tag
+from citation_engine.front_matter import split_front_matter
 from citation_engine.page_order import read_config
 
 from tests.conftest import ROOT, built_pages
 from tests.content_rules import (
     DOCS,
-    FRONT_MATTER_RE,
     content_pages,
     lines_with_two_sentences,
     uncited_research_numbers,
@@ -74,11 +73,9 @@ def test_one_sentence_per_line() -> None:
 
 
 def _front_matter(path: Path) -> dict[str, Any]:
-    match = FRONT_MATTER_RE.match(path.read_text(encoding="utf-8"))
-    assert match, f"{path} has no front matter"
-    loaded = yaml.safe_load(match["yaml"])
-    assert isinstance(loaded, dict)
-    return loaded
+    front = split_front_matter(path.read_text(encoding="utf-8")).meta
+    assert front, f"{path} has no front matter"
+    return front
 
 
 @pytest.mark.parametrize("page", content_pages(), ids=lambda p: p.relative_to(DOCS).as_posix())

@@ -20,14 +20,13 @@ import calendar
 import contextlib
 import datetime as dt
 import logging
-import re
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
-import yaml
 from citation_engine.engine_pages import engine_page, engine_project_dir
+from citation_engine.front_matter import split_front_matter
 from citation_engine.page_order import read_config
 from markdown import Extension
 from markdown.treeprocessors import Treeprocessor
@@ -38,7 +37,6 @@ if TYPE_CHECKING:
 
 LOGGER: Final = logging.getLogger("alliance_site.page_dates")
 DEFAULT_REVIEW_MONTHS: Final = 12
-_FRONT_MATTER_RE: Final = re.compile(r"\A---[ \t]*\r?\n(.*?\r?\n)(?:---|\.\.\.)[ \t]*\r?\n", re.S)
 
 
 class PageDateError(ValueError):
@@ -79,21 +77,19 @@ def page_review_dates(docs_dir: Path, page: str, months: int) -> ReviewDates | N
     """
     path = docs_dir / page
     text = path.read_text(encoding="utf-8")
-    match = _FRONT_MATTER_RE.match(text)
-    if not match:
-        return None
-    try:
-        meta = yaml.safe_load(match.group(1)) or {}
-    except yaml.YAMLError as error:
-        raise PageDateError(f"{path}:1: front matter is not valid YAML: {error}") from None
-    if not isinstance(meta, dict) or "reviewed" not in meta:
+    split = split_front_matter(text)
+    if split.fenced:
+        raise PageDateError(f"{path}:1: front matter is not valid YAML (a mapping of fields)")
+    meta = split.meta
+    if "reviewed" not in meta:
         return None
     reviewed = meta["reviewed"]
     if isinstance(reviewed, str):
         with contextlib.suppress(ValueError):
             reviewed = dt.date.fromisoformat(reviewed)
     if not isinstance(reviewed, dt.date) or isinstance(reviewed, dt.datetime):
-        line = 1 + match.group(1)[: match.group(1).find("reviewed:")].count("\n") + 1
+        before = text[: text.find("\nreviewed:")]
+        line = before.count("\n") + 2
         raise PageDateError(
             f"{path}:{line}: reviewed: {meta['reviewed']!r} is not a date (write YYYY-MM-DD)"
         )
