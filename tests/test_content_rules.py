@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 import yaml
+from alliance_site.config_file import read_config
 from bs4 import BeautifulSoup, Tag
-from citation_engine.page_order import read_config
 
 from tests.conftest import ROOT, built_pages
 from tests.content_rules import (

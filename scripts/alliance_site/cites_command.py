@@ -13,7 +13,10 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from citation_engine.citation_index import collect_citations, split_front_matter
+from citation_engine.citation_index import split_front_matter
+from citation_engine.markdown_extension import collect_citations
+
+from alliance_site.site_pages import PAGE_EXTENSIONS
 
 if TYPE_CHECKING:
     import argparse
@@ -30,7 +33,9 @@ def page_citations(text: str) -> list[dict[str, object]]:
             "citationSuffix": placed.work.suffix,
             "line": placed.line + offset,
         }
-        for placed in sorted(collect_citations(body), key=lambda placed: placed.line)
+        for placed in sorted(
+            collect_citations(body, PAGE_EXTENSIONS), key=lambda placed: placed.line
+        )
     ]
 
 

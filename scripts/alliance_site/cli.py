@@ -24,6 +24,8 @@ from typing import TYPE_CHECKING
 from citation_engine.errors import BibliographyError
 from citation_engine.site_bibliography import check_site, load_site_bibliography
 
+from alliance_site.site_pages import site_scanner
+
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
@@ -129,10 +131,10 @@ def _run_check(args: argparse.Namespace) -> int:
     from alliance_site.house_style import house_style_problems
 
     started = time.perf_counter()
-    problems = check_site(args.bib, args.docs, args.style)
+    problems = check_site(args.bib, args.docs, args.style, scan=site_scanner())
     site: SiteBibliography | None = None
     try:
-        site = load_site_bibliography(args.bib, args.docs, args.style)
+        site = load_site_bibliography(args.bib, args.docs, args.style, scan=site_scanner())
     except BibliographyError:
         pass  # its problems are in the list already; house style needs a loaded file
     else:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from citation_engine.errors import BibliographyError
+from citation_engine.markdown_extension import MarkdownScanner
 from mkdocs.config import config_options
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
@@ -59,6 +60,12 @@ class SiteFilesConfig(Config):  # type: ignore[no-untyped-call]  # MkDocs leaves
     downloads = config_options.Type(str, default="downloads")
     figures_data = config_options.Type(str, default="data/relationship-effects.csv")
     figures = config_options.Type(str, default="assets/figures")
+
+
+def _engine_scanner(config: MkDocsConfig) -> MarkdownScanner:
+    """The scan the extension makes under this configuration, so the build scans once."""
+    names = tuple(name for name in config.markdown_extensions if isinstance(name, str))
+    return MarkdownScanner.of(names, config.mdx_configs or {})
 
 
 def project_dir(config: MkDocsConfig) -> Path:
@@ -127,7 +134,7 @@ class SiteFilesPlugin(BasePlugin[SiteFilesConfig]):  # type: ignore[no-untyped-c
             try:
                 downloads = write_site_downloads(
                     bib, Path(config.docs_dir), out / "downloads", style=self.config.style,
-                    root=project,
+                    root=project, scan=_engine_scanner(config),
                 )  # fmt: skip
                 figures = write_figures(data, out / "figures")
             except BibliographyError as error:
