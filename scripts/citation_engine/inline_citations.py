@@ -32,6 +32,7 @@ from citation_engine.citation_syntax import (
 )
 from citation_engine.errors import CitationError, Problem, SourceLocation
 from citation_engine.html_building import TextBuilder, anchor_for
+from citation_engine.page_context import SeenCitation, SeenWork
 from citation_engine.site_bibliography import unknown_key_message
 
 if TYPE_CHECKING:
@@ -49,24 +50,6 @@ _PLACEHOLDER_RE: Final = re.compile(
 _HTML_PLACEHOLDER_RE: Final = re.compile(r"\x02wzxhzdk:(?P<html>\d+)\x03")
 _OPEN_A_RE: Final = re.compile(r"<a[\s>]", re.IGNORECASE)
 _CLOSE_A_RE: Final = re.compile(r"</a\s*>", re.IGNORECASE)
-
-
-@dataclass(frozen=True)
-class SeenWork:
-    """A cited work as the page's inline processor saw it, with plain-text prefix and suffix."""
-
-    key: str
-    mode: CitationMode
-    prefix: str
-    suffix: str
-
-
-@dataclass(frozen=True)
-class SeenCitation:
-    """One citation the inline processor accepted, and patterns of its source text."""
-
-    works: tuple[SeenWork, ...]
-    source_chunks: tuple[str, ...]
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,8 @@ from citation_engine.engine_pages import relative_link
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
 
+    from citation_engine.citation_syntax import CitationMode
     from citation_engine.html_building import EngineLinks
-    from citation_engine.inline_citations import SeenCitation
     from citation_engine.site_bibliography import SiteBibliography
 
 
@@ -48,6 +48,24 @@ class PageContext:
         """A sort key for page paths: navigation order first, then the others by path."""
         position = {path: index for index, path in enumerate(self.nav)}
         return lambda path: (position.get(path, len(self.nav)), path)
+
+
+@dataclass(frozen=True)
+class SeenWork:
+    """A cited work as the page's inline processor saw it, with plain-text prefix and suffix."""
+
+    key: str
+    mode: CitationMode
+    prefix: str
+    suffix: str
+
+
+@dataclass(frozen=True)
+class SeenCitation:
+    """One citation the inline processor accepted, and patterns of its source text."""
+
+    works: tuple[SeenWork, ...]
+    source_chunks: tuple[str, ...]
 
 
 @dataclass
