@@ -84,6 +84,12 @@ def _parser() -> argparse.ArgumentParser:
     links.add_argument("site", type=Path)
     links.add_argument("--bib", type=Path, default=None, help="also check every DOI is linked")
     links.add_argument("--base-path", default="/", help="sub-path the site was built for")
+    links.add_argument(
+        "--config-file",
+        type=Path,
+        default=Path("mkdocs.yml"),
+        help="configuration whose citation_engine options name the bibliography page",
+    )
     links.set_defaults(run=_check_links)
 
     csp = commands.add_parser("csp", help="print the Content-Security-Policy built sites need")
@@ -196,9 +202,15 @@ def _figures(args: argparse.Namespace) -> int:
 
 
 def _check_links(args: argparse.Namespace) -> int:
-    from alliance_site.link_checking import check_built_site
+    from citation_engine.markdown_extension import OPTIONS
 
-    problems = check_built_site(args.site, args.bib, args.base_path)
+    from alliance_site.link_checking import check_built_site
+    from alliance_site.page_dates import extension_options
+
+    config = args.config_file
+    options = extension_options(config, "citation_engine") if config.is_file() else {}
+    page = str(options.get("bibliography_page") or OPTIONS["bibliography_page"][0])
+    problems = check_built_site(args.site, args.bib, args.base_path, page)
     for problem in problems:
         print(problem, file=sys.stderr)
     if problems:
