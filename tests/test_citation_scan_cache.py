@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from citation_engine import citation_index
 from citation_engine.citation_index import scan_digest, scan_docs
+from citation_engine.markdown_extension import MarkdownScanner
 
 from tests.conftest import SITE_SCAN
 
@@ -105,3 +106,19 @@ def test_a_named_pipe_among_the_pages_is_not_read(tmp_path: Path) -> None:
     docs = _docs(tmp_path)
     os.mkfifo(docs / "sub" / "pipe.md")
     assert sorted(scan_docs(docs, SITE_SCAN, tmp_path).pages) == ["index.md", "sub/page.md"]
+
+
+def test_an_edited_snippet_is_scanned_again(tmp_path: Path) -> None:
+    snippets = tmp_path / "snippets"
+    snippets.mkdir()
+    (snippets / "shared.md").write_text("Shared [@doe2020].\n")
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "index.md").write_text('# Home\n\n--8<-- "shared.md"\n')
+    scan = MarkdownScanner.of(
+        ("pymdownx.snippets",), {"pymdownx.snippets": {"base_path": [str(snippets)]}}
+    )
+    cache = tmp_path / "cache"
+    assert scan_docs(docs, scan, tmp_path, cache).pages["index.md"].keys == ("doe2020",)
+    (snippets / "shared.md").write_text("Shared [@roe2019].\n")  # the page's text is the same
+    assert scan_docs(docs, scan, tmp_path, cache).pages["index.md"].keys == ("roe2019",)

@@ -73,6 +73,19 @@ def project_dir(config: MkDocsConfig) -> Path:
     return Path(config.config_file_path).resolve().parent
 
 
+def snippet_files(options: dict[str, Any], project: Path) -> list[Path]:
+    """The files snippets may add to a page: what it appends, and its folders but the project.
+
+    The project folder itself is never watched: the build writes into it (the site, caches),
+    and each write would start another rebuild.
+    """
+    bases = [Path(path) for path in absolute_snippet_paths(options, project)["base_path"]]
+    appended = [*options.get("auto_append", []), *options.get("auto_prepend", [])]
+    found = [base / name for base in bases for name in appended if (base / name).is_file()]
+    folders = [base for base in bases if base.is_dir() and base.resolve() != project.resolve()]
+    return [*found, *folders]
+
+
 def absolute_snippet_paths(options: dict[str, Any], project: Path) -> dict[str, Any]:
     """The snippets options with each relative ``base_path`` made absolute under ``project``."""
     base = options.get("base_path", ["."])
@@ -155,8 +168,10 @@ class SiteFilesPlugin(BasePlugin[SiteFilesConfig]):  # type: ignore[no-untyped-c
     def on_serve(
         self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any
     ) -> LiveReloadServer:
-        """Rebuild when the bibliography or the figures' data change, not only the pages."""
+        """Rebuild when the bibliography, the figures' data or a snippet change, not only pages."""
         project = project_dir(config)
         server.watch(str(project / self.config.bibliography))
         server.watch(str(project / self.config.figures_data))
+        for snippet in snippet_files(config.mdx_configs.get(SNIPPETS, {}), project):
+            server.watch(str(snippet))
         return server

@@ -12,7 +12,8 @@ This module knows nothing of the extension that does it.
 
 That render costs about as much as the page's own, so a build with a cache folder keeps
 each page's scan there (``scan-<digest>.json``, one file beside the formatting cache): an
-entry is keyed on the page's path and text, and the file's name on everything else that
+entry is keyed on the page's path, its text and its body as rendered (with the text of
+snippets, which the scanner adds), and the file's name on everything else that
 shapes a scan (this package's code, the scanner's settings: its Markdown extensions and their
 options, the versions of Python-Markdown, pymdown-extensions and PyYAML). It holds only the
 pages of the last scan, and a file for another digest is removed when a new one is written.
@@ -54,6 +55,13 @@ class PageScanner(Protocol):
 
     def __call__(self, markdown_text: str) -> list[tuple[str, int]]:
         """Each citation of the body, as its key and its 1-based line in the body."""
+        ...
+
+    def source(self, markdown_text: str) -> str:
+        """The body as the page is rendered from: with the text extensions add (snippets).
+
+        The scan cache keys a page on it, so an edited snippet is scanned again.
+        """
         ...
 
     def __hash__(self) -> int:
@@ -210,7 +218,11 @@ class _ScanCache:
             return {}  # missing or damaged: scan again, never trust it
 
     def scan(self, text: str, relative_path: str, display_path: str) -> PageCitations:
-        entry = hashlib.sha256(f"{relative_path}\0{text}".encode()).hexdigest()
+        # The page's text gives its title and front matter; its body as rendered (snippets
+        # added) gives its citations.
+        _, body = split_front_matter(text)
+        rendered = self.scan_page.source(body)
+        entry = hashlib.sha256(f"{relative_path}\0{text}\0{rendered}".encode()).hexdigest()
         stored = self.stored.get(entry)
         if stored is None:
             page = scan_page(text, relative_path, display_path, self.scan_page)

@@ -271,6 +271,17 @@ class MarkdownScanner:
             for placed in collect_citations(markdown_text, self.extensions, self.configs)
         ]
 
+    def source(self, markdown_text: str) -> str:
+        """The body once the preprocessors before the citations' own have run (snippets)."""
+        extension = CitationExtension(collect=True)
+        md = _markdown(self.extensions, self.configs, extension)
+        lines = markdown_text.split("\n")
+        for preprocessor in md.preprocessors:
+            lines = preprocessor.run(lines)
+            if isinstance(preprocessor, SourceCapturePreprocessor):
+                break
+        return extension.record.source
+
 
 def _stable_name(value: object) -> str:
     """A name for an option value JSON cannot hold (a function, a class): the same each run."""
@@ -289,12 +300,19 @@ def collect_citations(
     needed, and unknown keys are listed rather than refused.
     """
     extension = CitationExtension(collect=True)
-    md = Markdown(
+    _markdown(extensions, configs, extension).convert(markdown_text)
+    return place_citations(extension.record.source, extension.record.seen)
+
+
+def _markdown(
+    extensions: tuple[str, ...],
+    configs: Mapping[str, Mapping[str, Any]] | None,
+    extension: CitationExtension,
+) -> Markdown:
+    return Markdown(
         extensions=[*extensions, extension],
         extension_configs={name: dict(value) for name, value in (configs or {}).items()},
     )
-    md.convert(markdown_text)
-    return place_citations(extension.record.source, extension.record.seen)
 
 
 def makeExtension(**kwargs: Any) -> CitationExtension:
