@@ -140,7 +140,9 @@ class _FixedSiteExtension(CitationExtension):
         self._fixed = site
         super().__init__(**kwargs)
 
-    def _site(self, options: dict[str, str], setting: EngineSetting) -> SiteBibliography:
+    def _site(
+        self, options: dict[str, str], setting: EngineSetting, *, under_engine: bool
+    ) -> SiteBibliography:
         return self._fixed
 
 

@@ -165,6 +165,9 @@ class CitationExtension(Extension):
         """The page's context: from the engine's page and configuration, or from the options."""
         options = self.options()
         setting = engine_setting(md)
+        # Only an engine renders a whole site, build after build; elsewhere (plain
+        # Python-Markdown, unit tests) a page rendered twice is no sign of a new build.
+        under_engine = setting is not None
         if setting is None:
             setting = EngineSetting(
                 None,
@@ -172,7 +175,7 @@ class CitationExtension(Extension):
                 _names(options["nav"]),
                 _names(options["extensions"]),
             )
-        site = None if self.collect else self._site(options, setting)
+        site = None if self.collect else self._site(options, setting, under_engine=under_engine)
         return PageContext(
             page=setting.page,
             display_path=posixpath.join(Path(options["docs_dir"]).as_posix(), setting.page),
@@ -182,13 +185,15 @@ class CitationExtension(Extension):
             nav=setting.nav,
         )
 
-    def _site(self, options: dict[str, str], setting: EngineSetting) -> SiteBibliography:
+    def _site(
+        self, options: dict[str, str], setting: EngineSetting, *, under_engine: bool
+    ) -> SiteBibliography:
         """The build's bibliography: cached across the pages of one build."""
         # Relative options point from the engine's project folder, else the working directory.
         project = setting.project_dir or Path.cwd()
         bibliography = project / options["bibliography"]
         docs_dir = project / options["docs_dir"]
-        if setting.project_dir is not None and _starts_a_build((bibliography, docs_dir), setting):
+        if under_engine and _starts_a_build((bibliography, docs_dir), setting):
             forget_site()
         # Read at call time: tests move the default to a folder of their own.
         cache_dir = options["cache_dir"] or styling_cache.DEFAULT_CACHE_DIR
