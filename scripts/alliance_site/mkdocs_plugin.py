@@ -18,6 +18,7 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from citation_engine import styling_cache
 from citation_engine.errors import BibliographyError
 from citation_engine.markdown_extension import MarkdownScanner
 from mkdocs.config import config_options
@@ -66,6 +67,12 @@ def _engine_scanner(config: MkDocsConfig) -> MarkdownScanner:
     """The scan the extension makes under this configuration, so the build scans once."""
     names = tuple(name for name in config.markdown_extensions if isinstance(name, str))
     return MarkdownScanner.of(names, config.mdx_configs or {})
+
+
+def _engine_cache_dir(config: MkDocsConfig, project: Path) -> Path:
+    """The extension's cache folder, as it resolves it (``citation_engine`` options)."""
+    options = (config.mdx_configs or {}).get("citation_engine") or {}
+    return project / (options.get("cache_dir") or styling_cache.DEFAULT_CACHE_DIR)
 
 
 def project_dir(config: MkDocsConfig) -> Path:
@@ -148,6 +155,7 @@ class SiteFilesPlugin(BasePlugin[SiteFilesConfig]):  # type: ignore[no-untyped-c
                 downloads = write_site_downloads(
                     bib, Path(config.docs_dir), out / "downloads", style=self.config.style,
                     root=project, scan=_engine_scanner(config),
+                    cache_dir=_engine_cache_dir(config, project),
                 )  # fmt: skip
                 figures = write_figures(data, out / "figures")
             except BibliographyError as error:

@@ -31,16 +31,18 @@ def write_site_downloads(
     style: str = "apa",
     root: Path | None = None,
     scan: PageScanner | None = None,
+    cache_dir: Path | None = None,
 ) -> list[Path]:
     """Write the reference downloads and the site files; return every file written.
 
     ``scan`` reads the pages' citations (a cited key defined twice stops the export); a
-    build hands in the engine's, with the extensions MkDocs was configured with.
+    build hands in the engine's, with the extensions MkDocs was configured with, and the
+    extension's cache folder: the pages then see the same scan, made once.
 
     Raises:
         BibliographyError: the bibliography cannot be read; nothing is rewritten.
     """
-    site = load_site_bibliography(bib, docs, style, root, scan=scan or site_scanner())
+    site = load_site_bibliography(bib, docs, style, root, cache_dir, scan=scan or site_scanner())
     written = write_downloads(site.references, out)
     project = root if root is not None else bib.resolve().parent.parent
     for source, name in SITE_FILES:

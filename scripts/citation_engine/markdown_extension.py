@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import posixpath
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -278,14 +279,21 @@ class MarkdownScanner:
 
     def source(self, markdown_text: str) -> str:
         """The body once the preprocessors before the citations' own have run (snippets)."""
-        extension = CitationExtension(collect=True)
-        md = _markdown(self.extensions, self.configs, extension)
+        md, extension = self._preprocessing
+        md.reset()
         lines = markdown_text.split("\n")
         for preprocessor in md.preprocessors:
             lines = preprocessor.run(lines)
             if isinstance(preprocessor, SourceCapturePreprocessor):
                 break
         return extension.record.source
+
+    @cached_property
+    def _preprocessing(self) -> tuple[Markdown, CitationExtension]:
+        # One Markdown for every page's source, reset in between, as an engine resets its
+        # own: making one loads every extension again, which costs more than the text.
+        extension = CitationExtension(collect=True)
+        return _markdown(self.extensions, self.configs, extension), extension
 
 
 def _stable_name(value: object) -> str:
