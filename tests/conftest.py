@@ -8,17 +8,30 @@ import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import markdown
 import pytest
-from citation_engine import styling_cache
-from citation_engine.markdown_extension import CitationExtension
+from alliance_site.site_pages import PAGE_EXTENSIONS
+from citation_engine import markdown_extension, styling_cache
+from citation_engine.markdown_extension import CitationExtension, MarkdownScanner
+
+if TYPE_CHECKING:
+    from citation_engine.inline_citations import PlacedWork
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 FIXTURE_BIB = FIXTURES / "bib" / "entry_types.bib"
 FIXTURE_DOCS = FIXTURES / "docs"
 SUBPATH_URL = "https://intranet.example/alliance/"
+# The scan of this site's pages outside a build, as the site's commands make it.
+SITE_SCAN = MarkdownScanner.of(PAGE_EXTENSIONS)
+
+
+def collect_citations(text: str) -> list[PlacedWork]:
+    """Every citation the site's scan sees in a page, with its line."""
+    return markdown_extension.collect_citations(text, PAGE_EXTENSIONS)
+
 
 MarkdownFactory = Callable[..., str]
 

@@ -24,7 +24,7 @@ def render(page: str) -> str:
     extension = CitationExtension(
         bibliography=str(GOLDEN / "references.bib"),
         docs_dir=str(GOLDEN / "docs"),
-        nav_config=str(GOLDEN / "nav.yml"),
+        nav="index.md, topic/page.md, references/index.md",
         page=page,
     )
     md = markdown.Markdown(extensions=[*EXTENSIONS, extension])

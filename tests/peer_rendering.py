@@ -28,6 +28,8 @@ from citation_engine.inline_citations import build_citation
 from citation_engine.reference_styles import resolve_style
 from citation_engine.site_bibliography import SiteBibliography, load_site_bibliography
 
+from tests.conftest import SITE_SCAN
+
 ROOT: Final = Path(__file__).resolve().parent.parent
 STYLE: Final = resolve_style("apa")
 LOCALE: Final = Path(citeproc.__file__).parent / "data" / "locales" / "locales-en-US.xml"
@@ -81,7 +83,7 @@ def site_citations(site: SiteBibliography, docs: Path) -> list[CitedAt]:
 
 def load_site(bib: Path, docs: Path, cache_dir: Path) -> SiteBibliography:
     """The site's bibliography, formatted into a cache folder of the caller's."""
-    return load_site_bibliography(bib, docs, "apa", cache_dir=cache_dir)
+    return load_site_bibliography(bib, docs, "apa", cache_dir=cache_dir, scan=SITE_SCAN)
 
 
 def csl_items(site: SiteBibliography) -> list[dict[str, Any]]:

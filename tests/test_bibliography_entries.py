@@ -9,7 +9,7 @@ from alliance_site.house_style import house_style_problems
 from citation_engine.bibtex_loading import load_bibliography
 from citation_engine.site_bibliography import check_site, load_site_bibliography
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, SITE_SCAN
 
 if TYPE_CHECKING:
     from citation_engine.references import Reference
@@ -59,8 +59,8 @@ def references() -> dict[str, Reference]:
 
 
 def test_bibliography_passes_every_check_and_every_entry_is_cited() -> None:
-    assert [str(p) for p in check_site(BIB, DOCS, "apa", ROOT)] == []
-    site = load_site_bibliography(BIB, DOCS, "apa", ROOT)
+    assert [str(p) for p in check_site(BIB, DOCS, "apa", ROOT, scan=SITE_SCAN)] == []
+    site = load_site_bibliography(BIB, DOCS, "apa", ROOT, scan=SITE_SCAN)
     lint = house_style_problems(site.references, site.index.cited_keys())
     assert [str(p) for p in lint] == []
 

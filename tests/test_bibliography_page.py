@@ -90,14 +90,7 @@ def test_cited_on_uses_the_h1_follows_the_nav_and_leaves_out_the_bibliography(
             "references/index.md": "# Bibliography\n\nAs @doe2020alliance shows.\n\n[[bibliography]]\n",
         },
     )
-    config = tmp_path / "mkdocs.yml"
-    config.write_text(
-        "site_url: !ENV [SITE_URL, 'http://127.0.0.1:8000/']\n"
-        "nav:\n  - Home: index.md\n  - Part:\n      - b/late.md\n      - Early: a/early.md\n"
-        "  - References: references/index.md\n  - External: https://example.org/x.md\n",
-        encoding="utf-8",
-    )
-    soup, _ = _bibliography(bib, docs, nav_config=str(config))
+    soup, _ = _bibliography(bib, docs, nav="index.md, b/late.md, a/early.md, references/index.md")
     cited_on = soup.select_one("li#ref-doe2020alliance .reference__cited-on")
     assert cited_on is not None
     assert [(a.get_text(), a["href"]) for a in cited_on.find_all("a")] == [
@@ -119,7 +112,7 @@ def test_without_a_nav_cited_on_follows_the_paths(
             "a/first.md": "# First\n\n@doe2020alliance\n",
         },
     )
-    soup, _ = _bibliography(bib, docs, nav_config=str(tmp_path / "missing.yml"))
+    soup, _ = _bibliography(bib, docs)
     links = soup.select("li#ref-doe2020alliance .reference__cited-on a")
     assert [a.get_text() for a in links] == ["First", "Second"]
 

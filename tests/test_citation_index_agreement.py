@@ -10,18 +10,23 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from typing import TYPE_CHECKING
 
 import markdown
 import pytest
+from alliance_site.config_file import read_config
+from alliance_site.site_pages import PAGE_EXTENSIONS as SCAN_EXTENSIONS
 from bs4 import BeautifulSoup
-from citation_engine.citation_index import SCAN_EXTENSIONS, collect_citations
 from citation_engine.errors import CitationError
 from citation_engine.markdown_extension import CitationExtension
-from citation_engine.page_order import read_config
+from citation_engine.markdown_extension import collect_citations as collect_with
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import FIXTURE_BIB, FIXTURE_DOCS, ROOT
+
+if TYPE_CHECKING:
+    from citation_engine.inline_citations import PlacedWork
 
 KNOWN = ("doe2020alliance", "roe2019book", "who2021report", "lee2015thesis")
 UNKNOWN = ("nosuch2020key", "café2021", "a.b:c")
@@ -85,6 +90,11 @@ def _render(text: str) -> str:
         bibliography=str(FIXTURE_BIB), docs_dir=str(FIXTURE_DOCS), page="generated.md"
     )
     return markdown.markdown(text, extensions=[*SCAN_EXTENSIONS, extension])
+
+
+def collect_citations(text: str) -> list[PlacedWork]:
+    """What the site's scan sees in a page outside a build."""
+    return collect_with(text, SCAN_EXTENSIONS)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

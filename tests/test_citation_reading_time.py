@@ -13,11 +13,12 @@ import time
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from citation_engine.citation_index import collect_citations
 from citation_engine.citation_syntax import START_RE, citation_at, find_citations
 from citation_engine.inline_citations import mask_code, strip_emphasis
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
+from tests.conftest import collect_citations
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator

@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 import markdown
 import pytest
 from bs4 import BeautifulSoup
-from citation_engine.engine_pages import relative_link
+from citation_engine import markdown_extension
+from citation_engine.engine_pages import EngineSetting, relative_link
 from citation_engine.markdown_extension import CitationExtension
 
 from tests.conftest import FIXTURE_BIB
@@ -135,25 +136,38 @@ def test_links_are_page_relative_never_rooted(page: str, target: str, expected: 
     assert relative_link(page, target) == expected
 
 
-class _EnginePageExtension(CitationExtension):
-    """As under an engine, which names the page being rendered."""
-
-    def under_engine(self) -> bool:
-        return True
-
-
-def test_an_edited_page_refreshes_the_citation_index(tmp_path: Path) -> None:
+def test_a_page_rendered_again_starts_a_build_that_sees_every_edit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     docs = tmp_path / "docs"
     docs.mkdir()
     page = docs / "index.md"
     page.write_text("# Home\n\n[@doe2020alliance]\n", encoding="utf-8")
-    extension = _EnginePageExtension(bibliography=str(FIXTURE_BIB), docs_dir=str(docs))
-    markdown.markdown(page.read_text(encoding="utf-8"), extensions=[extension])
-    assert [p.path for p in extension.site().index.citing_pages("roe2019book")] == []
-    # An edit in place (as under live reload) leaves the folder's modification time alone.
+    other = docs / "other.md"
+    other.write_text("# Other\n\nNothing cited.\n", encoding="utf-8")
+    # As under an engine, which names the page and the project folder.
+    rendering = {"page": "index.md"}
+    monkeypatch.setattr(
+        markdown_extension,
+        "engine_setting",
+        lambda md: EngineSetting(tmp_path, rendering["page"]),
+    )
+
+    def citing(name: str) -> list[str]:
+        rendering["page"] = name
+        extension = CitationExtension(bibliography=str(FIXTURE_BIB), docs_dir="docs")
+        md = markdown.Markdown(extensions=[extension])
+        md.convert((docs / name).read_text(encoding="utf-8"))
+        site = extension.record.require().site
+        assert site is not None
+        return [p.path for p in site.index.citing_pages("roe2019book")]
+
+    assert citing("index.md") == []
+    # Edits in place (as under live reload) leave the folder's modification time alone.
+    other.write_text("# Other\n\nNow @roe2019book.\n", encoding="utf-8")
+    assert citing("other.md") == []  # the same build: one scan for all its pages
     page.write_text("# Home\n\n[@doe2020alliance] and @roe2019book\n", encoding="utf-8")
-    markdown.markdown(page.read_text(encoding="utf-8"), extensions=[extension])
-    assert [p.path for p in extension.site().index.citing_pages("roe2019book")] == ["index.md"]
+    assert citing("index.md") == ["index.md", "other.md"]  # a new build, a new scan
 
 
 @pytest.mark.parametrize(

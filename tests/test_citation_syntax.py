@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from citation_engine.citation_index import collect_citations
 from citation_engine.citation_syntax import (
     CitationMode,
     CitedWork,
@@ -12,6 +11,8 @@ from citation_engine.citation_syntax import (
     parse_key,
     split_locator,
 )
+
+from tests.conftest import collect_citations
 
 NORMAL = CitationMode.NORMAL
 IN_TEXT = CitationMode.AUTHOR_IN_TEXT

@@ -9,9 +9,9 @@ import re
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from alliance_site.config_file import read_config
 from bs4 import BeautifulSoup, Tag
 from citation_engine.front_matter import split_front_matter
-from citation_engine.page_order import read_config
 
 from tests.conftest import ROOT, built_pages
 from tests.content_rules import (

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from typing import TYPE_CHECKING
 
 import pytest
-from alliance_site.link_checking import check_built_site, external_link_problem
+from alliance_site.link_checking import check_built_site, check_doi_links, external_link_problem
 
 from tests.conftest import FIXTURES
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 SITES = FIXTURES / "sites"
 
@@ -111,3 +115,29 @@ def test_cli_exits_non_zero_and_names_the_problem() -> None:
     assert result.returncode == 1
     assert "DOI links must be https://doi.org/10.NNNN/suffix" in result.stderr
     assert "1 link problem(s)" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("bibliography_page", "built"),
+    [
+        pytest.param("works/index.md", "works/index.html", id="index_page"),
+        pytest.param("works.md", "works/index.html", id="directory_url"),
+    ],
+)
+def test_the_doi_check_reads_the_bibliography_page_the_option_names(
+    tmp_path: Path, bibliography_page: str, built: str
+) -> None:
+    bib = tmp_path / "refs.bib"
+    bib.write_text(
+        "@article{doe2020a,\n  author = {Doe, Jane},\n  title = {A},\n  journal = {J},\n"
+        "  year = {2020},\n  doi = {10.1000/abc}\n}\n",
+        encoding="utf-8",
+    )
+    site = tmp_path / "site"
+    page = site / built
+    page.parent.mkdir(parents=True)
+    page.write_text('<a href="https://doi.org/10.1000/abc">doi</a>\n', encoding="utf-8")
+    assert check_doi_links(site, bib, bibliography_page) == []
+    assert [str(p) for p in check_doi_links(site, bib, "elsewhere/index.md")] == [
+        f"{site}/elsewhere/index.html: the bibliography page was not built"
+    ]

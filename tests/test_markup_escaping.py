@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import markdown
 from bs4 import BeautifulSoup, Tag
@@ -18,6 +18,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import FIXTURE_DOCS, FIXTURES, MarkdownFactory
+
+if TYPE_CHECKING:
+    from citation_engine.engine_pages import EngineSetting
 
 SCRIPT_BIB = FIXTURES / "bib" / "script_in_fields.bib"
 OUR_TAGS = {
@@ -137,7 +140,9 @@ class _FixedSiteExtension(CitationExtension):
         self._fixed = site
         super().__init__(**kwargs)
 
-    def site(self) -> SiteBibliography:
+    def _site(
+        self, options: dict[str, str], setting: EngineSetting, *, under_engine: bool
+    ) -> SiteBibliography:
         return self._fixed
 
 

@@ -22,7 +22,7 @@ from typing import Any
 import pypandoc  # type: ignore[import-untyped]
 import pytest
 from alliance_site.cites_command import page_citations
-from citation_engine.citation_index import SCAN_EXTENSIONS
+from alliance_site.site_pages import PAGE_EXTENSIONS as SCAN_EXTENSIONS
 from citation_engine.markdown_extension import CitationExtension
 from markdown import Markdown
 

@@ -14,12 +14,12 @@ from citation_engine.reference_styles import (
 )
 from citation_engine.site_bibliography import load_site_bibliography
 
-from tests.conftest import FIXTURE_BIB, FIXTURE_DOCS
+from tests.conftest import FIXTURE_BIB, FIXTURE_DOCS, SITE_SCAN
 
 
 @pytest.fixture(scope="module")
 def styled() -> StyledBibliography:
-    return load_site_bibliography(FIXTURE_BIB, FIXTURE_DOCS, "apa").styled
+    return load_site_bibliography(FIXTURE_BIB, FIXTURE_DOCS, "apa", scan=SITE_SCAN).styled
 
 
 @pytest.mark.parametrize(
@@ -98,7 +98,9 @@ def test_bibliography_is_sorted_by_author_as_apa_sorts(styled: StyledBibliograph
 
 def test_a_style_the_engine_cannot_render_is_refused_with_the_choices() -> None:
     with pytest.raises(UnsupportedStyleError) as raised:
-        _ = load_site_bibliography(FIXTURE_BIB, FIXTURE_DOCS, "nlm-citation-sequence").styled
+        _ = load_site_bibliography(
+            FIXTURE_BIB, FIXTURE_DOCS, "nlm-citation-sequence", scan=SITE_SCAN
+        ).styled
     assert str(raised.value) == (
         "citation style 'nlm-citation-sequence' is not supported: the engine renders in-text "
         "citations as APA 7 author-date labels, so the style must be one of: apa. "
@@ -164,7 +166,9 @@ def test_reference_text_gets_typographic_apostrophes(tmp_path: Path) -> None:
     )
     docs = tmp_path / "docs"
     docs.mkdir()
-    entry = load_site_bibliography(bib, docs, "apa", cache_dir=tmp_path / "c").styled["ask2020why"]
+    entry = load_site_bibliography(
+        bib, docs, "apa", cache_dir=tmp_path / "c", scan=SITE_SCAN
+    ).styled["ask2020why"]
     assert entry.text == "Ask, A. (2020). Patients\u2019 views. J. https://example.org/it's"
 
 
@@ -176,5 +180,5 @@ def test_question_mark_titles_take_no_extra_full_stop(tmp_path: Path) -> None:
     )
     docs = tmp_path / "docs"
     docs.mkdir()
-    styled = load_site_bibliography(bib, docs, "apa").styled
+    styled = load_site_bibliography(bib, docs, "apa", scan=SITE_SCAN).styled
     assert styled["ask2020why"].text == "Ask, A. (2020). Why? J."

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -18,7 +19,7 @@ from tests.browser.conftest import _free_port
 from tests.conftest import copy_project
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
     from pathlib import Path
 
 pytestmark = pytest.mark.build
@@ -103,3 +104,55 @@ def test_a_broken_mkdocs_yml_on_a_rebuild_is_a_message_and_the_fix_recovers(
     assert "Traceback" not in printed
     config.write_text(good.replace("site_name: ", "site_name: Fixed ", 1), encoding="utf-8")
     assert _wait_for(base, "Fixed Mindful Alliance", 120), "the server did not recover"
+
+
+def _builds(log: Path) -> int:
+    return log.read_text(encoding="utf-8").count("Documentation built in")
+
+
+def _after_the_next_build(log: Path, edit: Callable[[], object]) -> None:
+    """Make the edit, then wait for the one build it causes to finish."""
+    before = _builds(log)
+    edit()
+    deadline = time.monotonic() + 120
+    while _builds(log) == before:
+        assert time.monotonic() < deadline, "the edit caused no rebuild"
+        time.sleep(0.5)
+
+
+def _cited_on(base: str, key: str) -> list[str]:
+    html = _get(base + "references/")
+    entry = re.search(rf'<li class="reference" id="ref-{key}">.*?</li>', html, re.DOTALL)
+    assert entry is not None, f"no entry for {key}"
+    cited = re.search(r'class="reference__cited-on"[^>]*>(.*?)</p>', entry[0], re.DOTALL)
+    assert cited is not None
+    return re.findall(r">([^<]+)</a>", cited[1])
+
+
+def test_page_title_and_snippet_edits_reach_cited_on_on_the_rebuild_they_cause(
+    served: tuple[str, Path],
+) -> None:
+    base, project = served
+    log = project.parent / "serve.log"
+    page = project / "docs" / "alliance" / "alliance-history-of-the-concept.md"
+    title = "Where the idea of the alliance comes from"
+    key = "razzaque2015mindfulness"
+    assert title not in _cited_on(base, key)
+    text = page.read_text(encoding="utf-8")
+    # In place, as an editor saves: the folder's modification time stays as it was.
+    _after_the_next_build(
+        log, lambda: page.write_text(f"{text}\nAs a test cites [@{key}].\n", encoding="utf-8")
+    )
+    assert title in _cited_on(base, key)
+    edited = page.read_text(encoding="utf-8").replace(f"# {title}", f"# {title}, edited", 1)
+    _after_the_next_build(log, lambda: page.write_text(edited, encoding="utf-8"))
+    assert f"{title}, edited" in _cited_on(base, key)
+    snippet = project / "includes" / "abbreviations.md"
+    shared = snippet.read_text(encoding="utf-8")
+    other = "fluckiger2018alliance"
+    before = len(_cited_on(base, other))
+    # Appended to every page: every page now cites it.
+    _after_the_next_build(
+        log, lambda: snippet.write_text(f"Shared [@{other}].\n\n{shared}", encoding="utf-8")
+    )
+    assert len(_cited_on(base, other)) > before + 10

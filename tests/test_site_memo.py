@@ -10,6 +10,8 @@ from citation_engine import bibtex_loading, site_bibliography
 from citation_engine.errors import BibliographyError
 from citation_engine.site_bibliography import forget_site, load_site_bibliography
 
+from tests.conftest import SITE_SCAN
+
 if TYPE_CHECKING:
     from collections.abc import Callable
     from pathlib import Path
@@ -50,7 +52,7 @@ def _site(tmp_path: Path, write_bib: Callable[[str], Path], text: str) -> tuple[
 
 
 def _title(bib: Path, docs: Path, tmp_path: Path) -> str:
-    site = load_site_bibliography(bib, docs, "apa", tmp_path, tmp_path / "cache")
+    site = load_site_bibliography(bib, docs, "apa", tmp_path, tmp_path / "cache", scan=SITE_SCAN)
     return site.styled["doe2020alliance"].text
 
 
@@ -70,11 +72,11 @@ def test_a_rescan_reuses_the_parsed_bib_and_its_formatting(
     tmp_path: Path, write_bib: Callable[[str], Path], loads: list[str]
 ) -> None:
     bib, docs = _site(tmp_path, write_bib, BIB)
-    first = load_site_bibliography(bib, docs, "apa", tmp_path, tmp_path / "cache")
+    first = load_site_bibliography(bib, docs, "apa", tmp_path, tmp_path / "cache", scan=SITE_SCAN)
     styled = first.styled
     (docs / "index.md").write_text(PAGE + "\nMore [@doe2020alliance, p. 3].\n", encoding="utf-8")
-    forget_site()  # what the extension does when a page's citations changed
-    second = load_site_bibliography(bib, docs, "apa", tmp_path, tmp_path / "cache")
+    forget_site()  # what the extension does when a new build starts
+    second = load_site_bibliography(bib, docs, "apa", tmp_path, tmp_path / "cache", scan=SITE_SCAN)
     assert second is not first
     assert len(second.index.pages["index.md"].sites) == 2  # the page was scanned again
     assert second.references is first.references
@@ -102,5 +104,5 @@ def test_a_broken_bib_is_reported_on_every_build(
     for _ in range(2):
         forget_site()
         with pytest.raises(BibliographyError, match="found 'the end of the file'"):
-            load_site_bibliography(bib, docs, "apa", tmp_path, tmp_path / "cache")
+            load_site_bibliography(bib, docs, "apa", tmp_path, tmp_path / "cache", scan=SITE_SCAN)
     assert len(loads) == 2

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from alliance_site.config_file import read_config
 from alliance_site.release import BuildOptions, version_of, zip_name
-from citation_engine.page_order import read_config
 
 ROOT = Path(__file__).resolve().parent.parent
 VERSION = (ROOT / "VERSION").read_text(encoding="utf-8").strip()

@@ -13,7 +13,10 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from citation_engine.citation_index import collect_citations, split_front_matter
+from citation_engine.front_matter import split_front_matter
+from citation_engine.markdown_extension import collect_citations
+
+from alliance_site.site_pages import PAGE_EXTENSIONS
 
 if TYPE_CHECKING:
     import argparse
@@ -21,7 +24,8 @@ if TYPE_CHECKING:
 
 def page_citations(text: str) -> list[dict[str, object]]:
     """The citations of a Markdown page (front matter allowed), first written first."""
-    offset, body = split_front_matter(text)
+    split = split_front_matter(text)
+    offset, body = split.lines, split.body
     return [
         {
             "citationId": placed.work.key,
@@ -30,7 +34,9 @@ def page_citations(text: str) -> list[dict[str, object]]:
             "citationSuffix": placed.work.suffix,
             "line": placed.line + offset,
         }
-        for placed in sorted(collect_citations(body), key=lambda placed: placed.line)
+        for placed in sorted(
+            collect_citations(body, PAGE_EXTENSIONS), key=lambda placed: placed.line
+        )
     ]
 
 

@@ -24,6 +24,8 @@ from typing import TYPE_CHECKING
 from citation_engine.errors import BibliographyError
 from citation_engine.site_bibliography import check_site, load_site_bibliography
 
+from alliance_site.site_pages import site_scanner
+
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
@@ -82,6 +84,12 @@ def _parser() -> argparse.ArgumentParser:
     links.add_argument("site", type=Path)
     links.add_argument("--bib", type=Path, default=None, help="also check every DOI is linked")
     links.add_argument("--base-path", default="/", help="sub-path the site was built for")
+    links.add_argument(
+        "--config-file",
+        type=Path,
+        default=Path("mkdocs.yml"),
+        help="configuration whose citation_engine options name the bibliography page",
+    )
     links.set_defaults(run=_check_links)
 
     csp = commands.add_parser("csp", help="print the Content-Security-Policy built sites need")
@@ -129,10 +137,10 @@ def _run_check(args: argparse.Namespace) -> int:
     from alliance_site.house_style import house_style_problems
 
     started = time.perf_counter()
-    problems = check_site(args.bib, args.docs, args.style)
+    problems = check_site(args.bib, args.docs, args.style, scan=site_scanner())
     site: SiteBibliography | None = None
     try:
-        site = load_site_bibliography(args.bib, args.docs, args.style)
+        site = load_site_bibliography(args.bib, args.docs, args.style, scan=site_scanner())
     except BibliographyError:
         pass  # its problems are in the list already; house style needs a loaded file
     else:
@@ -194,9 +202,15 @@ def _figures(args: argparse.Namespace) -> int:
 
 
 def _check_links(args: argparse.Namespace) -> int:
-    from alliance_site.link_checking import check_built_site
+    from citation_engine.markdown_extension import OPTIONS
 
-    problems = check_built_site(args.site, args.bib, args.base_path)
+    from alliance_site.link_checking import check_built_site
+    from alliance_site.page_dates import extension_options
+
+    config = args.config_file
+    options = extension_options(config, "citation_engine") if config.is_file() else {}
+    page = str(options.get("bibliography_page") or OPTIONS["bibliography_page"][0])
+    problems = check_built_site(args.site, args.bib, args.base_path, page)
     for problem in problems:
         print(problem, file=sys.stderr)
     if problems:

@@ -23,6 +23,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from citation_engine.bibtex_loading import load_bibliography
 from citation_engine.errors import Problem, SourceLocation
+from citation_engine.markdown_extension import OPTIONS
 
 from alliance_site.html_reading import Element, page_elements
 
@@ -56,11 +57,17 @@ ASSET_ATTRIBUTES: Final = {
 METADATA_RELS: Final = frozenset({"canonical", "alternate", "author", "license", "sitemap"})
 
 
-def check_built_site(site: Path, bib: Path | None = None, base_path: str = "/") -> list[Problem]:
+def check_built_site(
+    site: Path,
+    bib: Path | None = None,
+    base_path: str = "/",
+    bibliography_page: str = OPTIONS["bibliography_page"][0],
+) -> list[Problem]:
     """Return every link problem in the built site; an empty list means all is well.
 
     ``base_path`` is the sub-path the site is built for (from its site URL), such as
-    ``/alliance/``: the site is checked as if served under it.
+    ``/alliance/``: the site is checked as if served under it. ``bibliography_page`` is the
+    extension's option of that name, the docs page whose DOI links are checked against ``bib``.
     """
     problems = run_lychee(site, base_path)
     for page in sorted(site.rglob("*.html")):
@@ -68,7 +75,7 @@ def check_built_site(site: Path, bib: Path | None = None, base_path: str = "/") 
     for stylesheet in sorted(site.rglob("*.css")):
         problems += check_stylesheet(stylesheet, site)
     if bib is not None:
-        problems += check_doi_links(site, bib)
+        problems += check_doi_links(site, bib, bibliography_page)
     return problems
 
 
@@ -241,9 +248,20 @@ def check_stylesheet(stylesheet: Path, site: Path) -> list[Problem]:
     return problems
 
 
-def check_doi_links(site: Path, bib: Path) -> list[Problem]:
+def built_page(site: Path, docs_page: str) -> Path:
+    """Where a docs page's HTML is in a built site, with directory URLs or without."""
+    stem = docs_page.removesuffix(".md")
+    if stem == "index" or stem.endswith("/index"):
+        return site / f"{stem}.html"
+    directory = site / stem / "index.html"
+    return directory if directory.exists() else site / f"{stem}.html"
+
+
+def check_doi_links(
+    site: Path, bib: Path, bibliography_page: str = OPTIONS["bibliography_page"][0]
+) -> list[Problem]:
     """Every entry with a DOI must render a https://doi.org link on the bibliography page."""
-    page = site / "references" / "index.html"
+    page = built_page(site, bibliography_page)
     if not page.exists():
         return [Problem(SourceLocation(str(page), 0), "the bibliography page was not built")]
     rendered = {str(a.get("href")) for a in page_elements(page) if a.name == "a"}

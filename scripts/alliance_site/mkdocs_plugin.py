@@ -18,7 +18,9 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from citation_engine import styling_cache
 from citation_engine.errors import BibliographyError
+from citation_engine.markdown_extension import MarkdownScanner
 from mkdocs.config import config_options
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
@@ -61,9 +63,34 @@ class SiteFilesConfig(Config):  # type: ignore[no-untyped-call]  # MkDocs leaves
     figures = config_options.Type(str, default="assets/figures")
 
 
+def _engine_scanner(config: MkDocsConfig) -> MarkdownScanner:
+    """The scan the extension makes under this configuration, so the build scans once."""
+    names = tuple(name for name in config.markdown_extensions if isinstance(name, str))
+    return MarkdownScanner.of(names, config.mdx_configs or {})
+
+
+def _engine_cache_dir(config: MkDocsConfig, project: Path) -> Path:
+    """The extension's cache folder, as it resolves it (``citation_engine`` options)."""
+    options = (config.mdx_configs or {}).get("citation_engine") or {}
+    return project / (options.get("cache_dir") or styling_cache.DEFAULT_CACHE_DIR)
+
+
 def project_dir(config: MkDocsConfig) -> Path:
     """The folder of the configuration file: every relative path of the project starts there."""
     return Path(config.config_file_path).resolve().parent
+
+
+def snippet_files(options: dict[str, Any], project: Path) -> list[Path]:
+    """The files snippets may add to a page: what it appends, and its folders but the project.
+
+    The project folder itself is never watched: the build writes into it (the site, caches),
+    and each write would start another rebuild.
+    """
+    bases = [Path(path) for path in absolute_snippet_paths(options, project)["base_path"]]
+    appended = [*options.get("auto_append", []), *options.get("auto_prepend", [])]
+    found = [base / name for base in bases for name in appended if (base / name).is_file()]
+    folders = [base for base in bases if base.is_dir() and base.resolve() != project.resolve()]
+    return [*found, *folders]
 
 
 def absolute_snippet_paths(options: dict[str, Any], project: Path) -> dict[str, Any]:
@@ -127,7 +154,8 @@ class SiteFilesPlugin(BasePlugin[SiteFilesConfig]):  # type: ignore[no-untyped-c
             try:
                 downloads = write_site_downloads(
                     bib, Path(config.docs_dir), out / "downloads", style=self.config.style,
-                    root=project,
+                    root=project, scan=_engine_scanner(config),
+                    cache_dir=_engine_cache_dir(config, project),
                 )  # fmt: skip
                 figures = write_figures(data, out / "figures")
             except BibliographyError as error:
@@ -148,8 +176,10 @@ class SiteFilesPlugin(BasePlugin[SiteFilesConfig]):  # type: ignore[no-untyped-c
     def on_serve(
         self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any
     ) -> LiveReloadServer:
-        """Rebuild when the bibliography or the figures' data change, not only the pages."""
+        """Rebuild when the bibliography, the figures' data or a snippet change, not only pages."""
         project = project_dir(config)
         server.watch(str(project / self.config.bibliography))
         server.watch(str(project / self.config.figures_data))
+        for snippet in snippet_files(config.mdx_configs.get(SNIPPETS, {}), project):
+            server.watch(str(snippet))
         return server

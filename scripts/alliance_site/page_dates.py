@@ -27,10 +27,11 @@ from typing import TYPE_CHECKING, Any, Final
 
 from citation_engine.engine_pages import engine_page, engine_project_dir
 from citation_engine.front_matter import split_front_matter
-from citation_engine.page_order import read_config
 from markdown import Extension
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
+
+from alliance_site.config_file import read_config
 
 if TYPE_CHECKING:
     from markdown import Markdown

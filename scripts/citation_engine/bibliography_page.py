@@ -16,7 +16,6 @@ from citation_engine.coins import coins_html
 from citation_engine.download_names import download_stem
 from citation_engine.html_building import (
     SEARCH_EXCLUDE,
-    EngineLinks,
     TextBuilder,
     anchor_for,
     element_html,
@@ -26,7 +25,6 @@ from citation_engine.html_building import (
     start_tag,
     stash_html,
 )
-from citation_engine.page_order import nav_order, site_order_key
 from citation_engine.reference_styles import COPY_STYLES, StyledReference
 
 if TYPE_CHECKING:
@@ -34,13 +32,13 @@ if TYPE_CHECKING:
 
     from markdown import Markdown
 
-    from citation_engine.markdown_extension import CitationExtension
+    from citation_engine.html_building import EngineLinks
+    from citation_engine.page_context import PageContext
     from citation_engine.site_bibliography import SiteBibliography
 
 _FORMATS = (("BibTeX", ".bib"), ("RIS", ".ris"), ("CSL-JSON", ".json"))
 # A BibTeX field whose value says which part of the record could not be checked.
 UNVERIFIED_FIELD: Final = "unverified"
-INCOMPLETE_LABEL: Final = "Incomplete record: "
 FILTER_ID: Final = "bibliography-filter"
 ENTRY_HEADING_SUFFIX: Final = "-entry"
 BIBTEX_SOURCE_CLASS: Final = "reference__bibtex-source"
@@ -53,7 +51,7 @@ COPY_TEXT_CLASS: Final = "reference__copy-text"
 _UNINDEXED: Final = {SEARCH_EXCLUDE: ""}
 
 
-def full_bibliography(extension: CitationExtension, md: Markdown) -> list[etree.Element]:
+def full_bibliography(context: PageContext, md: Markdown) -> list[etree.Element]:
     """The whole list, under a heading for each initial letter.
 
     The letters give readers a table of contents to jump through, and split the page into
@@ -61,34 +59,33 @@ def full_bibliography(extension: CitationExtension, md: Markdown) -> list[etree.
     letter's list is HTML text (``html_building``) in a stashed paragraph: no treeprocessor
     walks its thousands of elements, and the letters stay elements for the contents.
     """
-    site = extension.site()
-    links = EngineLinks(md)
-    order = site_order_key(nav_order(extension.option_path("nav_config")))
-    elements = [_whole_library_downloads(extension), _filter_controls()]
+    site = context.site
+    if site is None:
+        return []
+    links = context.links
+    order = context.page_order()
+    elements = [_whole_library_downloads(context), _filter_controls(context)]
     for letter, entries in _by_initial(site.styled.entries):
         section = heading(letter)
         section.set("id", f"bibliography-{letter.lower() if letter.isalpha() else 'other'}")
         elements.append(section)
-        items = "".join(_full_entry(extension, entry, site, links, order) for entry in entries)
+        items = "".join(_full_entry(context, entry, site, links, order) for entry in entries)
         opening = start_tag("ul", {"class": "reference-list reference-list--full"})
         elements.append(stash_html(md, f"{opening}\n{items}</ul>"))
     empty = etree.Element(
         "p", {"class": "bibliography-filter__empty", "hidden": "hidden", SEARCH_EXCLUDE: ""}
     )
-    empty.text = AtomicString(
-        "No entry matches this filter. Try part of an author's family name, a year, "
-        "a word from the title, or the name of a page."
-    )
+    empty.text = AtomicString(context.option("filter_empty_text"))
     elements.append(empty)
     return elements
 
 
-def _filter_controls() -> etree.Element:
+def _filter_controls(context: PageContext) -> etree.Element:
     """A labelled filter box; site.js shows it and filters the entries (it is useless without)."""
     box = etree.Element("div", {"class": "bibliography-filter", "hidden": "hidden"})
     box.set(SEARCH_EXCLUDE, "")
     label = etree.SubElement(box, "label", {"for": FILTER_ID})
-    label.text = AtomicString("Filter by author, year, title or topic")
+    label.text = AtomicString(context.option("filter_label"))
     etree.SubElement(
         box,
         "input",
@@ -115,24 +112,24 @@ def _filter_controls() -> etree.Element:
     return box
 
 
-def _whole_library_downloads(extension: CitationExtension) -> etree.Element:
-    downloads = extension.getConfig("downloads")
-    basename = extension.getConfig("download_basename")
+def _whole_library_downloads(context: PageContext) -> etree.Element:
+    downloads = context.option("downloads")
+    basename = context.option("download_basename")
     paragraph = etree.Element("p", {"class": "bibliography-downloads"})
     builder = TextBuilder(paragraph)
-    builder.text(extension.getConfig("whole_library_label"))
+    builder.text(context.option("whole_library_label"))
     for index, (label, suffix) in enumerate(_FORMATS):
         if index:
             builder.text(" · ")
         name = f"{basename}{suffix}"
-        link = builder.link(label, extension.link_to(f"{downloads}/{name}"))
+        link = builder.link(label, context.link_to(f"{downloads}/{name}"))
         link.set("download", name)
     builder.text(".")
     return paragraph
 
 
 def _full_entry(
-    extension: CitationExtension,
+    context: PageContext,
     entry: StyledReference,
     site: SiteBibliography,
     links: EngineLinks,
@@ -162,17 +159,18 @@ def _full_entry(
     ]  # fmt: skip
     if reason:
         lines.append(
-            f'<p class="reference__incomplete"><strong>{escape_text(INCOMPLETE_LABEL.strip())}'
+            '<p class="reference__incomplete">'
+            f"<strong>{escape_text(context.option('incomplete_label').strip())}"
             f"</strong>{escape_text(f' {reason}')}</p>"
         )
     if annote := reference.get("annote"):
         lines.append(element_html("p", {"class": "reference__annote", **_UNINDEXED}, annote))
-    lines.append(_cited_on(extension, entry.key, site, links, order))
-    lines.append(_actions(extension, entry, links))
+    lines.append(_cited_on(context, entry.key, site, links, order))
+    lines.append(_actions(context, entry, links))
     # Python-Markdown's prettifier ends a code block with one newline.
     bibtex = escape_text(reference.raw_bibtex.rstrip() + "\n")
     lines.append(f'<details class="reference__bibtex" {SEARCH_EXCLUDE}="">')
-    lines.append("<summary>BibTeX</summary>")
+    lines.append(element_html("summary", {}, context.option("bibtex_summary")))
     # A <pre> with no <code>: the theme mounts a code-block component (observers, a layout
     # read) on every `pre > code` at load, 82 of them here, for blocks that are closed.
     lines.append(f'<pre class="{BIBTEX_SOURCE_CLASS}">{bibtex}</pre>')
@@ -183,25 +181,25 @@ def _full_entry(
 
 
 def _cited_on(
-    extension: CitationExtension,
+    context: PageContext,
     key: str,
     site: SiteBibliography,
     links: EngineLinks,
     order: Callable[[str], tuple[int, str]],
 ) -> str:
     # In the order of the site's navigation, and never the bibliography page itself.
-    bibliography_page = extension.getConfig("bibliography_page")
+    bibliography_page = context.option("bibliography_page")
     pages = [page for page in site.index.citing_pages(key) if page.path != bibliography_page]
     pages.sort(key=lambda page: order(page.path))
     cited = ", ".join(
-        element_html("a", {"href": links.url(extension.link_to(page.path))}, page.title)
+        element_html("a", {"href": links.url(context.link_to(page.path))}, page.title)
         for page in pages
     )
-    label = escape_text(extension.getConfig("cited_on_label"))
+    label = escape_text(context.option("cited_on_label"))
     return f"{start_tag('p', {'class': 'reference__cited-on', **_UNINDEXED})}{label}{cited}</p>"
 
 
-def _actions(extension: CitationExtension, entry: StyledReference, links: EngineLinks) -> str:
+def _actions(context: PageContext, entry: StyledReference, links: EngineLinks) -> str:
     """Copy buttons for each copy style and BibTeX, then the per-entry downloads.
 
     The entry in the other copy styles is built runs (italics kept), so site.js can put both
@@ -210,11 +208,13 @@ def _actions(extension: CitationExtension, entry: StyledReference, links: Engine
     As hidden elements, they were a fifth of the bibliography's elements for the browser to
     style on a phone's first view.
     """
-    button_class = extension.getConfig("button_class")
-    downloads = extension.getConfig("downloads")
+    button_class = context.option("button_class")
+    downloads = context.option("downloads")
+    copy_label = context.option("copy_label")
+    download_label = context.option("download_label")
     parts = [f'<p class="reference__actions" {SEARCH_EXCLUDE}="">']
     copies = dict(entry.copies)
-    kinds = [(style_id, f"Copy {label}") for style_id, label, _ in COPY_STYLES]
+    kinds = [(style_id, copy_label.replace("{name}", label)) for style_id, label, _ in COPY_STYLES]
     texts = [
         f"{start_tag('span', {'class': COPY_TEXT_CLASS, 'data-style': style_id})}"
         f"{runs_html(StyledReference(entry.key, copies[style_id], '', ''))}</span>"
@@ -223,16 +223,17 @@ def _actions(extension: CitationExtension, entry: StyledReference, links: Engine
     ]
     if texts:
         parts.append(f'<template class="{COPIES_CLASS}">{"".join(texts)}</template>')
-    for copy_kind, label in [*kinds, ("bibtex", "Copy BibTeX")]:
+    for copy_kind, label in [*kinds, ("bibtex", copy_label.replace("{name}", "BibTeX"))]:
         button = {
             "type": "button",
             "class": f"{button_class} reference__copy",
             "data-copy": copy_kind,
         }
         parts.append(element_html("button", button, label) + " ")
-    for suffix, label in ((".bib", "Download BibTeX"), (".ris", "Download RIS")):
+    for suffix, name_of_format in ((".bib", "BibTeX"), (".ris", "RIS")):
+        label = download_label.replace("{name}", name_of_format)
         name = f"{download_stem(entry.key)}{suffix}"
-        href = links.url(extension.link_to(f"{downloads}/entries/{name}"))
+        href = links.url(context.link_to(f"{downloads}/entries/{name}"))
         link = {"href": href, "class": button_class, "download": name}
         parts.append(element_html("a", link, label) + " ")
     parts.append("</p>")

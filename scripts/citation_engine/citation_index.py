@@ -4,17 +4,20 @@ The bibliography page needs "cited on" links before the citing pages are rendere
 engines render pages in an order of their own; a scan of the Markdown sources answers that
 up front. The same scan lets the check command find unknown keys without building.
 
-The scan does not read the Markdown itself: it renders each page with Python-Markdown and the
-citation extension in collect mode, and keeps what the extension's inline processor saw. So
-code, raw HTML, comments and link targets are skipped exactly as on the page.
+The scan does not read the Markdown itself: it is handed a ``PageScanner``, which renders a
+page with the page's own Markdown extensions and the citation extension in collect mode, and
+gives back what the extension's inline processor saw. So code, raw HTML, comments, link
+targets and text added by other extensions (snippets) are treated exactly as on the page.
+This module knows nothing of the extension that does it.
 
 That render costs about as much as the page's own, so a build with a cache folder keeps
 each page's scan there (``scan-<digest>.json``, one file beside the formatting cache): an
-entry is keyed on the page's path and text, and the file's name on everything else that
-shapes a scan (this package's code, the scan's Markdown extensions, the versions of
-Python-Markdown, pymdown-extensions and PyYAML). It holds only the pages of the last scan,
-and a file for another digest is removed when a new one is written. Unchanged pages are then
-not rendered twice; an edited page is scanned again.
+entry is keyed on the page's path, its text and its body as rendered (with the text of
+snippets, which the scanner adds), and the file's name on everything else that
+shapes a scan (this package's code, the scanner's settings: its Markdown extensions and their
+options, the versions of Python-Markdown, pymdown-extensions and PyYAML). It holds only the
+pages of the last scan, and a file for another digest is removed when a new one is written.
+Unchanged pages are then not rendered twice; an edited page is scanned again.
 """
 
 from __future__ import annotations
@@ -27,33 +30,44 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from importlib import metadata
 from pathlib import Path
-from typing import TYPE_CHECKING, Final
-
-import yaml
-from markdown import Markdown
+from typing import TYPE_CHECKING, Final, Protocol
 
 from citation_engine.errors import SourceLocation, display_path
+from citation_engine.front_matter import split_front_matter
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from citation_engine.inline_citations import PlacedWork
 
-# The Markdown extensions that decide what is code, raw HTML, a link or a list on this
-# site's pages, as in mkdocs.yml (a test compares the two). Extensions that only add
-# output (toc) or text from elsewhere (snippets) do not change what is a citation.
-SCAN_EXTENSIONS: Final = (
-    "abbr",
-    "admonition",
-    "attr_list",
-    "def_list",
-    "footnotes",
-    "md_in_html",
-    "tables",
-    "pymdownx.details",
-    "pymdownx.superfences",
-)
-_FRONT_MATTER_RE: Final = re.compile(r"\A---\s*\n(?P<yaml>.*?\n)---\s*\n", re.DOTALL)
+class PageScanner(Protocol):
+    """Renders a page's Markdown body and returns ``(key, line)`` for each citation in it.
+
+    ``settings`` names everything besides the text that shapes the answer (the extensions and
+    their options), for the scan cache's file name. Scanners that compare equal give equal
+    answers, so the build's bibliography may be kept across pages.
+    """
+
+    @property
+    def settings(self) -> str:
+        """A stable text naming what shapes the scan."""
+        ...
+
+    def __call__(self, markdown_text: str) -> list[tuple[str, int]]:
+        """Each citation of the body, as its key and its 1-based line in the body."""
+        ...
+
+    def source(self, markdown_text: str) -> str:
+        """The body as the page is rendered from: with the text extensions add (snippets).
+
+        The scan cache keys a page on it, so an edited snippet is scanned again.
+        """
+        ...
+
+    def __hash__(self) -> int:
+        """Hashable: the build's bibliography is cached on it."""
+        ...
+
+
 _HEADING_RE: Final = re.compile(r"^#\s+(?P<title>.+?)\s*#*\s*$", re.MULTILINE)
 
 
@@ -109,14 +123,17 @@ class CitationIndex:
 
 
 def scan_docs(
-    docs_dir: Path, display_root: Path | None = None, cache_dir: Path | None = None
+    docs_dir: Path,
+    scan: PageScanner,
+    display_root: Path | None = None,
+    cache_dir: Path | None = None,
 ) -> CitationIndex:
-    """Scan every ``.md`` file under ``docs_dir``.
+    """Scan every ``.md`` file under ``docs_dir`` with ``scan``.
 
     Locations name files relative to ``display_root``, as a reader of the message would.
     With ``cache_dir``, unchanged pages are read from the scan cache there (see above).
     """
-    cache = _ScanCache(cache_dir) if cache_dir is not None else None
+    cache = _ScanCache(cache_dir, scan) if cache_dir is not None else None
     pages = {}
     for path in sorted(docs_dir.rglob("*.md")):
         if not path.is_file():
@@ -125,7 +142,7 @@ def scan_docs(
         shown = display_path(path, display_root)
         text = path.read_text(encoding="utf-8")
         if cache is None:
-            pages[relative] = scan_page(text, relative, shown)
+            pages[relative] = scan_page(text, relative, shown, scan)
         else:
             pages[relative] = cache.scan(text, relative, shown)
     if cache is not None:
@@ -133,44 +150,17 @@ def scan_docs(
     return CitationIndex(pages)
 
 
-def scan_page(text: str, relative_path: str, display_path: str) -> PageCitations:
+def scan_page(text: str, relative_path: str, display_path: str, scan: PageScanner) -> PageCitations:
     """Return a page's title, front-matter length and citations with their file lines."""
-    front = _FRONT_MATTER_RE.match(text)
-    offset, body = split_front_matter(text)
-    meta = _front_matter(front.group("yaml") if front else "")
+    split = split_front_matter(text)
+    offset, body, meta = split.lines, split.body, split.meta
     heading = _HEADING_RE.search(body)
     # The H1 is the title readers see; front matter `title` may be written for the browser tab.
     title = str((heading["title"] if heading else "") or meta.get("title") or relative_path)
     sites = tuple(
-        CitationSite(placed.work.key, SourceLocation(display_path, placed.line + offset))
-        for placed in collect_citations(body)
+        CitationSite(key, SourceLocation(display_path, line + offset)) for key, line in scan(body)
     )
     return PageCitations(relative_path, title, offset, sites)
-
-
-def split_front_matter(text: str) -> tuple[int, str]:
-    """The number of front-matter lines, and the Markdown body after them."""
-    front = _FRONT_MATTER_RE.match(text)
-    if front is None:
-        return 0, text
-    return front.group(0).count("\n"), text[front.end() :]
-
-
-def collect_citations(
-    markdown_text: str, extensions: tuple[str, ...] = SCAN_EXTENSIONS
-) -> list[PlacedWork]:
-    """Every citation Python-Markdown's inline processor sees in a page, with its line.
-
-    The page is rendered with the citation extension in collect mode: no bibliography is
-    needed, and unknown keys are listed rather than refused.
-    """
-    from citation_engine.inline_citations import place_citations
-    from citation_engine.markdown_extension import CitationExtension
-
-    extension = CitationExtension(collect=True)
-    md = Markdown(extensions=[*extensions, extension])
-    md.convert(markdown_text)
-    return place_citations(extension.source, extension.seen)
 
 
 # A page's scan as stored: title, front-matter lines, and (key, file line) for each citation.
@@ -179,14 +169,14 @@ _SCAN_LIBRARIES: Final = ("Markdown", "pymdown-extensions", "PyYAML")
 _PACKAGE_DIR: Final = Path(__file__).resolve().parent
 
 
-@lru_cache(maxsize=1)
-def scan_digest() -> str:
+@lru_cache(maxsize=8)
+def scan_digest(settings: str) -> str:
     """A hash of everything besides a page's path and text that shapes its scan."""
     digest = hashlib.sha256()
     for path in sorted(_PACKAGE_DIR.glob("*.py")):
         digest.update(path.name.encode("utf-8"))
         digest.update(path.read_bytes())
-    digest.update(repr(SCAN_EXTENSIONS).encode("utf-8"))
+    digest.update(settings.encode("utf-8"))
     for name in _SCAN_LIBRARIES:
         try:
             version = metadata.version(name)
@@ -199,9 +189,10 @@ def scan_digest() -> str:
 class _ScanCache:
     """Each page's scan, kept on disk by the hash of its path and text."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, scan: PageScanner) -> None:
         self.folder = folder
-        self.path = folder / f"scan-{scan_digest()}.json"
+        self.scan_page = scan
+        self.path = folder / f"scan-{scan_digest(scan.settings)}.json"
         self.stored = self._read()
         self.used: dict[str, _Stored] = {}
 
@@ -216,10 +207,13 @@ class _ScanCache:
             return {}  # missing or damaged: scan again, never trust it
 
     def scan(self, text: str, relative_path: str, display_path: str) -> PageCitations:
-        entry = hashlib.sha256(f"{relative_path}\0{text}".encode()).hexdigest()
+        # The page's text gives its title and front matter; its body as rendered (snippets
+        # added) gives its citations.
+        rendered = self.scan_page.source(split_front_matter(text).body)
+        entry = hashlib.sha256(f"{relative_path}\0{text}\0{rendered}".encode()).hexdigest()
         stored = self.stored.get(entry)
         if stored is None:
-            page = scan_page(text, relative_path, display_path)
+            page = scan_page(text, relative_path, display_path, self.scan_page)
             stored = (page.title, page.body_offset, [(s.key, s.location.line) for s in page.sites])
         self.used[entry] = stored
         title, offset, sites = stored
@@ -245,10 +239,3 @@ class _ScanCache:
                     stale.unlink(missing_ok=True)
         except OSError:
             return  # a read-only checkout still builds, only without the cache
-
-
-def _front_matter(text: str) -> dict[str, object]:
-    if not text:
-        return {}
-    loaded = yaml.safe_load(text)
-    return loaded if isinstance(loaded, dict) else {}

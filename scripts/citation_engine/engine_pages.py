@@ -1,15 +1,17 @@
 """Learn which page is being rendered from the engine that renders it: MkDocs or Zensical.
 
-Python-Markdown knows nothing of pages, so each engine keeps the page on one of its own
-processors, which are internals. When an engine is recognised but its internals have moved,
-this module stops the build naming the engine and its version; it never guesses a page,
-because a wrong page would give wrong relative links on every page. Outside an engine (plain
+Python-Markdown knows nothing of pages, so each engine keeps the page, and the configuration
+it builds with, on one of its own processors, which are internals. When an engine is
+recognised but its internals have moved, this module stops the build naming the engine and
+its version; it never guesses a page, because a wrong page would give wrong relative links
+on every page. Outside an engine (plain
 Python-Markdown, other tools, unit tests) the page is the extension's ``page`` option.
 """
 
 from __future__ import annotations
 
 import posixpath
+from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -17,8 +19,78 @@ from typing import TYPE_CHECKING, Any
 from citation_engine.errors import EngineError
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator, Mapping
+
     from markdown import Markdown
     from markdown.util import Registry
+
+
+@dataclass(frozen=True)
+class EngineSetting:
+    """What the engine rendering a page says about it, read from the configuration it built.
+
+    ``nav`` is the docs-relative pages in navigation order; ``extensions`` the names of the
+    page's Markdown extensions, and ``configs`` their options, as the engine passes them to
+    Python-Markdown. Nothing here is read from a file: the engine has already read it.
+    """
+
+    project_dir: Path | None
+    page: str
+    nav: tuple[str, ...] = ()
+    extensions: tuple[str, ...] = ()
+    configs: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+
+
+def engine_setting(md: Markdown) -> EngineSetting | None:
+    """The engine's page and configuration, or ``None`` outside an engine.
+
+    Raises:
+        EngineError: an engine runs, but the internal that names its page is missing.
+    """
+    engine = detect_engine(md)
+    if engine is None:
+        return None
+    page = _mkdocs_page(md) if engine == "mkdocs" else _zensical_page(md)
+    config = _engine_config(md, engine)
+    if isinstance(config, dict):
+        nav, extensions, configs = (config.get(name) for name in _CONFIG_KEYS)
+    else:
+        nav, extensions, configs = (getattr(config, name, None) for name in _CONFIG_KEYS)
+    return EngineSetting(
+        engine_project_dir(md),
+        page,
+        tuple(dict.fromkeys(nav_pages(nav))),
+        tuple(name for name in extensions or () if isinstance(name, str)),
+        dict(configs) if isinstance(configs, dict) else {},
+    )
+
+
+_CONFIG_KEYS = ("nav", "markdown_extensions", "mdx_configs")
+
+
+def _engine_config(md: Markdown, engine: str) -> object:
+    # MkDocs keeps its config object on the "relpath" treeprocessor, Zensical its config dict
+    # on the "rendering_context" preprocessor; both hold nav, markdown_extensions, mdx_configs.
+    if engine == "mkdocs":
+        return getattr(_registered(md.treeprocessors, "relpath"), "config", None)
+    return getattr(_registered(md.preprocessors, "rendering_context"), "config", None)
+
+
+def nav_pages(item: object) -> Iterator[str]:
+    """The Markdown pages a navigation names, in order, in MkDocs' or Zensical's shape.
+
+    MkDocs keeps the nav as written (``- Title: page.md``); Zensical turns each item into a
+    dict with a ``url`` and ``children``. Both come down to strings ending in ``.md``.
+    """
+    if isinstance(item, str):
+        if item.endswith(".md") and "://" not in item:
+            yield item.strip()
+    elif isinstance(item, list):
+        for child in item:
+            yield from nav_pages(child)
+    elif isinstance(item, dict):
+        for child in item.values():
+            yield from nav_pages(child)
 
 
 def detect_engine(md: Markdown) -> str | None:

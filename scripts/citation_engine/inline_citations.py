@@ -32,12 +32,14 @@ from citation_engine.citation_syntax import (
 )
 from citation_engine.errors import CitationError, Problem, SourceLocation
 from citation_engine.html_building import TextBuilder, anchor_for
-from citation_engine.site_bibliography import SiteBibliography, unknown_key_message
+from citation_engine.page_context import SeenCitation, SeenWork
+from citation_engine.site_bibliography import unknown_key_message
 
 if TYPE_CHECKING:
     from markdown import Markdown
 
-    from citation_engine.markdown_extension import CitationExtension
+    from citation_engine.page_context import PageRecord
+    from citation_engine.site_bibliography import SiteBibliography
 
 LINK_CLASS = "citation__link"
 LABEL_CLASS = "citation__label"  # a label inside a link: text, since links cannot nest
@@ -51,24 +53,6 @@ _CLOSE_A_RE: Final = re.compile(r"</a\s*>", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
-class SeenWork:
-    """A cited work as the page's inline processor saw it, with plain-text prefix and suffix."""
-
-    key: str
-    mode: CitationMode
-    prefix: str
-    suffix: str
-
-
-@dataclass(frozen=True)
-class SeenCitation:
-    """One citation the inline processor accepted, and patterns of its source text."""
-
-    works: tuple[SeenWork, ...]
-    source_chunks: tuple[str, ...]
-
-
-@dataclass(frozen=True)
 class PlacedWork:
     """A seen work with its 1-based line in the Markdown the page was rendered from."""
 
@@ -79,22 +63,22 @@ class PlacedWork:
 class SourceCapturePreprocessor(Preprocessor):
     """Keep the page's Markdown (after snippets are added) to find each citation's line."""
 
-    def __init__(self, md: Markdown, extension: CitationExtension) -> None:
+    def __init__(self, md: Markdown, record: PageRecord) -> None:
         super().__init__(md)
-        self.extension = extension
+        self.record = record
 
     def run(self, lines: list[str]) -> list[str]:
         """Return the lines unchanged."""
-        self.extension.source = "\n".join(lines)
+        self.record.source = "\n".join(lines)
         return lines
 
 
 class CitationInlineProcessor(InlineProcessor):
     """Every citation form: ``[see @a, p. 3; -@b]``, ``@a``, ``@a [p. 3]``, ``-@a``."""
 
-    def __init__(self, md: Markdown, extension: CitationExtension) -> None:
+    def __init__(self, md: Markdown, record: PageRecord) -> None:
         super().__init__(START_RE.pattern, md)
-        self.extension = extension
+        self.record = record
 
     def handleMatch(  # type: ignore[override]
         self, m: re.Match[str], data: str
@@ -112,11 +96,11 @@ class CitationInlineProcessor(InlineProcessor):
             ),
             _source_chunks(source),
         )
-        self.extension.seen.append(seen)
+        self.record.seen.append(seen)
         for work in citation.works:
-            self.extension.cited.setdefault(work.key)
+            self.record.cited.setdefault(work.key)
         linked = not self._inside_link(data, m.start())
-        element = build_citation(citation, self.extension.labels(), linked=linked)
+        element = build_citation(citation, self.record.require().site, linked=linked)
         return element, citation.start, citation.end
 
     def _inside_link(self, data: str, position: int) -> bool:
@@ -336,30 +320,22 @@ def _key_position(source: str, key: str, start: int, end: int) -> int:
 class CitationCheckTreeprocessor(Treeprocessor):
     """Stop the page with every unknown key, naming the file, the line and the nearest keys."""
 
-    def __init__(self, md: Markdown, extension: CitationExtension) -> None:
+    def __init__(self, md: Markdown, record: PageRecord) -> None:
         super().__init__(md)
-        self.extension = extension
+        self.record = record
 
     def run(self, root: etree.Element) -> None:
-        """Raise ``CitationError`` for unknown keys; refresh the site index if the page changed."""
-        if self.extension.collect:
-            return
-        placed = place_citations(self.extension.source, self.extension.seen)
-        cited = tuple(dict.fromkeys(item.work.key for item in placed))
-        site = self.extension.site()
-        page_path = self.extension.page()
-        page = site.index.pages.get(page_path)
-        # Only a page an engine named can be compared with the scan; elsewhere (unit tests,
-        # other tools) there is no file to have changed.
-        if self.extension.under_engine() and page is not None and page.keys != cited:
-            # The page changed since the scan (a live-reload edit): scan again.
-            site = self.extension.refresh_site()
-            page = site.index.pages.get(page_path)
+        """Raise ``CitationError`` for unknown keys."""
+        context = self.record.require()
+        site = context.site
+        if site is None:
+            return  # collect mode: unknown keys are listed, not refused
+        placed = place_citations(self.record.source, self.record.seen)
+        page = site.index.pages.get(context.page)
         offset = page.body_offset if page else 0
-        path = self.extension.page_display_path()
         problems = [
             Problem(
-                SourceLocation(path, item.line + offset),
+                SourceLocation(context.display_path, item.line + offset),
                 unknown_key_message(item.work.key, site.references),
             )
             for item in placed

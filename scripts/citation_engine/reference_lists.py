@@ -10,7 +10,6 @@ from citation_engine.bibliography_page import full_bibliography
 from citation_engine.coins import coins_html
 from citation_engine.html_building import (
     SEARCH_EXCLUDE,
-    EngineLinks,
     anchor_for,
     element_html,
     heading,
@@ -24,59 +23,63 @@ if TYPE_CHECKING:
 
     from markdown import Markdown
 
-    from citation_engine.markdown_extension import CitationExtension
+    from citation_engine.page_context import PageContext, PageRecord
 
 
 class ReferenceListTreeprocessor(Treeprocessor):
     """Append the page's reference list, or expand the bibliography marker into the full list."""
 
-    def __init__(self, md: Markdown, extension: CitationExtension) -> None:
+    def __init__(self, md: Markdown, record: PageRecord) -> None:
         super().__init__(md)
-        self.extension = extension
+        self.record = record
 
     def run(self, root: etree.Element) -> None:
         """Modify the page tree in place."""
-        marker = self._find_marker(root)
+        context = self.record.require()
+        marker = _find_marker(root, context.option("marker"))
         if marker is not None:
             parent, paragraph = marker
             index = list(parent).index(paragraph)
             parent.remove(paragraph)
-            for offset, element in enumerate(full_bibliography(self.extension, self.md)):
+            for offset, element in enumerate(full_bibliography(context, self.md)):
                 parent.insert(index + offset, element)
             return
-        if self.extension.cited:
+        if self.record.cited:
             # The page lists repeat the bibliography page word for word; leaving them out of
             # the search index keeps every page's download small (the index loads with it).
-            title = heading(self.extension.getConfig("references_heading"))
+            title = heading(context.option("references_heading"))
             title.set(SEARCH_EXCLUDE, "")
             root.append(title)
-            root.append(stash_html(self.md, self._page_list()))
+            root.append(stash_html(self.md, page_list(context, tuple(self.record.cited))))
 
-    def _find_marker(self, root: etree.Element) -> tuple[etree.Element, etree.Element] | None:
-        wanted = self.extension.getConfig("marker")
-        for parent in root.iter():
-            for child in parent:
-                if child.tag == "p" and len(child) == 0 and (child.text or "").strip() == wanted:
-                    return parent, child
-        return None
 
-    def _page_list(self) -> str:
-        """The list as HTML text (``html_building``): no treeprocessor needs to walk it."""
-        site = self.extension.site()
-        links = EngineLinks(self.md)
-        bibliography = self.extension.link_to(self.extension.getConfig("bibliography_page"))
-        entry_label = self.extension.getConfig("entry_link_label")
-        items = []
-        for entry in site.styled.order(set(self.extension.cited)):
-            anchor = links.anchor(anchor_for(entry.key))
-            more = {"href": links.url(f"{bibliography}#{anchor}"), "class": "reference__more"}
-            items.append(
-                start_tag("li", {"id": anchor, "class": "reference"})
-                # The in-text citations' previews read this span's text (site.js).
-                + f'<span class="reference__text">{runs_html(entry)}</span> '
-                + element_html("a", more, entry_label)
-                + coins_html(site.references[entry.key])  # for reference managers
-                + "</li>\n"
-            )
-        opening = start_tag("ul", {"class": "reference-list", SEARCH_EXCLUDE: ""})
-        return f"{opening}\n{''.join(items)}</ul>"
+def _find_marker(root: etree.Element, wanted: str) -> tuple[etree.Element, etree.Element] | None:
+    for parent in root.iter():
+        for child in parent:
+            if child.tag == "p" and len(child) == 0 and (child.text or "").strip() == wanted:
+                return parent, child
+    return None
+
+
+def page_list(context: PageContext, cited: tuple[str, ...]) -> str:
+    """The list as HTML text (``html_building``): no treeprocessor needs to walk it."""
+    site = context.site
+    if site is None:
+        return ""
+    links = context.links
+    bibliography = context.link_to(context.option("bibliography_page"))
+    entry_label = context.option("entry_link_label")
+    items = []
+    for entry in site.styled.order(set(cited)):
+        anchor = links.anchor(anchor_for(entry.key))
+        more = {"href": links.url(f"{bibliography}#{anchor}"), "class": "reference__more"}
+        items.append(
+            start_tag("li", {"id": anchor, "class": "reference"})
+            # The in-text citations' previews read this span's text (site.js).
+            + f'<span class="reference__text">{runs_html(entry)}</span> '
+            + element_html("a", more, entry_label)
+            + coins_html(site.references[entry.key])  # for reference managers
+            + "</li>\n"
+        )
+    opening = start_tag("ul", {"class": "reference-list", SEARCH_EXCLUDE: ""})
+    return f"{opening}\n{''.join(items)}</ul>"

@@ -3,9 +3,9 @@
 Both engines create a new Markdown instance for every page, so the work is cached here at
 module level. The cache key is cheap to compute on every page: the ``.bib`` file's
 modification time and those of the docs folders (which change when a page is added or
-removed). A page whose citations changed since the scan is caught by the extension, which
-compares what it renders with the index and asks for a fresh scan (``forget_site``), so a
-``serve`` session picks up every edit without restarting and a large build never stats
+removed). Edits within a page (its citations, its title, a snippet) are caught by the
+extension, which asks for a fresh scan (``forget_site``) when a new build starts, so a
+``serve`` session sees every edit on the rebuild it causes and a large build never stats
 every page for every page.
 """
 
@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from citation_engine.bibtex_loading import LoadedBibliography, load_bytes, read_bytes
-from citation_engine.citation_index import CitationIndex, scan_docs
+from citation_engine.citation_index import CitationIndex, PageScanner, scan_docs
 from citation_engine.errors import BibliographyError, Problem, display_path
 from citation_engine.reference_checks import check_references
 from citation_engine.styling_cache import styled_with_cache
@@ -83,8 +83,13 @@ def load_site_bibliography(
     style: str,
     root: Path | None = None,
     cache_dir: Path | None = None,
+    *,
+    scan: PageScanner,
 ) -> SiteBibliography:
     """Return the build's bibliography, raising once with every problem in the ``.bib`` file.
+
+    ``scan`` renders a page to find its citations (``citation_index``); the extension hands
+    in one that renders with the page's own Markdown extensions.
 
     Only what the engine needs to render and export truthfully is refused here: a file or an
     entry it cannot read, and a cited key whose copies in the file differ. An incomplete or
@@ -107,6 +112,7 @@ def load_site_bibliography(
         style,
         _resolved(root or Path.cwd()),
         _resolved(cache_dir) if cache_dir else None,
+        scan,
     )
 
 
@@ -121,14 +127,14 @@ def _resolved_absolute(path: Path) -> Path:
 
 
 def check_site(
-    bib_path: Path, docs_dir: Path, style: str, root: Path | None = None
+    bib_path: Path, docs_dir: Path, style: str, root: Path | None = None, *, scan: PageScanner
 ) -> list[Problem]:
     """Return every problem in the bibliography and the pages' citations, without raising.
 
     Warnings (``Problem.warning``) come with the errors, so one run shows everything.
     """
     try:
-        site = load_site_bibliography(bib_path, docs_dir, style, root)
+        site = load_site_bibliography(bib_path, docs_dir, style, root, scan=scan)
     except BibliographyError as error:
         shown = display_path(_resolved(bib_path), _resolved(root or Path.cwd()))
         data, problem = read_bytes(bib_path, shown)
@@ -151,9 +157,10 @@ def _cached(
     style: str,
     root: Path,
     cache_dir: Path | None,
+    scan: PageScanner,
 ) -> SiteBibliography:
     checked = checked_references(bib_path, display_path(bib_path, root))
-    index = scan_docs(docs_dir, root, cache_dir)
+    index = scan_docs(docs_dir, scan, root, cache_dir)
     conflicts = {
         key.lower(): checked.conflicts[key.lower()]
         for key in index.cited_keys()
