@@ -1,4 +1,11 @@
-"""Shared fixtures: a Markdown factory for the extension, fixture bibliographies, built sites."""
+"""Shared fixtures: a Markdown factory for the extension, fixture bibliographies, built sites.
+
+The layers (tests/README.md): engine/, site/ and content/ are unit tests; builds/ builds
+whole sites; browser/ drives Chromium. Folder and fixture decide the ``build`` and
+``browser`` markers here, so no test can forget them; ``oracle`` and ``slow`` are written
+on the tests themselves. ``ALLIANCE_NO_ORACLES=1`` (``make test-fast``) takes Node.js and
+Pandoc away, so a test that needs them and is not marked ``oracle`` fails there.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +13,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -21,6 +29,50 @@ FIXTURE_DOCS = FIXTURES / "docs"
 SUBPATH_URL = "https://intranet.example/alliance/"
 
 MarkdownFactory = Callable[..., str]
+
+# The session fixtures that build the real site: a test using one is a build test.
+BUILD_FIXTURES = frozenset(
+    {"mkdocs_site", "subpath_site", "zensical_site", "zensical_subpath_site", "offline_site"}
+)
+_FOLDER_MARKERS = {"builds": "build", "browser": "browser"}
+
+
+def _without_oracles(shims: Path) -> None:
+    """Take the oracles away: ``import pypandoc`` fails, and ``node`` and ``pandoc`` exit 127.
+
+    The shims come first on PATH, so a test that runs either program fails with a message
+    saying what to do, rather than finding the real one further down PATH.
+    """
+    sys.modules["pypandoc"] = None  # type: ignore[assignment]  # import now raises ImportError
+    shims.mkdir(parents=True, exist_ok=True)
+    for program in ("node", "pandoc"):
+        shim = shims / program
+        shim.write_text(
+            "#!/bin/sh\n"
+            f"echo '{program} is an oracle: mark the test oracle (make test-fast runs without"
+            f" {program})' >&2\nexit 127\n",
+            encoding="utf-8",
+        )
+        shim.chmod(0o755)
+    os.environ["PATH"] = f"{shims}{os.pathsep}{os.environ.get('PATH', '')}"
+
+
+if os.environ.get("ALLIANCE_NO_ORACLES") == "1":
+    _without_oracles(Path(tempfile.mkdtemp(prefix="alliance-no-oracles-")))
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark by layer: tests/builds/ and tests/browser/ by folder, any real build by fixture."""
+    for item in items:
+        try:
+            parts = Path(str(item.path)).resolve().relative_to(ROOT / "tests").parts
+        except ValueError:  # a test outside tests/
+            parts = ()
+        marker = _FOLDER_MARKERS.get(parts[0]) if len(parts) > 1 else None
+        if marker:
+            item.add_marker(marker)
+        if BUILD_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker("build")
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -62,13 +62,6 @@ CHROMIUM_ARGS = [
 ]
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark every test in this folder as a browser test (deselect with -m "not browser")."""
-    for item in items:
-        if "tests/browser/" in item.nodeid.replace("\\", "/"):
-            item.add_marker(pytest.mark.browser)
-
-
 @dataclass(frozen=True)
 class Server:
     """A running web server: the base URL of the site, and how it is served."""

@@ -11,7 +11,7 @@ import yaml
 from alliance_site.release import BuildOptions, version_of, zip_name
 from citation_engine.page_order import read_config
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 VERSION = (ROOT / "VERSION").read_text(encoding="utf-8").strip()
 
 

@@ -87,6 +87,7 @@ def _render(text: str) -> str:
     return markdown.markdown(text, extensions=[*SCAN_EXTENSIONS, extension])
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(pages)
 def test_check_index_and_page_agree(text: str) -> None:

@@ -480,6 +480,7 @@ def test_the_site_writes_each_case_as_apa_7_does(case: Case) -> None:
     assert site_citations(case) == case.expected
 
 
+@pytest.mark.oracle
 @pytest.mark.parametrize("peer", ["citeproc-js", "pandoc"])
 @pytest.mark.parametrize("case", CASES)
 def test_each_peer_writes_each_case_so_apart_from_the_listed_differences(
