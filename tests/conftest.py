@@ -30,6 +30,9 @@ SUBPATH_URL = "https://intranet.example/alliance/"
 
 MarkdownFactory = Callable[..., str]
 
+# The servers (http.server, nginx, Apache) serve the HTTP tests and the browser tests alike.
+pytest_plugins = ["tests.servers"]
+
 # The session fixtures that build the real site: a test using one is a build test.
 BUILD_FIXTURES = frozenset(
     {"mkdocs_site", "subpath_site", "zensical_site", "zensical_subpath_site", "offline_site"}
