@@ -55,13 +55,13 @@ def test_both_builds_run_under_the_generated_policy(browser: Browser, hosted_bui
     page = watch(context.new_page(), log)
     violations = {}
     for path in BROWSED:
-        response = page.goto(server.base_url + path, wait_until="networkidle")
+        response = page.goto(server.base_url + path, wait_until="load")
         assert response is not None
         assert response.status == 200, path
         if path == "glossary/":  # a citation preview: the theme's script sets styles
             page.locator("a.citation__link").first.hover()
         violations[path] = page.evaluate("window.__cspViolations")
-    response = page.goto(server.base_url + "no/such/page/", wait_until="networkidle")
+    response = page.goto(server.base_url + "no/such/page/", wait_until="load")
     assert response is not None
     assert response.status == 404
     violations["404"] = page.evaluate("window.__cspViolations")
