@@ -153,6 +153,12 @@ def citeproc_js_items(items: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     return read
 
 
+def run_node_batch(jobs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """citeproc-js's answers to many jobs from one Node.js process (each on its own engines)."""
+    answers: list[dict[str, Any]] = json.loads(run_node({"jobs": jobs}))["answers"]
+    return answers
+
+
 def run_node(job: dict[str, Any]) -> str:
     result = subprocess.run(
         ["node", str(ROOT / "tests" / "peer_citeproc.js")],
