@@ -140,12 +140,17 @@ test-oracle: install-test ## Only the tests that compare with Pandoc and citepro
 test-browser: install-test system-deps ## Only the browser tests (Chromium on http.server, nginx, Apache)
 	$(PY) -m pytest -q -m browser
 
+# make test runs the suite in TEST_WORKERS processes (pytest-xdist), a module to a process
+# (--dist loadscope: a module's fixtures, such as a hosted server or a browser page, are made
+# once); the whole site is built once per run and shared (one_build_per_run, tests/conftest.py).
+TEST_WORKERS ?= 2
+
 .PHONY: test
 # The fresh clone goes first: every later check runs with the test lock installed, so only
 # this one sees what a newcomer's `make serve` (the build lock alone) sees.
 test: fresh-clone install-test system-deps ## Every check: a fresh clone's make serve/build/dist, lint, types, deps, bibliography, both engines, links, browser
 	$(MAKE) lint typecheck deps check-bib STRICT=1
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadscope
 
 .PHONY: screenshots
 screenshots: install-test system-deps ## Write screenshots of key pages (light, dark, desktop, mobile) to screenshots/

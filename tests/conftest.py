@@ -9,6 +9,7 @@ Pandoc away, so a test that needs them and is not marked ``oracle`` fails there.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import subprocess
@@ -159,17 +160,47 @@ def _build_or_fail(
     return site_dir
 
 
+def one_build_per_run(
+    tmp_path_factory: pytest.TempPathFactory, name: str, build: Callable[[Path], Path]
+) -> Path:
+    """``build(folder)`` once per run, shared by every test process of the run.
+
+    Alone, pytest builds into a folder of its own. Under pytest-xdist (``make test``) the
+    first worker to ask builds into the run's common temporary folder, under a lock, and the
+    others wait and read the same build: a build of this run's sources, never of an earlier
+    run's. A build that fails is not recorded, so each worker that asks fails with its message.
+    """
+    if os.environ.get("PYTEST_XDIST_WORKER") is None:
+        return build(tmp_path_factory.mktemp(name))
+    shared = tmp_path_factory.getbasetemp().parent / "builds"
+    shared.mkdir(exist_ok=True)
+    with (shared / f"{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        built = shared / f"{name}.built"
+        if not built.exists():
+            folder = shared / name
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            built.write_text(str(build(folder)), encoding="utf-8")
+        return Path(built.read_text(encoding="utf-8"))
+
+
 @pytest.fixture(scope="session")
 def mkdocs_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real site built once by MkDocs, strict, for the default site URL."""
-    return _build_or_fail("mkdocs", tmp_path_factory.mktemp("mkdocs") / "site")
+    return one_build_per_run(
+        tmp_path_factory, "mkdocs", lambda folder: _build_or_fail("mkdocs", folder / "site")
+    )
 
 
 @pytest.fixture(scope="session")
 def subpath_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real site built for https://intranet.example/alliance/ (strict)."""
-    site = tmp_path_factory.mktemp("subpath") / "site"
-    return _build_or_fail("mkdocs", site, site_url=SUBPATH_URL)
+    return one_build_per_run(
+        tmp_path_factory,
+        "subpath",
+        lambda folder: _build_or_fail("mkdocs", folder / "site", site_url=SUBPATH_URL),
+    )
 
 
 def copy_project(destination: Path) -> Path:
@@ -192,8 +223,12 @@ def copy_project(destination: Path) -> Path:
 @pytest.fixture(scope="session")
 def zensical_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real site built once by Zensical, strict, in a copy of the project."""
-    work = write_generated_files(copy_project(tmp_path_factory.mktemp("zensical") / "project"))
-    return _build_or_fail("zensical", work.parent / "site", cwd=work)
+
+    def build(folder: Path) -> Path:
+        work = write_generated_files(copy_project(folder / "project"))
+        return _build_or_fail("zensical", work.parent / "site", cwd=work)
+
+    return one_build_per_run(tmp_path_factory, "zensical", build)
 
 
 def write_generated_files(project: Path) -> Path:

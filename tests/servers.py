@@ -33,6 +33,7 @@ from tests.conftest import (
     SUBPATH_URL,
     _build_or_fail,
     copy_project,
+    one_build_per_run,
     write_generated_files,
 )
 
@@ -369,7 +370,9 @@ def nginx_server(subpath_site: Path, tmp_path_factory: pytest.TempPathFactory) -
 @pytest.fixture(scope="session")
 def zensical_subpath_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real site built by Zensical for https://intranet.example/alliance/ (strict)."""
-    work = write_generated_files(
-        copy_project(tmp_path_factory.mktemp("zensical-subpath") / "project")
-    )
-    return _build_or_fail("zensical", work.parent / "site", cwd=work, site_url=SUBPATH_URL)
+
+    def build(folder: Path) -> Path:
+        work = write_generated_files(copy_project(folder / "project"))
+        return _build_or_fail("zensical", work.parent / "site", cwd=work, site_url=SUBPATH_URL)
+
+    return one_build_per_run(tmp_path_factory, "zensical-subpath", build)
