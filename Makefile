@@ -120,17 +120,37 @@ check-links: install-test build ## Check every internal link and anchor of the b
 fresh-clone: ## Clone HEAD into a temporary folder; make install, build, serve (over HTTP) and dist there, build lock only
 	bash scripts/fresh_clone_check.sh
 
+# The layers and markers: tests/README.md. The fast layer is the unit tests of the engine,
+# the site's tooling and the content rules, less the oracle and slow ones; it runs with Node.js
+# and Pandoc taken away (ALLIANCE_NO_ORACLES=1, tests/conftest.py), so a test that needs an
+# oracle and is not marked so fails here instead of quietly making this target need it.
+FAST_LAYERS := tests/engine tests/site tests/content
+FAST_MARKERS := not browser and not build and not oracle and not slow
+
 .PHONY: test-fast
-test-fast: install-test ## Quick checks: lint, types, deps, bibliography, unit tests (no browser)
+test-fast: install-test ## Quick checks (under 20 s): lint, types, deps, bibliography, unit tests without Node or Pandoc
 	$(MAKE) lint typecheck deps check-bib STRICT=1
-	$(PY) -m pytest -m "not browser and not build" -q
+	ALLIANCE_NO_ORACLES=1 $(PY) -m pytest -q -m "$(FAST_MARKERS)" $(FAST_LAYERS)
+
+.PHONY: test-oracle
+test-oracle: install-test ## Only the tests that compare with Pandoc and citeproc-js (make test runs them too)
+	$(PY) -m pytest -q -m oracle
+
+.PHONY: test-browser
+test-browser: install-test system-deps ## Only the browser tests (Chromium on http.server, nginx, Apache)
+	$(PY) -m pytest -q -m browser
+
+# make test runs the suite in TEST_WORKERS processes (pytest-xdist), a module to a process
+# (--dist loadscope: a module's fixtures, such as a hosted server or a browser page, are made
+# once); the whole site is built once per run and shared (one_build_per_run, tests/conftest.py).
+TEST_WORKERS ?= 2
 
 .PHONY: test
 # The fresh clone goes first: every later check runs with the test lock installed, so only
 # this one sees what a newcomer's `make serve` (the build lock alone) sees.
 test: fresh-clone install-test system-deps ## Every check: a fresh clone's make serve/build/dist, lint, types, deps, bibliography, both engines, links, browser
 	$(MAKE) lint typecheck deps check-bib STRICT=1
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadscope
 
 .PHONY: screenshots
 screenshots: install-test system-deps ## Write screenshots of key pages (light, dark, desktop, mobile) to screenshots/

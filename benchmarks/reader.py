@@ -22,14 +22,8 @@ from typing import TYPE_CHECKING, Final
 
 from playwright.sync_api import Request, sync_playwright
 
-from tests.browser.conftest import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    NGINX,
-    _free_port,
-    _wait_for_port,
-    render_nginx_config,
-)
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.servers import NGINX, _free_port, _wait_for_port, render_nginx_config
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

@@ -24,7 +24,8 @@ from typing import TYPE_CHECKING, Final
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, sync_playwright
 
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, _free_port
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.servers import _free_port
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator

@@ -1,11 +1,20 @@
-"""Shared fixtures: a Markdown factory for the extension, fixture bibliographies, built sites."""
+"""Shared fixtures: a Markdown factory for the extension, fixture bibliographies, built sites.
+
+The layers (tests/README.md): engine/, site/ and content/ are unit tests; builds/ builds
+whole sites; browser/ drives Chromium. Folder and fixture decide the ``build`` and
+``browser`` markers here, so no test can forget them; ``oracle`` and ``slow`` are written
+on the tests themselves. ``ALLIANCE_NO_ORACLES=1`` (``make test-fast``) takes Node.js and
+Pandoc away, so a test that needs them and is not marked ``oracle`` fails there.
+"""
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -34,6 +43,71 @@ def collect_citations(text: str) -> list[PlacedWork]:
 
 
 MarkdownFactory = Callable[..., str]
+
+# The servers (http.server, nginx, Apache) serve the HTTP tests and the browser tests alike.
+pytest_plugins = ["tests.servers"]
+
+# The session fixtures that build the real site: a test using one is a build test.
+BUILD_FIXTURES = frozenset(
+    {"mkdocs_site", "subpath_site", "zensical_site", "zensical_subpath_site", "offline_site"}
+)
+_FOLDER_MARKERS = {"builds": "build", "browser": "browser"}
+
+
+def _without_oracles(shims: Path) -> None:
+    """Take the oracles away: ``import pypandoc`` fails, and ``node`` and ``pandoc`` exit 127.
+
+    The shims come first on PATH, so a test that runs either program fails with a message
+    saying what to do, rather than finding the real one further down PATH.
+    """
+    sys.modules["pypandoc"] = None  # type: ignore[assignment]  # import now raises ImportError
+    shims.mkdir(parents=True, exist_ok=True)
+    for program in ("node", "pandoc"):
+        shim = shims / program
+        shim.write_text(
+            "#!/bin/sh\n"
+            f"echo '{program} is an oracle: mark the test oracle (make test-fast runs without"
+            f" {program})' >&2\nexit 127\n",
+            encoding="utf-8",
+        )
+        shim.chmod(0o755)
+    os.environ["PATH"] = f"{shims}{os.pathsep}{os.environ.get('PATH', '')}"
+
+
+if os.environ.get("ALLIANCE_NO_ORACLES") == "1":
+    _without_oracles(Path(tempfile.mkdtemp(prefix="alliance-no-oracles-")))
+
+
+_SKIPPED: list[str] = []
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """Remember every skipped test (an expected failure is not one)."""
+    if report.skipped and not hasattr(report, "wasxfail"):
+        _SKIPPED.append(report.nodeid)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """In CI nothing may skip: a missing tool must fail the run, not thin it out."""
+    if hasattr(session.config, "workerinput"):
+        return  # a pytest-xdist worker: the controller sees every report and decides
+    if os.environ.get("CI") == "true" and _SKIPPED and session.exitstatus == 0:
+        print(f"\nCI: {len(_SKIPPED)} skipped, and nothing may skip: {_SKIPPED[:5]}")  # noqa: T201
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark by layer: tests/builds/ and tests/browser/ by folder, any real build by fixture."""
+    for item in items:
+        try:
+            parts = Path(str(item.path)).resolve().relative_to(ROOT / "tests").parts
+        except ValueError:  # a test outside tests/
+            parts = ()
+        marker = _FOLDER_MARKERS.get(parts[0]) if len(parts) > 1 else None
+        if marker:
+            item.add_marker(marker)
+        if BUILD_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker("build")
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -117,17 +191,47 @@ def _build_or_fail(
     return site_dir
 
 
+def one_build_per_run(
+    tmp_path_factory: pytest.TempPathFactory, name: str, build: Callable[[Path], Path]
+) -> Path:
+    """``build(folder)`` once per run, shared by every test process of the run.
+
+    Alone, pytest builds into a folder of its own. Under pytest-xdist (``make test``) the
+    first worker to ask builds into the run's common temporary folder, under a lock, and the
+    others wait and read the same build: a build of this run's sources, never of an earlier
+    run's. A build that fails is not recorded, so each worker that asks fails with its message.
+    """
+    if os.environ.get("PYTEST_XDIST_WORKER") is None:
+        return build(tmp_path_factory.mktemp(name))
+    shared = tmp_path_factory.getbasetemp().parent / "builds"
+    shared.mkdir(exist_ok=True)
+    with (shared / f"{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        built = shared / f"{name}.built"
+        if not built.exists():
+            folder = shared / name
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            built.write_text(str(build(folder)), encoding="utf-8")
+        return Path(built.read_text(encoding="utf-8"))
+
+
 @pytest.fixture(scope="session")
 def mkdocs_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real site built once by MkDocs, strict, for the default site URL."""
-    return _build_or_fail("mkdocs", tmp_path_factory.mktemp("mkdocs") / "site")
+    return one_build_per_run(
+        tmp_path_factory, "mkdocs", lambda folder: _build_or_fail("mkdocs", folder / "site")
+    )
 
 
 @pytest.fixture(scope="session")
 def subpath_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real site built for https://intranet.example/alliance/ (strict)."""
-    site = tmp_path_factory.mktemp("subpath") / "site"
-    return _build_or_fail("mkdocs", site, site_url=SUBPATH_URL)
+    return one_build_per_run(
+        tmp_path_factory,
+        "subpath",
+        lambda folder: _build_or_fail("mkdocs", folder / "site", site_url=SUBPATH_URL),
+    )
 
 
 def copy_project(destination: Path) -> Path:
@@ -150,8 +254,12 @@ def copy_project(destination: Path) -> Path:
 @pytest.fixture(scope="session")
 def zensical_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real site built once by Zensical, strict, in a copy of the project."""
-    work = write_generated_files(copy_project(tmp_path_factory.mktemp("zensical") / "project"))
-    return _build_or_fail("zensical", work.parent / "site", cwd=work)
+
+    def build(folder: Path) -> Path:
+        work = write_generated_files(copy_project(folder / "project"))
+        return _build_or_fail("zensical", work.parent / "site", cwd=work)
+
+    return one_build_per_run(tmp_path_factory, "zensical", build)
 
 
 def write_generated_files(project: Path) -> Path:

@@ -16,11 +16,11 @@ import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any, Final
 
 import citeproc
-import pypandoc  # type: ignore[import-untyped]
 from bs4 import BeautifulSoup
 from citation_engine.citation_syntax import Citation, find_citations
 from citation_engine.csl_json import to_csl_json
@@ -33,7 +33,6 @@ from tests.conftest import SITE_SCAN
 ROOT: Final = Path(__file__).resolve().parent.parent
 STYLE: Final = resolve_style("apa")
 LOCALE: Final = Path(citeproc.__file__).parent / "data" / "locales" / "locales-en-US.xml"
-PANDOC: Final = pypandoc.get_pandoc_path()
 _LOCATOR_RE: Final = re.compile(r"^(?P<label>pp?\.|chap\.|para\.|sec\.)\s*(?P<value>.+)$")
 _LABELS: Final = {
     "p.": "page",
@@ -42,6 +41,26 @@ _LABELS: Final = {
     "para.": "paragraph",
     "sec.": "section",
 }
+
+
+@cache
+def pandoc_path() -> str:
+    """Pandoc's binary (pypandoc-binary's), found when an oracle first runs it.
+
+    Looked up lazily, so that importing this module needs neither pypandoc nor Pandoc: the
+    fast layer (``make test-fast``) imports it and runs without them.
+    """
+    import pypandoc  # type: ignore[import-untyped]
+
+    path: str = pypandoc.get_pandoc_path()
+    return path
+
+
+def __getattr__(name: str) -> str:
+    """``PANDOC``: the path of Pandoc's binary, looked up on first use (``pandoc_path``)."""
+    if name == "PANDOC":
+        return pandoc_path()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def normalise(text: str) -> str:
@@ -72,7 +91,7 @@ def site_citations(site: SiteBibliography, docs: Path) -> list[CitedAt]:
     for page in sorted(docs.rglob("*.md")):
         text = page.read_text(encoding="utf-8")
         # The pages hold no citation in code or raw HTML, so a scan of the text finds the
-        # same citations as the build (tests/test_citation_index_agreement.py holds that).
+        # same citations as the build (tests/engine/test_citation_index_agreement.py holds that).
         for citation in find_citations(text):
             span = build_citation(citation, site)
             line = text.count("\n", 0, citation.start) + 1
@@ -136,6 +155,12 @@ def citeproc_js_items(items: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     return read
 
 
+def run_node_batch(jobs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """citeproc-js's answers to many jobs from one Node.js process (each on its own engines)."""
+    answers: list[dict[str, Any]] = json.loads(run_node({"jobs": jobs}))["answers"]
+    return answers
+
+
 def run_node(job: dict[str, Any]) -> str:
     result = subprocess.run(
         ["node", str(ROOT / "tests" / "peer_citeproc.js")],
@@ -180,7 +205,7 @@ def run_pandoc(source: str, bibliography: Path, reader: str, writer: str) -> str
     """Run Pandoc's citeproc with the site's style and locale."""
     result = subprocess.run(
         [
-            PANDOC,
+            pandoc_path(),
             "-f",
             reader,
             "-t",

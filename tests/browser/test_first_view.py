@@ -52,7 +52,7 @@ def test_the_index_loads_only_when_the_reader_reaches_for_search(
     log = PageLog()
     context = open_context(browser, root_server, log, viewport={"width": 1366, "height": 800})
     page = watch(context.new_page(), log)
-    page.goto(root_server.base_url + "references/", wait_until="networkidle")
+    page.goto(root_server.base_url + "references/", wait_until="load")
     page.wait_for_timeout(1000)  # nothing else may ask for it either, after the page settles
     assert _index_requests(log) == 0, "the first view loaded the search index"
     WAYS[way](page)
@@ -80,7 +80,7 @@ def test_a_phone_reader_tapping_search_gets_results(browser: Browser, root_serve
         has_touch=True,
     )
     page = watch(context.new_page(), log)
-    page.goto(root_server.base_url, wait_until="networkidle")
+    page.goto(root_server.base_url, wait_until="load")
     assert _index_requests(log) == 0
     page.locator("label.md-header__button[for=__search]").tap()
     page.keyboard.type("alliance")

@@ -84,7 +84,7 @@ def test_a_hostile_entry_previews_as_text(
         dialog.dismiss()
 
     page.on("dialog", refuse)
-    page.goto(hostile_server.base_url, wait_until="networkidle")
+    page.goto(hostile_server.base_url, wait_until="load")
     url = page.url
     link = page.locator(f'a.citation__link[href="#ref-{key}"]')
     link.hover() if how == "hover" else link.focus()

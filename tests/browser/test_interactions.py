@@ -36,7 +36,7 @@ def test_search_finds_a_page_by_a_word_only_in_its_body_with_no_network(
     log = PageLog()
     context = open_context(browser, root_server, log)
     page = watch(context.new_page(), log)
-    page.goto(root_server.base_url, wait_until="networkidle")
+    page.goto(root_server.base_url, wait_until="load")
     page.locator(".md-search__input").click()
     # The index loads in a web worker; typing before it is ready is ignored.
     expect(page.locator(".md-search-result__meta")).not_to_contain_text(

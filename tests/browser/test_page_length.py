@@ -72,7 +72,8 @@ def phone(browser: Browser, root_server: Server) -> Iterator[Page]:
 
 def main_text_height(page: Page, url: str) -> float:
     """Pixels from the top of the article to its References heading (or its end)."""
-    page.goto(url, wait_until="networkidle")
+    page.goto(url, wait_until="load")
+    page.evaluate("document.fonts.ready.then(() => true)")  # the text's height is its font's
     height: float = page.evaluate(MAIN_TEXT_HEIGHT_JS)
     return height
 

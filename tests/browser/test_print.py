@@ -30,7 +30,8 @@ def test_routine_prints_on_one_page_with_its_steps(
 ) -> None:
     context = open_context(browser, root_server, PageLog())
     page = context.new_page()
-    page.goto(root_server.base_url + path, wait_until="networkidle")
+    page.goto(root_server.base_url + path, wait_until="load")
+    page.evaluate("document.fonts.ready.then(() => true)")  # print with the page's own fonts
     steps = page.locator("#steps ~ ol").first.locator("> li").all_inner_texts()
     safety = page.locator("#safety ~ .admonition").first.inner_text()
     pdf = page.pdf(format=paper, print_background=False)
@@ -63,7 +64,8 @@ def test_routine_prints_on_one_page_with_its_steps(
 def test_printed_card_names_its_source(browser: Browser, root_server: Server, path: str) -> None:
     context = open_context(browser, root_server, PageLog())
     page = context.new_page()
-    page.goto(root_server.base_url + path, wait_until="networkidle")
+    page.goto(root_server.base_url + path, wait_until="load")
+    page.evaluate("document.fonts.ready.then(() => true)")  # print with the page's own fonts
     assert page.locator("button[data-print-page]").is_visible()
     version = (Path(__file__).resolve().parents[2] / "VERSION").read_text("utf-8").strip()
     pdf = page.pdf(format="A4", print_background=False)
@@ -108,7 +110,7 @@ def test_coins_spans_keep_their_title_and_never_become_tooltips(
 ) -> None:
     context = open_context(browser, root_server, PageLog())
     page = context.new_page()
-    page.goto(root_server.base_url + "alliance/alliance-and-outcome/", wait_until="networkidle")
+    page.goto(root_server.base_url + "alliance/alliance-and-outcome/", wait_until="load")
     spans = page.locator("span.Z3988")
     assert spans.count() > 0
     first = spans.first

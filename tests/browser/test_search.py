@@ -161,12 +161,12 @@ def test_opening_a_result_never_rewrites_the_page_text(
     second_page = next(link for link in links if not link.startswith(RUPTURES))
     page = search_page.context.new_page()
     page.goto(root_server.base_url + second_page)
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state("load")
     assert page.locator("mark").count() == 0
     text = page.locator(".md-content").inner_text()
     assert "&amp;" not in text
     page.goto(root_server.base_url + RUPTURES + "?h=to+a+repair+rupture")
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state("load")
     assert page.locator("mark").count() == 0
     citation = page.locator("a.citation__link", has_text="Safran & Muran").first
     expect(citation).to_be_visible()

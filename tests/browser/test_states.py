@@ -58,7 +58,9 @@ def _measure(page: Page, element: Locator, state: str) -> dict[str, Any]:
         assert box is not None
         page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
         page.mouse.down()
-    page.wait_for_timeout(250)  # let colour transitions finish
+    # Two frames: the new state is styled and its transitions have started; CONTRAST_JS then
+    # awaits every running transition (a fixed 250 ms once let CI read a button mid-fade).
+    page.evaluate("new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))")
     result: dict[str, Any] = element.evaluate(CONTRAST_JS)
     if state == "active":
         page.mouse.move(0, 0)  # release away from it, so nothing is clicked or followed

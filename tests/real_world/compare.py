@@ -56,7 +56,7 @@ _GROUP_SIZE: Final = 5
 class Deliberate:
     """A difference the site keeps on purpose: Pandoc's text as the site writes it instead.
 
-    Each one names the rule it follows and has its own test (tests/test_real_world_bib.py),
+    Each one names the rule it follows and has its own test (tests/engine/test_real_world_bib.py),
     so that only the documented change is excused and everything else still counts.
 
     A ``refusal`` is a build problem the site raises on purpose where Pandoc prints
@@ -78,7 +78,7 @@ class Deliberate:
 
 # The deliberate differences, applied to Pandoc's text before comparing: an engine text
 # equal to Pandoc's after one of them counts as identical, and names it. Each has its own
-# test in tests/test_real_world_bib.py (``test_deliberate_<name>``); CONTRIBUTING.md lists them.
+# test in tests/engine/test_real_world_bib.py (``test_deliberate_<name>``); CONTRIBUTING.md lists them.
 _CITED_CONFLICT_RE: Final = re.compile(
     r"[^:]+:\d+: key '[^']*' is cited, but lines \d+ and \d+ define it differently "
     r"\(BibTeX prints the first, Pandoc the last\); keep one"
@@ -686,10 +686,10 @@ def differences(results: list[FileResult]) -> str:
 
 
 def baseline_text(results: list[FileResult]) -> str:
-    """Today's figures as the floors ``tests/test_real_world_bib.py`` holds the engine to."""
+    """Today's figures as the floors ``tests/engine/test_real_world_bib.py`` holds the engine to."""
     row = total(results)
     lines = [
-        "# Floors for tests/test_real_world_bib.py, written by",
+        "# Floors for tests/engine/test_real_world_bib.py, written by",
         "# `python -m tests.real_world.compare --write-baseline`: raise them as the engine improves.",
         "# entries: % of Pandoc's entries the engine prints identically (a refused entry counts",
         "# as different); in_text: % of the comparison's citations identical (likewise);",

@@ -58,6 +58,7 @@ def references() -> dict[str, Reference]:
     return loaded.references
 
 
+@pytest.mark.slow
 def test_bibliography_passes_every_check_and_every_entry_is_cited() -> None:
     assert [str(p) for p in check_site(BIB, DOCS, "apa", ROOT, scan=SITE_SCAN)] == []
     site = load_site_bibliography(BIB, DOCS, "apa", ROOT, scan=SITE_SCAN)

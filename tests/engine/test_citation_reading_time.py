@@ -13,6 +13,7 @@ import time
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
+import pytest
 from citation_engine.citation_syntax import START_RE, citation_at, find_citations
 from citation_engine.inline_citations import mask_code, strip_emphasis
 from hypothesis import HealthCheck, given, settings
@@ -135,6 +136,7 @@ def pages(draw: st.DrawFn) -> str:
     return (lead + unit * (size // len(unit) + 1))[:size]
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(pages())
 def test_any_page_is_read_in_linear_time(text: str) -> None:

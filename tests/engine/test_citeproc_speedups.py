@@ -25,7 +25,7 @@ from citeproc import model
 
 from benchmarks.generate import bibliography
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 REAL_BIB = REPO / "bib" / "references.bib"
 
 # Formats the bibliography in every style with citeproc-py's own methods, in a fresh process
@@ -35,7 +35,7 @@ import pickle, sys
 from pathlib import Path
 from citation_engine import citeproc_speedups
 citeproc_speedups.uninstall()
-from tests.test_citeproc_speedups import formatted
+from tests.engine.test_citeproc_speedups import formatted
 sys.stdout.buffer.write(pickle.dumps(formatted(Path(sys.argv[1]))))
 """
 
@@ -73,10 +73,12 @@ def _assert_same(bib: Path, entries: int) -> None:
     assert pickle.dumps(fast["entries"]) == pickle.dumps(stock["entries"])
 
 
+@pytest.mark.slow
 def test_real_bibliography_formats_identically() -> None:
     _assert_same(REAL_BIB, len(load_bibliography(REAL_BIB).references))
 
 
+@pytest.mark.slow
 def test_synthetic_five_hundred_entries_format_identically(tmp_path: Path) -> None:
     text, keys = bibliography(500, seed=5)  # every generated entry type, many times over
     bib = tmp_path / "synthetic.bib"

@@ -73,6 +73,7 @@ def cases(
     return _renderings(CASES_BIB, CASES_DOCS, tmp_path_factory.mktemp("cases"))
 
 
+@pytest.mark.oracle
 @pytest.mark.parametrize("peer", ["citeproc-js", "pandoc"])
 def test_the_whole_bibliography_reads_and_sorts_as_the_peers_render_it(
     real: tuple[list[peers.CitedAt], peers.Rendering, dict[str, peers.Rendering]], peer: str
@@ -96,6 +97,7 @@ def _order(bibliography: list[tuple[str, str]], peer: str) -> list[str]:
     return [key for key in keys if key not in excused]
 
 
+@pytest.mark.oracle
 def test_pandoc_orders_same_first_author_works_by_author_count_not_second_name(
     real: tuple[list[peers.CitedAt], peers.Rendering, dict[str, peers.Rendering]],
 ) -> None:
@@ -108,6 +110,7 @@ def test_pandoc_orders_same_first_author_works_by_author_count_not_second_name(
     assert citeproc_js == ours
 
 
+@pytest.mark.oracle
 @pytest.mark.parametrize("peer", ["citeproc-js", "pandoc"])
 def test_every_citation_on_the_site_reads_as_the_peers_render_it(
     real: tuple[list[peers.CitedAt], peers.Rendering, dict[str, peers.Rendering]], peer: str
@@ -123,6 +126,7 @@ def test_every_citation_on_the_site_reads_as_the_peers_render_it(
     assert differing == []
 
 
+@pytest.mark.oracle
 def test_narrative_citations_spell_out_and_where_the_peers_print_an_ampersand(
     real: tuple[list[peers.CitedAt], peers.Rendering, dict[str, peers.Rendering]],
 ) -> None:
@@ -140,6 +144,7 @@ def test_narrative_citations_spell_out_and_where_the_peers_print_an_ampersand(
         assert not ours.startswith("(")
 
 
+@pytest.mark.oracle
 @pytest.mark.parametrize("peer", ["citeproc-js", "pandoc"])
 def test_synthetic_cases_match_the_peers_apart_from_apa_tie_breaks(
     cases: tuple[list[peers.CitedAt], peers.Rendering, dict[str, peers.Rendering]], peer: str
@@ -155,6 +160,7 @@ def test_synthetic_cases_match_the_peers_apart_from_apa_tie_breaks(
     assert differing == TIE_BREAKS[peer]
 
 
+@pytest.mark.oracle
 def test_synthetic_cases_as_apa_7_writes_them(
     cases: tuple[list[peers.CitedAt], peers.Rendering, dict[str, peers.Rendering]],
 ) -> None:
@@ -196,6 +202,7 @@ def _pandoc_items(path: Path, reader: str) -> dict[str, dict[str, object]]:
     return {item["id"]: item for item in json.loads(result.stdout)}
 
 
+@pytest.mark.oracle
 def test_pandoc_reads_the_csl_json_export_field_for_field(downloads: Path) -> None:
     ours = json.loads((downloads / "references.json").read_text(encoding="utf-8"))
     read = _pandoc_items(downloads / "references.json", "csljson")
@@ -211,6 +218,7 @@ def test_pandoc_reads_the_csl_json_export_field_for_field(downloads: Path) -> No
             assert theirs[name] == value, (item["id"], name)
 
 
+@pytest.mark.oracle
 def test_citeproc_js_reads_the_csl_json_export_field_for_field(downloads: Path) -> None:
     ours = json.loads((downloads / "references.json").read_text(encoding="utf-8"))
     read = peers.citeproc_js_items(ours)
@@ -236,6 +244,7 @@ def test_every_ris_file_starts_each_record_with_ty(downloads: Path) -> None:
             assert record.strip().startswith("TY  - "), path.name
 
 
+@pytest.mark.oracle
 def test_pandoc_reads_every_ris_file(downloads: Path) -> None:
     whole = _pandoc_items(downloads / "references.ris", "ris")
     assert len(whole) == 19

@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.browser.conftest import _free_port
 from tests.conftest import copy_project
+from tests.servers import _free_port
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator

@@ -11,7 +11,7 @@ import yaml
 from alliance_site.config_file import read_config
 from alliance_site.release import BuildOptions, version_of, zip_name
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 VERSION = (ROOT / "VERSION").read_text(encoding="utf-8").strip()
 
 

@@ -17,7 +17,7 @@ from citation_engine.csl_json import to_csl_json
 if TYPE_CHECKING:
     from citation_engine.references import Person, Reference
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 BIB = ROOT / "bib" / "references.bib"
 
 

@@ -97,6 +97,7 @@ def collect_citations(text: str) -> list[PlacedWork]:
     return collect_with(text, SCAN_EXTENSIONS)
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(pages)
 def test_check_index_and_page_agree(text: str) -> None:

@@ -19,14 +19,15 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import pypandoc  # type: ignore[import-untyped]
 import pytest
 from alliance_site.cites_command import page_citations
 from alliance_site.site_pages import PAGE_EXTENSIONS as SCAN_EXTENSIONS
 from citation_engine.markdown_extension import CitationExtension
 from markdown import Markdown
 
-CASES_FILE = Path(__file__).parent / "fixtures" / "pandoc" / "cases.md"
+from tests.peer_rendering import pandoc_path
+
+CASES_FILE = Path(__file__).parents[1] / "fixtures" / "pandoc" / "cases.md"
 SEPARATOR = "\n====\n"
 
 KEYS = (
@@ -135,7 +136,7 @@ def pandoc_answers() -> tuple[tuple[Row, ...], ...]:
     cases = corpus()
     source = "\n\n* * * * *\n\n".join(cases) + "\n"
     result = subprocess.run(
-        [pypandoc.get_pandoc_path(), "-f", "markdown", "-t", "json"],
+        [pandoc_path(), "-f", "markdown", "-t", "json"],
         input=source,
         capture_output=True,
         text=True,
@@ -177,7 +178,7 @@ def rendered_keys(case: str) -> Counter[str]:
 def pandoc_rows(case: str) -> list[Row]:
     """Pandoc's citations for one case (one run of Pandoc)."""
     result = subprocess.run(
-        [pypandoc.get_pandoc_path(), "-f", "markdown", "-t", "json"],
+        [pandoc_path(), "-f", "markdown", "-t", "json"],
         input=case,
         capture_output=True,
         text=True,
@@ -215,6 +216,7 @@ DELIBERATE = [
 ]
 
 
+@pytest.mark.oracle
 @pytest.mark.parametrize(("case", "pandoc_keys", "our_keys"), DELIBERATE)
 def test_deliberate_difference(case: str, pandoc_keys: list[str], our_keys: list[str]) -> None:
     assert [row[0] for row in pandoc_rows(case)] == pandoc_keys
@@ -226,12 +228,14 @@ def test_the_corpus_has_at_least_300_cases() -> None:
     assert len(corpus()) >= 300
 
 
+@pytest.mark.oracle
 @pytest.mark.parametrize("index", range(len(corpus())))
 def test_cites_agrees_with_pandoc(index: int) -> None:
     case = corpus()[index]
     assert sorted(our_rows(case)) == sorted(pandoc_answers()[index]), case
 
 
+@pytest.mark.oracle
 @pytest.mark.parametrize("index", range(len(corpus())))
 def test_rendered_page_cites_what_pandoc_cites(index: int) -> None:
     case = corpus()[index]

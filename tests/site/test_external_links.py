@@ -319,6 +319,7 @@ def slow_drip() -> Iterator[str]:
     thread.join(timeout=5)
 
 
+@pytest.mark.slow
 def test_a_slow_drip_server_cannot_hold_a_link_past_its_time(slow_drip: str) -> None:
     settings = CheckSettings(
         retries=3,

@@ -236,7 +236,7 @@ def test_every_entry_type_loads_and_passes_every_engine_check() -> None:
     loaded = load_bibliography(ALL_TYPES, "all_entry_types.bib")
     assert [str(p) for p in loaded.problems] == []
     assert [str(p) for p in check_references(loaded.references)] == []
-    # biblatex's other types are read as Pandoc maps them (tests/test_pandoc_reading.py).
+    # biblatex's other types are read as Pandoc maps them (tests/engine/test_pandoc_reading.py).
     assert {r.entry_type for r in loaded.references.values()} == set(ENTRY_TYPES) - {
         "electronic",
         "www",

@@ -12,7 +12,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Final
 
-ROOT: Final = Path(__file__).resolve().parent.parent
+ROOT: Final = Path(__file__).resolve().parents[2]
 NOTES: Final = ROOT / "docs" / "about" / "notes-on-the-sources.md"
 RAZZAQUE: Final = ROOT / "docs" / "mindfulness" / "mindfulness-razzaque-study.md"
 KINDS: Final = ("Error", "Minor error", "Omission", "Not confirmed", "Withdrawn")

@@ -40,7 +40,7 @@ def _asset_problems(site: Path, base_path: str = "/") -> list[str]:
     return problems
 
 
-# The real sites pass the same check inside check_built_site (tests/test_internal_links.py).
+# The real sites pass the same check inside check_built_site (tests/builds/test_internal_links.py).
 
 
 def test_material_defaults_fail_the_same_check(tmp_path: Path) -> None:

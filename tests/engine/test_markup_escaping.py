@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import markdown
+import pytest
 from bs4 import BeautifulSoup, Tag
 from citation_engine.citation_index import CitationIndex
 from citation_engine.errors import CitationError, SourceLocation
@@ -146,6 +147,7 @@ class _FixedSiteExtension(CitationExtension):
         return self._fixed
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     title=st.text(min_size=1, max_size=80),

@@ -25,9 +25,9 @@ from alliance_site.page_dates import (
 from bs4 import BeautifulSoup
 
 from tests.conftest import SUBPATH_URL, built_pages, run_engine
-from tests.peer_rendering import PANDOC, STYLE
+from tests.peer_rendering import STYLE, pandoc_path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 VERSION = (ROOT / "VERSION").read_text(encoding="utf-8").strip()
 SITE_URL = "http://127.0.0.1:8000/"
 
@@ -225,7 +225,7 @@ def _pandoc_apa(source: str, reader: str) -> str:
         path.write_text(source, encoding="utf-8")
         done = subprocess.run(
             [
-                PANDOC,
+                pandoc_path(),
                 "-f",
                 "markdown",
                 "-t",
@@ -246,6 +246,7 @@ def _pandoc_apa(source: str, reader: str) -> str:
     return " ".join(done.stdout.split())
 
 
+@pytest.mark.oracle
 @pytest.mark.build
 @pytest.mark.parametrize("page", PEER_PAGES)
 def test_pandoc_imports_the_page_citation_as_the_page_shows_it(

@@ -70,6 +70,7 @@ def test_second_build_reads_what_the_first_wrote(tmp_path: Path, formatted: list
     assert repr(second.entries) == repr(first.entries)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("source", ["real", "synthetic"])
 def test_entries_formatted_one_by_one_equal_one_run(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, source: str
@@ -99,6 +100,7 @@ def test_entries_formatted_one_by_one_equal_one_run(
     assert list(read.position) == list(fresh.position)
 
 
+@pytest.mark.slow
 def test_editing_one_entry_formats_exactly_that_entry(
     tmp_path: Path, formatted: list[str], write_bib: Callable[[str], Path]
 ) -> None:

@@ -32,6 +32,7 @@ def test_an_entry_with_a_date_and_a_journaltitle_is_complete() -> None:
     assert doe.field_lines["year"] == doe.field_lines["date"] == 6
 
 
+@pytest.mark.oracle
 def test_the_site_prints_what_pandocs_citeproc_prints() -> None:
     references = load_bibliography(DATES_BIB).references
     keys = sorted(references)

@@ -7,13 +7,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from citation_engine.bibtex_loading import load_bibliography
 from citation_engine.reference_styles import style_references
 
 from benchmarks.generate import bibliography
 from tests.conftest import FIXTURE_BIB
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 
 
 def _synthetic(tmp_path: Path, entries: int) -> Path:
@@ -23,6 +24,7 @@ def _synthetic(tmp_path: Path, entries: int) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_workers_format_exactly_as_one_process(tmp_path: Path) -> None:
     for bib in (FIXTURE_BIB, _synthetic(tmp_path, 60)):
         references = load_bibliography(bib).references
@@ -53,6 +55,7 @@ sys.stdout.buffer.write(pickle.dumps(entries))
 """
 
 
+@pytest.mark.slow
 def test_memoised_term_lookup_changes_no_output(tmp_path: Path) -> None:
     bib = _synthetic(tmp_path, 40)
     unmemoised = subprocess.run(
