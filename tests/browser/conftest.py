@@ -8,6 +8,7 @@ with the command that installs it; they never skip. Every test in this folder is
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,6 +20,7 @@ from playwright.sync_api import (
     Page,
     Playwright,
     Request,
+    expect,
     sync_playwright,
 )
 
@@ -48,6 +50,7 @@ __all__ = [
     "nginx_standalone",
     "nginx_with_snippet",
     "open_context",
+    "search",
     "watch",
 ]
 
@@ -143,3 +146,41 @@ def watch(page: Page, log: PageLog) -> Page:
 def _record_failure(request: Request, log: PageLog) -> None:
     if request.failure != "net::ERR_ABORTED":
         log.failed.append(f"{request.url} {request.failure}")
+
+
+@pytest.fixture(scope="module")
+def search_page(browser: Browser, root_server: Server) -> Iterator[Page]:
+    """The MkDocs build's home page on http.server, its search open and its index loaded."""
+    log = PageLog()
+    context = open_context(browser, root_server, log, viewport={"width": 1366, "height": 800})
+    page = context.new_page()
+    page.goto(root_server.base_url)
+    page.locator(".md-search__input").click()
+    # The index loads in a web worker; typing before it is ready is ignored.
+    expect(page.locator(".md-search-result__meta")).not_to_contain_text(
+        "Initializing", timeout=15000
+    )
+    yield page
+    assert log.blocked == []
+    context.close()
+
+
+def search(page: Page, query: str) -> tuple[str, list[str]]:
+    """Run one query in ``search_page``: the result count line, and the result links.
+
+    The links are site-relative, best first, their fragments kept.
+    """
+    field = page.locator(".md-search__input")
+    meta = page.locator(".md-search-result__meta")
+    # Empty the box first, so the results read below cannot be the previous query's.
+    field.fill("")
+    field.press("End")
+    expect(meta).to_have_text("Type to start searching", timeout=10000)
+    field.fill(query)
+    field.press("End")  # the theme searches on keyup: one search for the whole query
+    expect(meta).to_have_text(re.compile(r"matching document|No matching"), timeout=10000)
+    base = page.evaluate("new URL('.', document.baseURI).href")
+    hrefs = page.locator(".md-search-result__list a").evaluate_all(
+        "(links) => links.map((link) => link.href)"
+    )
+    return meta.inner_text(), [str(href).removeprefix(base) for href in hrefs]

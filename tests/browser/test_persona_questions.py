@@ -10,19 +10,15 @@ a change of content.
 from __future__ import annotations
 
 import csv
-import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 import pytest
-from playwright.sync_api import expect
 
-from tests.browser.conftest import PageLog, Server, open_context
+from tests.browser.conftest import search
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
-
-    from playwright.sync_api import Browser, Page
+    from playwright.sync_api import Page
 
 QUESTIONS_FILE: Final = Path(__file__).with_name("search_questions.csv")
 PERSONAS: Final = frozenset({"clinician", "supervisor", "trainee", "researcher", "it-admin"})
@@ -45,38 +41,10 @@ CLINICAL_WORDS: Final = [
 ]  # fmt: skip
 
 
-@pytest.fixture(scope="module")
-def search_page(browser: Browser, root_server: Server) -> Iterator[Page]:
-    log = PageLog()
-    context = open_context(browser, root_server, log, viewport={"width": 1366, "height": 800})
-    page = context.new_page()
-    page.goto(root_server.base_url)
-    page.locator(".md-search__input").click()
-    # The index loads in a web worker; typing before it is ready is ignored.
-    expect(page.locator(".md-search-result__meta")).not_to_contain_text(
-        "Initializing", timeout=15000
-    )
-    yield page
-    assert log.blocked == []
-    context.close()
-
-
 def result_pages(page: Page, question: str) -> list[str]:
     """The site-relative pages the search lists for ``question``, best first, each once."""
-    field = page.locator(".md-search__input")
-    meta = page.locator(".md-search-result__meta")
-    # Empty the box first, so the result read below cannot be the previous question's.
-    field.fill("")
-    field.press("End")
-    expect(meta).to_have_text("Type to start searching", timeout=10000)
-    field.fill(question)
-    field.press("End")  # the theme searches on keyup: one search for the whole question
-    expect(meta).to_have_text(re.compile(r"matching document|No matching"), timeout=10000)
-    base = page.evaluate("new URL('.', document.baseURI).href")
-    links = page.locator(".md-search-result__list a").evaluate_all(
-        "(links) => links.map((link) => link.href)"
-    )
-    pages = [str(link).removeprefix(base).split("#")[0].split("?")[0] for link in links]
+    _, links = search(page, question)
+    pages = [link.split("#")[0].split("?")[0] for link in links]
     return list(dict.fromkeys(pages))
 
 

@@ -7,18 +7,15 @@ Queries that still miss are listed in KNOWN_MISSES with the reason, so they are 
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import PageLog, Server, open_context
+from tests.browser.conftest import Server, search
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
-
-    from playwright.sync_api import Browser, Page
+    from playwright.sync_api import Page
 
 RUPTURES = "alliance/alliance-ruptures-and-repair/"
 OUTCOME = "alliance/alliance-and-outcome/"
@@ -82,45 +79,11 @@ QUERIES = [
 KNOWN_MISSES: dict[str, str] = {}
 
 
-@pytest.fixture(scope="module")
-def search_page(browser: Browser, root_server: Server) -> Iterator[Page]:
-    log = PageLog()
-    context = open_context(browser, root_server, log, viewport={"width": 1366, "height": 800})
-    page = context.new_page()
-    page.goto(root_server.base_url)
-    page.locator(".md-search__input").click()
-    # The index loads in a web worker; typing before it is ready is ignored.
-    expect(page.locator(".md-search-result__meta")).not_to_contain_text(
-        "Initializing", timeout=15000
-    )
-    yield page
-    assert log.blocked == []
-    context.close()
-
-
-def _search(page: Page, query: str) -> tuple[str, list[str]]:
-    """Run one query; return the result count line and the result links, site-relative."""
-    field = page.locator(".md-search__input")
-    meta = page.locator(".md-search-result__meta")
-    # Empty the box first, so the results read below cannot be the previous query's.
-    field.fill("")
-    field.press("End")
-    expect(meta).to_have_text("Type to start searching", timeout=10000)
-    field.fill(query)
-    field.press("End")  # the theme searches on keyup: one search for the whole query
-    expect(meta).to_have_text(re.compile(r"matching document|No matching"), timeout=10000)
-    base = page.evaluate("new URL('.', document.baseURI).href")
-    hrefs = page.locator(".md-search-result__list a").evaluate_all(
-        "(links) => links.map((link) => link.href)"
-    )
-    return meta.inner_text(), [str(href).removeprefix(base) for href in hrefs]
-
-
 @pytest.mark.parametrize(("query", "expected"), QUERIES, ids=[q for q, _ in QUERIES])
 def test_a_clinicians_query_ranks_the_page_that_answers_it_first(
     search_page: Page, query: str, expected: str
 ) -> None:
-    _, links = _search(search_page, query)
+    _, links = search(search_page, query)
     assert links, f"{query!r} found nothing"
     first = links[0].split("#")[0].split("?")[0]
     assert first == expected, f"{query!r}: first result {links[0]}, wanted {expected}"
@@ -144,8 +107,8 @@ def test_there_are_at_least_25_realistic_queries() -> None:
 def test_small_words_in_a_question_neither_add_nor_change_results(
     search_page: Page, question: str, keywords: str
 ) -> None:
-    asked, asked_links = _search(search_page, question)
-    typed, typed_links = _search(search_page, keywords)
+    asked, asked_links = search(search_page, question)
+    typed, typed_links = search(search_page, keywords)
     assert asked == typed
     assert asked_links == typed_links
     if question == "how to repair a rupture":
@@ -157,7 +120,7 @@ def test_small_words_in_a_question_neither_add_nor_change_results(
 def test_opening_a_result_never_rewrites_the_page_text(
     search_page: Page, root_server: Server
 ) -> None:
-    _, links = _search(search_page, "how to repair a rupture")
+    _, links = search(search_page, "how to repair a rupture")
     second_page = next(link for link in links if not link.startswith(RUPTURES))
     page = search_page.context.new_page()
     page.goto(root_server.base_url + second_page)
