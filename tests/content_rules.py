@@ -47,6 +47,19 @@ def content_pages() -> list[Path]:
     return sorted(DOCS.rglob("*.md"))
 
 
+def page_url_path(page: str) -> str:
+    """A page's address below the site's root, as served: ``a/b.md`` is ``a/b/``."""
+    path = page.removesuffix(".md")
+    if path == "index" or path.endswith("/index"):
+        return path.removesuffix("index")
+    return f"{path}/"
+
+
+def page_url_paths() -> list[str]:
+    """The address of every Markdown page of the site, below the site's root ("" is home)."""
+    return [page_url_path(page.relative_to(DOCS).as_posix()) for page in content_pages()]
+
+
 def page_blocks(path: Path, docs: Path = DOCS) -> Iterator[Block]:
     """Split a page's body into paragraphs, list items and table rows.
 

@@ -38,10 +38,23 @@ from tests.conftest import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Iterator, Mapping
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 SUBPATH = "/alliance/"
+# What the generated configurations send with every answer: pages, files and errors alike.
+SECURITY_HEADERS = (
+    "content-security-policy",
+    "x-content-type-options",
+    "referrer-policy",
+    "x-frame-options",
+    "permissions-policy",
+)
+
+
+def missing_security_headers(headers: Mapping[str, str]) -> list[str]:
+    """The security headers an answer lacks; ``headers`` has lower-case names."""
+    return [name for name in SECURITY_HEADERS if name not in headers]
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import PageLog, Server, open_context, watch
 from tests.conftest import ROOT
-from tests.content_rules import DOCS, content_pages
+from tests.content_rules import page_url_paths
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -43,14 +43,7 @@ def axe() -> Axe:
     return checker
 
 
-def _url_path(page: str) -> str:
-    path = page.removesuffix(".md")
-    if path == "index" or path.endswith("/index"):
-        return path.removesuffix("index")
-    return f"{path}/"
-
-
-PAGES = [_url_path(page.relative_to(DOCS).as_posix()) for page in content_pages()]
+PAGES = page_url_paths()
 
 
 # axe in full (every WCAG A and AA rule) once per template and state: what a page looks

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Final
 import pytest
 
 from tests.browser.conftest import PageLog, Server, open_context
-from tests.content_rules import DOCS, content_pages
+from tests.content_rules import DOCS, content_pages, page_url_path
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -47,13 +47,6 @@ MAIN_TEXT_HEIGHT_JS: Final = """
 """
 
 
-def _url_path(name: str) -> str:
-    path = name.removesuffix(".md")
-    if path == "index" or path.endswith("/index"):
-        return path.removesuffix("index")
-    return f"{path}/"
-
-
 PAGES: Final = [
     page.relative_to(DOCS).as_posix()
     for page in content_pages()
@@ -80,7 +73,7 @@ def main_text_height(page: Page, url: str) -> float:
 
 @pytest.mark.parametrize("name", PAGES)
 def test_main_text_fits_eight_phone_screens(phone: Page, root_server: Server, name: str) -> None:
-    height = main_text_height(phone, root_server.base_url + _url_path(name))
+    height = main_text_height(phone, root_server.base_url + page_url_path(name))
     limit = MAX_SCREENS * PHONE["height"]
     assert height <= limit, (
         f"docs/{name}: main text is {height:.0f} px = {height / PHONE['height']:.1f} phone "

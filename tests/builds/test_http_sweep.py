@@ -22,18 +22,12 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from bs4 import BeautifulSoup
 
-from tests.content_rules import DOCS, content_pages
+from tests.content_rules import page_url_paths
+from tests.servers import missing_security_headers
 
 if TYPE_CHECKING:
     from tests.servers import Server
 
-SECURITY_HEADERS = (
-    "content-security-policy",
-    "x-content-type-options",
-    "referrer-policy",
-    "x-frame-options",
-    "permissions-policy",
-)
 # Elements and attributes whose address the browser fetches on its own.
 FETCHED = (
     ("script", "src"),
@@ -49,14 +43,7 @@ LINK_RELS = {"stylesheet", "icon", "apple-touch-icon", "manifest", "preload", "m
 CSS_URL_RE = re.compile(r"url\(\s*['\"]?([^'\")]+)['\"]?\s*\)")
 
 
-def _url_path(page: str) -> str:
-    path = page.removesuffix(".md")
-    if path == "index" or path.endswith("/index"):
-        return path.removesuffix("index")
-    return f"{path}/"
-
-
-PAGES = [_url_path(page.relative_to(DOCS).as_posix()) for page in content_pages()]
+PAGES = page_url_paths()
 
 
 def fetch(url: str) -> tuple[int, dict[str, str], bytes]:
@@ -146,7 +133,7 @@ def test_every_page_and_all_it_loads_answers_from_the_site_itself(
     problems = [_check_resource(server, resource) for resource in sorted(_resources(html, url))]
     assert [problem for problem in problems if problem] == []
     if server.kind == "nginx":
-        assert [name for name in SECURITY_HEADERS if name not in headers] == []
+        assert missing_security_headers(headers) == []
         policy = headers["content-security-policy"]
         script_src = next(d for d in policy.split(";") if d.strip().startswith("script-src"))
         assert _inline_script_hashes(html) - set(script_src.split()) == set(), (
@@ -158,4 +145,4 @@ def test_a_missing_page_is_the_sites_own_404_with_every_header(nginx_server: Ser
     status, headers, body = fetch(nginx_server.base_url + "no/such/page/")
     assert status == 404
     assert b'id="page-not-found"' in body
-    assert [name for name in SECURITY_HEADERS if name not in headers] == []
+    assert missing_security_headers(headers) == []
