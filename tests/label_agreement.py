@@ -4,7 +4,8 @@ Pandoc reads each ``.bib`` file into CSL-JSON; the engine's ``citation_labels`` 
 ``build_citation``) and Pandoc's citeproc then cite the same items, so a difference is one
 of disambiguation, collapsing, ordering or label text, never of reading BibTeX. Each key is
 cited alone (parenthetical and narrative), the works of each first author in groups of
-five, and the keys in file order in threes. Run on a folder of ``.bib`` files:
+five, and the keys in file order in threes, as tests/real_world/compare.py cites them (its
+Pandoc side is this one's). Run on a folder of ``.bib`` files:
 
     .venv/bin/python -m tests.label_agreement tests/fixtures/real_world_bib [--diff]
 
@@ -16,14 +17,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
 import sys
 from collections import Counter
 from pathlib import Path
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any, cast
 
-from bs4 import BeautifulSoup
 from citation_engine.citation_labels import assign_labels, sort_items
 from citation_engine.citation_syntax import find_citations
 from citation_engine.inline_citations import build_citation
@@ -35,51 +34,29 @@ from citation_engine.reference_styles import (
 )
 
 from tests import peer_rendering as peers
+from tests.real_world.compare import (
+    group_keys,
+    group_source,
+    pandoc_items,
+    render_pandoc,
+    single_sources,
+)
 
 if TYPE_CHECKING:
     from citation_engine.site_bibliography import SiteBibliography
 
 
-def _cite(key: str) -> str:
-    plain = key.replace("_", "a").replace("-", "a").isalnum()
-    return f"@{key}" if plain and key[:1].isalnum() else f"@{{{key}}}"
-
-
 def sources(items: list[dict[str, Any]]) -> list[str]:
     """Every key alone, each first author's works in fives, the keys in threes."""
-    keys = [str(item["id"]) for item in items]
-    found = [text for key in keys for text in (f"[{_cite(key)}]", _cite(key))]
-    by_family: dict[str, list[str]] = {}
-    for item in items:
-        people = item.get("author") or item.get("editor") or []
-        if people:
-            first = people[0]
-            family = str(first.get("family") or first.get("literal") or "")
-            by_family.setdefault(family, []).append(str(item["id"]))
-    groups = [
-        members[start : start + 5]
-        for members in by_family.values()
-        if len(members) > 1
-        for start in range(0, len(members), 5)
-    ]
-    groups += [keys[start : start + 3] for start in range(0, len(keys) - 1, 3)]
-    return found + ["[" + "; ".join(_cite(key) for key in group) + "]" for group in groups]
+    return single_sources(items) + [group_source(keys) for keys in group_keys(items)]
 
 
 def pandoc_side(bib: Path) -> tuple[list[dict[str, Any]], list[str], list[str]]:
     """Pandoc's CSL-JSON of the file, the citations asked for, and its text of each."""
-    result = subprocess.run(
-        [peers.PANDOC, "-f", "biblatex", "-t", "csljson", str(bib)],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    items: list[dict[str, Any]] = json.loads(result.stdout)
+    items = pandoc_items(bib)
     asked = sources(items)
-    document = "---\nnocite: '@*'\n---\n\n" + "\n\n".join(asked) + "\n"
-    output = peers.run_pandoc(document, bib, "markdown", "html")
-    paragraphs = BeautifulSoup(output, "html.parser").find_all("p", recursive=False)
-    return items, asked, [peers.normalise(paragraph.get_text()) for paragraph in paragraphs]
+    _, texts = render_pandoc(bib, asked)
+    return items, asked, texts
 
 
 def engine_site(items: list[dict[str, Any]]) -> SiteBibliography:
