@@ -79,8 +79,7 @@ def escape_text(value: str) -> str:
     references, which every HTML parser reads as the same character. CPython stores a string
     with one byte a character only while every character is Latin-1; a single en dash in a
     page range makes the whole page two bytes a character, in each of the several copies the
-    engines keep. A 5,000-entry bibliography page is about 15 million characters, so this
-    halves the largest strings of a build (``benchmarks/RESULTS.md``, peak memory).
+    engines keep of the largest page, the bibliography (peak memory).
     """
     if "&" in value:
         value = _BARE_AMP_RE.sub("&amp;", value)

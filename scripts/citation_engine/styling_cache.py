@@ -1,9 +1,8 @@
 """A store of each entry's formatting on disk between builds, keyed on all that shapes it.
 
-Formatting with citeproc-py costs several milliseconds an entry in each of three styles,
-which for a bibliography of thousands is most of a build's fixed cost, and for an editor
-who changes one entry is a second of waiting if every entry is formatted again. So each
-entry is cached on its own. Its key hashes what the formatter sees of that entry and what
+Formatting with citeproc-py, in each of three styles, is most of a build's fixed cost for a
+bibliography of thousands, and an editor who changes one entry should not wait for every
+entry to be formatted again. So each entry is cached on its own. Its key hashes what the formatter sees of that entry and what
 decides its output:
 
 - its CSL-JSON item as citeproc-py gets it (``reference_styles.prepare_items``), including
