@@ -1,6 +1,9 @@
 """Format references and in-text labels with a CSL style through citeproc-py.
 
-The only module that imports citeproc-py. It never hands out HTML: citeproc-py's own HTML
+The only module that calls citeproc-py (``foreign.citeproc_internals`` memoises its answers
+during a run). A style is resolved once into a ``Style`` value (``load_style``), and
+``format_bibliography`` is the one pipeline from references, style and a store of earlier
+formatting to the bibliography. It never hands out HTML: citeproc-py's own HTML
 formatter leaves some field text unescaped, so this module uses a formatter of its own that
 marks emphasis with private-use characters (stripped from field text beforehand) and returns
 styled text runs. The Markdown extension turns runs into elements; the serializer escapes them.
