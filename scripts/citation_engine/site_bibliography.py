@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import difflib
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
@@ -91,7 +91,9 @@ class SiteBibliography:
 
     references: dict[str, Reference]
     index: CitationIndex
-    style: Style = field(default_factory=lambda: SESSION.style(DEFAULT_STYLE))
+    # The style's name; resolved into its ``Style`` value (once per process) only when the
+    # formatting is asked for, so ``check`` never parses a style.
+    style: str = DEFAULT_STYLE
     cache_dir: Path | None = None
     # What the file holds that renders but deserves the writer's attention (``check``).
     warnings: tuple[Problem, ...] = ()
@@ -105,12 +107,12 @@ class SiteBibliography:
         A new scan of the pages keeps the same references object (``checked_references``),
         and with it this formatting, without reading the cache again.
         """
+        style = SESSION.style(self.style)
         memo = SESSION.styled
-        if memo is not None and memo[0] is self.references and memo[1] == self.style:
+        if memo is not None and memo[0] is self.references and memo[1] == style:
             return memo[2]
-        store = StylingStore(self.cache_dir, self.style)
-        styled = format_bibliography(self.references, self.style, store)
-        SESSION.styled = (self.references, self.style, styled)
+        styled = format_bibliography(self.references, style, StylingStore(self.cache_dir, style))
+        SESSION.styled = (self.references, style, styled)
         return styled
 
     def unknown_key_problems(self) -> list[Problem]:
@@ -219,9 +221,7 @@ def _scan(
     }
     if conflicts:
         raise BibliographyError(conflicts.values())
-    return SiteBibliography(
-        checked.references, index, SESSION.style(style), cache_dir, checked.problems
-    )
+    return SiteBibliography(checked.references, index, style, cache_dir, checked.problems)
 
 
 def checked_references(bib_path: Path, shown: str) -> LoadedBibliography:

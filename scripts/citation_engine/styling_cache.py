@@ -2,8 +2,8 @@
 
 Formatting with citeproc-py, in each of three styles, is most of a build's fixed cost for a
 bibliography of thousands, and an editor who changes one entry should not wait for every
-entry to be formatted again. So each entry is cached on its own. Its key hashes what the formatter sees of that entry and what
-decides its output:
+entry to be formatted again. So each entry is cached on its own. Its key hashes what the
+formatter sees of that entry and what decides its output:
 
 - its CSL-JSON item as citeproc-py gets it (``reference_styles.prepare_items``), including
   the year suffix ("2020a") that labels over the whole bibliography set; the item is built

@@ -488,7 +488,7 @@ def compare_file(bib: Path, cache: Path, pandoc: PandocSide | None = None) -> Fi
         references = engine_references(bib, result)
         result.builds = not result.problems
         references = _styled(references, cache, result)
-        site = SiteBibliography(references, CitationIndex({}), load_style("apa"), cache)
+        site = SiteBibliography(references, CitationIndex({}), "apa", cache)
         ours = {entry.key: peers.normalise(entry.text) for entry in site.styled.entries}
     except Exception:  # noqa: BLE001 - recorded, the run goes on
         result.crashes.append(traceback.format_exc())
