@@ -38,8 +38,6 @@ def test_the_pinned_version_is_installed() -> None:
         (model.CitationStylesElement, "get_locale_option", ["self", "name"]),
         (model.Locale, "get_term", ["self", "name", "form", "zero_padded"]),
         (model.Locale, "get_option", ["self", "name"]),
-        (model.Formatted, "format", ["self", "string"]),
-        (model.Affixed, "wrap", ["self", "string"]),
         (model.If, "_type", ["self", "item"]),
         *((cls, "calls_variable", ["self"]) for cls in citeproc_internals._CALLS_VARIABLE_CLASSES),
     ],
@@ -67,15 +65,3 @@ def test_calls_variable_reads_the_element_and_its_descendants_only() -> None:
     for cls in citeproc_internals._CALLS_VARIABLE_CLASSES:
         source = _source(cls.__dict__["calls_variable"])
         assert "item" not in source, f"{cls.__name__}.calls_variable reads the item now"
-
-
-def test_the_font_steps_and_seams_are_those_the_shortcuts_skip() -> None:
-    steps = ("font_style", "font_variant", "font_weight", "text_decoration", "vertical_align")
-    source = _source(model.Formatted.format)
-    assert all(f"self.{step}(" in source for step in steps)
-    for step in steps:  # each step leaves the text alone when its attribute is absent
-        attribute = step.replace("_", "-")
-        assert f"self.get('{attribute}'" in _source(getattr(model.Formatted, step))
-    wrap = _source(model.Affixed.wrap)
-    assert "self.get('prefix', '')" in wrap
-    assert "self.get('suffix', '')" in wrap

@@ -47,7 +47,6 @@ from typing import TYPE_CHECKING, Any, Final
 
 from citeproc import model
 from citeproc.source import CitationItem
-from citeproc.string import MixedString
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -109,9 +108,7 @@ def install() -> bool:
     _patch(model.Locale, "get_option", _memoised_with_misses(model.Locale.get_option))
     for cls in _CALLS_VARIABLE_CLASSES:
         _patch(cls, "calls_variable", _memoised_per_element(cls.__dict__["calls_variable"]))
-    _patch(model.Formatted, "format", _format_skipping_plain(model.Formatted.format))
     _patch(model.If, "_type", _memoised_type(model.If._type))
-    _patch(model.Affixed, "wrap", _wrap_skipping_bare(model.Affixed.wrap))
     _patch(element, "get_locale_option", _memoised_per_root(element.get_locale_option))
     _patch(CitationItem, "reference", property(_memoised_reference(CitationItem.reference)))
     return True
@@ -222,48 +219,6 @@ def _memoised_with_misses(original: Callable[..., Any]) -> Any:
 
     lookup.__name__ = original.__name__
     return lookup
-
-
-_FONT_ATTRIBUTES: Final = (
-    "font-style",
-    "font-variant",
-    "font-weight",
-    "text-decoration",
-    "vertical-align",
-)
-
-
-def _format_skipping_plain(original: Callable[[Any, Any], Any]) -> Any:
-    plain: dict[Any, bool] = {}
-
-    def format(self: Any, string: Any) -> Any:
-        try:
-            unformatted = plain[self]
-        except KeyError:
-            attributes = self.attrib
-            unformatted = plain[self] = not any(name in attributes for name in _FONT_ATTRIBUTES)
-        if not unformatted:
-            return original(self, string)
-        if isinstance(string, (int, float)):
-            return str(string)
-        return string
-
-    return format
-
-
-def _wrap_skipping_bare(original: Callable[[Any, Any], Any]) -> Any:
-    bare: dict[Any, bool] = {}
-
-    def wrap(self: Any, string: Any) -> Any:
-        try:
-            no_affixes = bare[self]
-        except KeyError:
-            no_affixes = bare[self] = not self.get("prefix", "") and not self.get("suffix", "")
-        if no_affixes and isinstance(string, (str, MixedString)):
-            return string
-        return original(self, string)
-
-    return wrap
 
 
 def _memoised_type(original: Callable[[Any, Any], list[bool]]) -> Any:
