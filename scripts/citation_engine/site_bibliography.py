@@ -47,12 +47,10 @@ class BuildSession:
       name and its bytes.
     - ``styled``: the last formatting, keyed on the references object it formatted (held
       here, so identity is safe) and the style.
-    - ``folders`` and ``folder_times``: the docs folders, walked once and then only stated
-      (walking a thousand pages' folders for every page would cost pages squared).
     - ``resolved``: ``Path.resolve()`` of each absolute path the pages ask about.
 
-    ``forget`` is the one way to drop them: it drops the memos keyed on modification times
-    (scans and folder lists). Those keyed on content (the ``.bib`` bytes, the references
+    ``forget`` is the one way to drop them: it drops the memo keyed on modification times
+    (the scans). Those keyed on content (the ``.bib`` bytes, the references
     object, a style name, a path) cannot go stale; each holds one value per key, and a new
     value replaces the old.
     """
@@ -64,8 +62,6 @@ class BuildSession:
         self.sites: dict[_ScanKey, SiteBibliography] = {}
         self.checked: tuple[tuple[Path, str, bytes], LoadedBibliography] | None = None
         self.styled: tuple[dict[str, Reference], Style, StyledBibliography] | None = None
-        self.folders: dict[Path, list[str]] = {}
-        self.folder_times: dict[Path, tuple[tuple[str, int], ...]] = {}
         self.resolved: dict[Path, Path] = {}
 
     def style(self, name: str) -> Style:
@@ -76,10 +72,8 @@ class BuildSession:
         return style
 
     def forget(self) -> None:
-        """Drop what may be stale: the scans and the folder lists (see the class docstring)."""
+        """Drop what may be stale: the scans (see the class docstring)."""
         self.sites.clear()
-        self.folders.clear()
-        self.folder_times.clear()
 
 
 SESSION: Final = BuildSession()
@@ -256,28 +250,17 @@ def checked_references(bib_path: Path, shown: str) -> LoadedBibliography:
 def _folder_token(docs_dir: Path) -> tuple[tuple[str, int], ...]:
     """Modification times of the docs folders: adding, removing or renaming a page changes one.
 
-    The list of folders is remembered between pages (walking a folder of a thousand pages
-    for every page would cost pages squared); a new folder changes its parent's time, and
-    that triggers a fresh walk.
+    The tree is walked for every page: a build of a thousand pages spends no measurable time
+    here, so the list of folders is not remembered.
     """
-    folders = SESSION.folders.get(docs_dir)
-    if folders is not None:
-        token = _stat_folders(folders)
-        if token is not None and token == SESSION.folder_times.get(docs_dir):
-            return token
-    folders = sorted(directory for directory, _, _ in os.walk(docs_dir))
-    SESSION.folders[docs_dir] = folders
-    token = _stat_folders(folders) or ()
-    SESSION.folder_times[docs_dir] = token
-    return token
-
-
-def _stat_folders(folders: list[str]) -> tuple[tuple[str, int], ...] | None:
     try:
-        # os.stat, not a Path made for each folder on every page: a third of this lookup.
-        return tuple((folder, os.stat(folder).st_mtime_ns) for folder in folders)  # noqa: PTH116
+        return tuple(
+            # os.stat, not a Path made for each folder on every page.
+            (folder, os.stat(folder).st_mtime_ns)  # noqa: PTH116
+            for folder in sorted(directory for directory, _, _ in os.walk(docs_dir))
+        )
     except OSError:
-        return None  # a folder went away: walk again
+        return ()  # a folder went away while walking: the next page walks again
 
 
 def forget_site() -> None:
