@@ -241,9 +241,9 @@ def _memoised_reference(original: property) -> Callable[[Any], Any]:
     def reference(self: Any) -> Any:
         memo = self.__dict__
         try:
-            return memo["_speedups_reference"]
+            return memo["_memoised_reference"]
         except KeyError:
-            found = memo["_speedups_reference"] = look_up(self)
+            found = memo["_memoised_reference"] = look_up(self)
             return found
 
     return reference
