@@ -30,7 +30,7 @@ from citation_engine.reference_styles import (
     FormattedEntry,
     PreparedItems,
     assemble,
-    citation_options,
+    load_style,
 )
 
 from tests import peer_rendering as peers
@@ -61,7 +61,7 @@ def pandoc_side(bib: Path) -> tuple[list[dict[str, Any]], list[str], list[str]]:
 
 def engine_site(items: list[dict[str, Any]]) -> SiteBibliography:
     """What ``build_citation`` reads of a site, from the items alone (nothing formatted)."""
-    options = citation_options("apa")
+    options = load_style("apa").options
     ordered = sort_items(json.loads(json.dumps(items)))
     labels = assign_labels(ordered, options)
     formatted = {str(item["id"]): FormattedEntry((), ()) for item in ordered}

@@ -6,7 +6,8 @@ of any other: a ``mkdocs.yml`` saved half-edited printed forty lines of PyYAML i
 Here each rebuild turns MkDocs' own errors (``ClickException``: configuration, plugins) into
 an ``Abort`` with the same message, so the loop prints the message and waits for the fix.
 Anything else (a bug) keeps its traceback. The first build is unchanged: the command line
-already reports its errors as messages.
+already reports its errors as messages. The wrapping is put in place by
+``mkdocs_internals.install_quiet_rebuilds`` when this module runs as the command.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from typing import TYPE_CHECKING, Any
 
 from click import ClickException
 from mkdocs.exceptions import Abort
-from mkdocs.livereload import LiveReloadServer
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -36,19 +36,10 @@ def quiet_rebuilds(builder: Callable[..., Any]) -> Callable[..., Any]:
     return rebuild
 
 
-def _install() -> None:
-    original = LiveReloadServer.__init__
-
-    def init(
-        server: LiveReloadServer, builder: Callable[..., Any], *args: Any, **kwargs: Any
-    ) -> None:
-        original(server, quiet_rebuilds(builder), *args, **kwargs)
-
-    LiveReloadServer.__init__ = init  # type: ignore[method-assign,assignment]  # same call, wrapped
-
-
 if __name__ == "__main__":  # spawned formatting workers import this module again: guard it
     from mkdocs.__main__ import cli
 
-    _install()
+    from alliance_site.mkdocs_internals import install_quiet_rebuilds
+
+    install_quiet_rebuilds(quiet_rebuilds)
     cli(["serve", *sys.argv[1:]])

@@ -173,8 +173,8 @@ _PACKAGE_DIR: Final = Path(__file__).resolve().parent
 def scan_digest(settings: str) -> str:
     """A hash of everything besides a page's path and text that shapes its scan."""
     digest = hashlib.sha256()
-    for path in sorted(_PACKAGE_DIR.glob("*.py")):
-        digest.update(path.name.encode("utf-8"))
+    for path in sorted(_PACKAGE_DIR.rglob("*.py")):  # foreign/ too: it reads the stash
+        digest.update(path.relative_to(_PACKAGE_DIR).as_posix().encode("utf-8"))
         digest.update(path.read_bytes())
     digest.update(settings.encode("utf-8"))
     for name in _SCAN_LIBRARIES:

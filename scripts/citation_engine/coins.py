@@ -97,9 +97,9 @@ def _attributes(reference: Reference) -> dict[str, str]:
 
     Material's ``content.tooltips`` sets up a tooltip component on page load for every
     element in the content with a ``title``, except those marked ``data-preview`` (the mark
-    of its link previews, which act on links only). Set up for every COinS span, that cost the
-    82-entry bibliography about 250 ms of blocked main thread on Lighthouse's phone, for
-    spans that are empty and can never be hovered (``tests/browser/test_print.py``).
+    of its link previews, which act on links only). Set up for every COinS span, that blocked
+    the bibliography page's main thread on a phone, for spans that are empty and can never be
+    hovered (``tests/browser/test_print.py``).
     """
     return {"class": COINS_CLASS, "title": _encoded(reference), NO_TOOLTIP: ""}
 

@@ -9,26 +9,24 @@ form it reports without one:
   aborts with "Aborted with a BuildError!". MkDocs is imported only when it is the engine.
 - Zensical: it wraps every Python error of a page in a ``RuntimeError`` that carries the
   traceback as text, and that error ends the command. The problem is re-raised as it is,
-  and a ``sys.excepthook`` prints only its message when that ``RuntimeError`` ends the run.
+  and ``foreign.zensical_internals`` prints only its message when that error ends the run.
 - Anything else (plain Python-Markdown, tests): the original error, unchanged.
 """
 
 from __future__ import annotations
 
-import sys
 from typing import TYPE_CHECKING
 
 from citation_engine.engine_pages import detect_engine
 from citation_engine.errors import EngineError, ProblemsError
+from citation_engine.foreign.zensical_internals import report_at_exit
 
 if TYPE_CHECKING:
     from collections.abc import Callable
-    from types import TracebackType
 
     from markdown import Markdown
 
 _MARK = "_citation_engine_guarded"
-_messages: list[str] = []
 
 
 def guard_conversion(md: Markdown) -> None:
@@ -47,25 +45,8 @@ def guard_conversion(md: Markdown) -> None:
 
                 raise PluginError(str(error)) from None
             if engine == "zensical":
-                _print_at_exit(str(error))
+                report_at_exit(str(error))
             raise
 
     md.convert = guarded_convert  # type: ignore[method-assign]
     setattr(md, _MARK, True)
-
-
-def _print_at_exit(message: str) -> None:
-    if not _messages:
-        previous = sys.excepthook
-
-        def excepthook(
-            kind: type[BaseException], value: BaseException, trace: TracebackType | None
-        ) -> None:
-            found = next((text for text in _messages if text in str(value)), None)
-            if found is None:
-                previous(kind, value, trace)
-                return
-            sys.stderr.write(f"Error: {found}\n")
-
-        sys.excepthook = excepthook
-    _messages.append(message)

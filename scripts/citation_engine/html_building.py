@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Final
 from markdown.util import AtomicString
 
 from citation_engine.errors import EngineError
+from citation_engine.foreign import markdown_internals
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -78,8 +79,7 @@ def escape_text(value: str) -> str:
     references, which every HTML parser reads as the same character. CPython stores a string
     with one byte a character only while every character is Latin-1; a single en dash in a
     page range makes the whole page two bytes a character, in each of the several copies the
-    engines keep. A 5,000-entry bibliography page is about 15 million characters, so this
-    halves the largest strings of a build (``benchmarks/RESULTS.md``, peak memory).
+    engines keep of the largest page, the bibliography (peak memory).
     """
     if "&" in value:
         value = _BARE_AMP_RE.sub("&amp;", value)
@@ -128,7 +128,7 @@ def stash_html(md: Markdown, html: str) -> etree.Element:
     Block-level HTML (a list) replaces the whole paragraph, as a raw HTML block does.
     """
     paragraph = etree.Element("p")
-    paragraph.text = md.htmlStash.store(html)
+    paragraph.text = markdown_internals.stash(md, html)
     return paragraph
 
 
@@ -142,21 +142,17 @@ class EngineLinks:
     """
 
     def __init__(self, md: Markdown) -> None:
-        self._rewrite: Callable[[str], str] | None = None
-        self._anchors: set[str] | None = None
+        self._rewrite: Callable[[str], str] | None
+        self._anchors: set[str] | None
         self._urls: dict[str, str] = {}
-        if "relpath" in md.treeprocessors:
-            rewrite = getattr(md.treeprocessors["relpath"], "path_to_url", None)
-            if not callable(rewrite):
-                raise EngineError(_unsupported("the 'relpath' treeprocessor's path_to_url"))
-            self._rewrite = rewrite
-        if "mkdocs_extract_anchors" in md.treeprocessors:
-            anchors = getattr(
-                md.treeprocessors["mkdocs_extract_anchors"], "present_anchor_ids", None
-            )
-            if not isinstance(anchors, set):
-                raise EngineError(_unsupported("the anchor extractor's present_anchor_ids"))
-            self._anchors = anchors
+        rewrite = markdown_internals.link_rewriter(md)
+        if rewrite is False:
+            raise EngineError(_unsupported("the 'relpath' treeprocessor's path_to_url"))
+        self._rewrite = None if rewrite is None else rewrite
+        anchors = markdown_internals.anchor_ids(md)
+        if anchors is False:
+            raise EngineError(_unsupported("the anchor extractor's present_anchor_ids"))
+        self._anchors = None if anchors is None else anchors
 
     def url(self, href: str) -> str:
         """The link as the engine writes it (once per page and target: same answer, one warning)."""

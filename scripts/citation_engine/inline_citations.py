@@ -31,6 +31,7 @@ from citation_engine.citation_syntax import (
     split_locator,
 )
 from citation_engine.errors import CitationError, Problem, SourceLocation
+from citation_engine.foreign import markdown_internals
 from citation_engine.html_building import TextBuilder, anchor_for
 from citation_engine.page_context import SeenCitation, SeenWork
 from citation_engine.site_bibliography import unknown_key_message
@@ -110,7 +111,7 @@ class CitationInlineProcessor(InlineProcessor):
             return True
         depth = 0
         for match in _HTML_PLACEHOLDER_RE.finditer(data, 0, position):
-            raw = str(self.md.htmlStash.rawHtmlBlocks[int(match["html"])])
+            raw = markdown_internals.stashed(self.md, int(match["html"]))
             depth += len(_OPEN_A_RE.findall(raw)) - len(_CLOSE_A_RE.findall(raw))
         return depth > 0
 

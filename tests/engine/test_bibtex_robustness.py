@@ -305,12 +305,12 @@ def test_the_reader_is_linear_in_the_size_of_any_input(pieces: list[str], size: 
 
 def test_an_entry_a_copy_style_prints_nothing_for_keeps_every_text_with_its_entry() -> None:
     from citation_engine.csl_json import to_csl_json
-    from citation_engine.reference_styles import format_entries
+    from citation_engine.reference_styles import format_entries, load_style
 
     text = "@set{set,\n  entryset = {a},\n}\n" + ENTRY.replace("KEY", "a")
     loaded = load_bytes(text.encode(), "x.bib")
     items = [to_csl_json(reference) for reference in loaded.references.values()]
-    formatted = format_entries(items, loaded.references, "apa", workers=1)
+    formatted = format_entries(items, loaded.references, load_style("apa"), workers=1)
     assert "".join(run.text for run in formatted["set"].runs) == "(n.d.)."
     copies = dict(formatted["a"].copies)
     assert "".join(run.text for run in copies["vancouver"]) == "Doe J. T. J. 2020."

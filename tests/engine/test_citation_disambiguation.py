@@ -22,7 +22,7 @@ from bs4 import BeautifulSoup
 from citation_engine.citation_labels import assign_labels, sort_items
 from citation_engine.citation_syntax import find_citations
 from citation_engine.inline_citations import build_citation
-from citation_engine.reference_styles import StyledBibliography, StyledReference, citation_options
+from citation_engine.reference_styles import StyledBibliography, StyledReference, load_style
 
 from tests import peer_rendering as peers
 
@@ -423,7 +423,7 @@ CASES = [
 
 def _site(items: list[dict[str, Any]]) -> SiteBibliography:
     """What ``build_citation`` reads of a site: the keys, and the labels in list order."""
-    options = citation_options("apa")
+    options = load_style("apa").options
     ordered = sort_items(json.loads(json.dumps(items)))
     labels = assign_labels(ordered, options)
     entries = tuple(

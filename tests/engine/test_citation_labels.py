@@ -15,7 +15,7 @@ from citation_engine.citation_labels import (
     sort_items,
     title_case,
 )
-from citation_engine.reference_styles import citation_options
+from citation_engine.reference_styles import load_style
 
 from tests.conftest import FIXTURES, MarkdownFactory
 
@@ -186,7 +186,7 @@ def test_era_terms_come_from_the_style() -> None:
     items = [_item("a", 4, "Haas"), _item("b", -300, "Plato")]
     labels = assign_labels(sort_items(items), options)
     assert (labels["a"].date, labels["b"].date) == ("4 AD", "300 BC")
-    assert (citation_options("apa").ad_term, citation_options("apa").bc_term) == (
+    assert (load_style("apa").options.ad_term, load_style("apa").options.bc_term) == (
         " C.E.",
         " B.C.E.",
     )

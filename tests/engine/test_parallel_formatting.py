@@ -46,11 +46,11 @@ def test_more_workers_than_entries(tmp_path: Path) -> None:
 _UNMEMOISED = """
 import pickle, sys
 from pathlib import Path
-from citation_engine import citeproc_speedups
-citeproc_speedups.uninstall()  # citeproc-py's own lookups from here on
+from citation_engine.foreign import citeproc_internals
 from citation_engine.bibtex_loading import load_bibliography
 from citation_engine.reference_styles import style_references
-entries = style_references(load_bibliography(Path(sys.argv[1])).references, workers=1).entries
+with citeproc_internals.stock():  # citeproc-py's own lookups
+    entries = style_references(load_bibliography(Path(sys.argv[1])).references, workers=1).entries
 sys.stdout.buffer.write(pickle.dumps(entries))
 """
 

@@ -34,6 +34,7 @@ from citation_engine.citation_index import CitationIndex
 from citation_engine.citation_syntax import find_citations
 from citation_engine.errors import BibliographyError, Problem
 from citation_engine.inline_citations import build_citation
+from citation_engine.reference_styles import load_style
 from citation_engine.site_bibliography import SiteBibliography, checked_references
 from citation_engine.styling_cache import styled_with_cache
 
@@ -347,7 +348,7 @@ def engine_references(bib: Path, result: FileResult) -> dict[str, Any]:
 def _styled(references: dict[str, Any], cache: Path, result: FileResult) -> dict[str, Any]:
     """Format the accepted entries; an entry that crashes the formatter is set aside."""
     try:
-        styled_with_cache(references, "apa", cache)
+        styled_with_cache(references, load_style("apa"), cache)
     except Exception:  # noqa: BLE001 - a crash is a finding to record, never the end of the run
         pass
     else:
@@ -355,7 +356,7 @@ def _styled(references: dict[str, Any], cache: Path, result: FileResult) -> dict
     kept = {}
     for key, reference in references.items():
         try:
-            styled_with_cache({key: reference}, "apa", cache)
+            styled_with_cache({key: reference}, load_style("apa"), cache)
         except Exception:  # noqa: BLE001 - as above
             result.crashes.append(f"formatting {key}:\n{traceback.format_exc()}")
         else:

@@ -1,11 +1,14 @@
-"""Make citeproc-py 0.11.1 format faster without changing a character of its output.
+"""Memoise citeproc-py 0.11.1's answers about a style tree, without changing its output.
 
-The only module that patches citeproc-py. citeproc-py walks the CSL style tree again for
-every entry: XPath searches for macros, terms, the enclosing layout, bibliography and name
+The only module that touches citeproc-py's internals, and it touches nothing on import:
+``installed()`` puts the memos in place around one formatting run (``reference_styles``
+calls it) and takes them out afterwards, so another caller of citeproc-py in the process
+sees citeproc-py's own methods. citeproc-py walks the CSL style tree again for every
+entry: XPath searches for macros, terms, the enclosing layout, bibliography and name
 options; a recursive walk to learn whether a group calls a variable; a fresh root lookup
-for the output formatter. All of those answers depend only on the style (and locale) tree,
-which never changes once ``reference_styles._load_style`` has loaded (and, for copy
-formats, trimmed) it, so each is computed once per element and remembered:
+for the output formatter. Those answers depend only on the style (and locale) tree, which
+never changes once ``reference_styles`` has parsed (and, for copy formats, trimmed) it, so
+each is asked of citeproc-py once per element and remembered:
 
 - ``CitationStylesElement.xpath_search``: one result list per (element, expression); a
   copy is handed out, so a caller that changed the list could not change the memo.
@@ -14,23 +17,25 @@ formats, trimmed) it, so each is computed once per element and remembered:
   lookup per name (a missing term or a locale without style options stays missing).
 - ``calls_variable`` of every element class: the answer comes from the element's
   attributes and descendants only (never from the item being formatted).
-- ``Formatted.format``: an element with none of the five font attributes returns the text
-  as the five stock steps would (each leaves it unchanged when its attribute is absent).
-- ``Affixed.wrap``: an element with no prefix and no suffix returns a ``str`` or
-  ``MixedString`` as the stock seams would (adding ``""`` on either side changes nothing).
 - ``CitationStylesElement.get_locale_option``: one answer per (root, option name); the
   root's locale list is fixed when the style is loaded.
-- ``If._type``: the element's lower-cased type list is split once.
+- ``If._type``: one answer per (element, CSL type of the item): citeproc-py compares the
+  element's type list with the item's type and nothing else.
 - ``CitationItem.reference``: looked up in the bibliography's source once per cited item;
   the source maps each key to one fixed ``Reference``.
 
-Memos hold the elements they are keyed by, so an element's Python proxy (and with it its
-id and attributes such as ``Layout.repressed``) lives as long as the memo.
+Every patch calls citeproc-py's own method for an answer it has not seen, so a change in
+citeproc-py's behaviour shows through; what a citeproc-py upgrade must be checked for is
+that each answer still depends only on what its memo is keyed on
+(``tests/engine/test_pin_citeproc.py`` and CONTRIBUTING, "When a pin moves").
 
-The patches target citeproc-py ``TARGET_VERSION`` only: with any other version ``install``
-leaves citeproc-py alone and warns, and the tests fail until the patches are checked
-against the new code. ``stock()`` switches them off for a block, which the tests use to
-compare output with and without them.
+Memos hold the elements they are keyed by while installed, so an element's Python proxy
+(and with it its id and attributes such as ``Layout.repressed``) lives as long as the memo.
+
+The memos target citeproc-py ``TARGET_VERSION`` only: with any other version ``install``
+leaves citeproc-py alone and warns, and the tests fail until the memos are checked against
+the new code. ``stock()`` switches them off for a block, which the tests use to compare
+output with and without them.
 """
 
 from __future__ import annotations
@@ -42,7 +47,6 @@ from typing import TYPE_CHECKING, Any, Final
 
 from citeproc import model
 from citeproc.source import CitationItem
-from citeproc.string import MixedString
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -51,6 +55,8 @@ TARGET_VERSION: Final = "0.11.1"
 
 # (class, attribute) -> the stock attribute, filled by install() and emptied by uninstall().
 _STOCK: dict[tuple[type, str], Any] = {}
+# Non-empty inside stock(): install() then leaves citeproc-py alone.
+_HELD_OFF: list[bool] = []
 
 # Classes that define their own structural calls_variable in citeproc-py 0.11.1.
 _CALLS_VARIABLE_CLASSES: Final = (
@@ -70,23 +76,25 @@ def installed_version() -> str:
 
 
 def active() -> bool:
-    """Whether the speed-ups are in place."""
+    """Whether the memos are in place."""
     return bool(_STOCK)
 
 
 def install() -> bool:
-    """Put the speed-ups in place (once); return whether they are active.
+    """Put the memos in place (once); return whether they are active.
 
     With a citeproc-py other than ``TARGET_VERSION`` nothing is patched and a warning says
     so: formatting stays correct, only slower.
     """
     if _STOCK:
         return True
+    if _HELD_OFF:
+        return False
     found = installed_version()
     if found != TARGET_VERSION:
         warnings.warn(
-            f"citeproc-py {found} is installed but citation_engine.citeproc_speedups targets "
-            f"{TARGET_VERSION}; formatting runs unpatched (slower) until the patches are "
+            f"citeproc-py {found} is installed but citation_engine.foreign.citeproc_internals "
+            f"targets {TARGET_VERSION}; formatting runs unpatched (slower) until the memos are "
             "checked against the new version",
             RuntimeWarning,
             stacklevel=2,
@@ -100,12 +108,24 @@ def install() -> bool:
     _patch(model.Locale, "get_option", _memoised_with_misses(model.Locale.get_option))
     for cls in _CALLS_VARIABLE_CLASSES:
         _patch(cls, "calls_variable", _memoised_per_element(cls.__dict__["calls_variable"]))
-    _patch(model.Formatted, "format", _format_skipping_plain(model.Formatted.format))
-    _patch(model.If, "_type", _type_from_split_list)
-    _patch(model.Affixed, "wrap", _wrap_skipping_bare(model.Affixed.wrap))
+    _patch(model.If, "_type", _memoised_type(model.If._type))
     _patch(element, "get_locale_option", _memoised_per_root(element.get_locale_option))
     _patch(CitationItem, "reference", property(_memoised_reference(CitationItem.reference)))
     return True
+
+
+@contextmanager
+def installed() -> Iterator[bool]:
+    """Run a block with the memos in place, then restore citeproc-py if they were not before.
+
+    Yields whether the memos are active (not with another citeproc-py version).
+    """
+    was_active = active()
+    try:
+        yield install()
+    finally:
+        if not was_active:
+            uninstall()
 
 
 def uninstall() -> None:
@@ -117,12 +137,14 @@ def uninstall() -> None:
 
 @contextmanager
 def stock() -> Iterator[None]:
-    """Run a block with citeproc-py's own methods, then restore the speed-ups if they were on."""
+    """Run a block with citeproc-py's own methods, ``installed()`` included; then restore."""
     was_active = active()
     uninstall()
+    _HELD_OFF.append(True)
     try:
         yield
     finally:
+        _HELD_OFF.pop()
         if was_active:
             install()
 
@@ -199,60 +221,17 @@ def _memoised_with_misses(original: Callable[..., Any]) -> Any:
     return lookup
 
 
-_FONT_ATTRIBUTES: Final = (
-    "font-style",
-    "font-variant",
-    "font-weight",
-    "text-decoration",
-    "vertical-align",
-)
+def _memoised_type(original: Callable[[Any, Any], list[bool]]) -> Any:
+    found: dict[tuple[Any, str], list[bool]] = {}
 
+    def _type(self: Any, item: Any) -> list[bool]:
+        key = (self, item.reference.type)
+        result = found.get(key)
+        if result is None:
+            result = found[key] = original(self, item)
+        return list(result)
 
-def _format_skipping_plain(original: Callable[[Any, Any], Any]) -> Any:
-    plain: dict[Any, bool] = {}
-
-    def format(self: Any, string: Any) -> Any:
-        try:
-            unformatted = plain[self]
-        except KeyError:
-            attributes = self.attrib
-            unformatted = plain[self] = not any(name in attributes for name in _FONT_ATTRIBUTES)
-        if not unformatted:
-            return original(self, string)
-        if isinstance(string, (int, float)):
-            return str(string)
-        return string
-
-    return format
-
-
-def _wrap_skipping_bare(original: Callable[[Any, Any], Any]) -> Any:
-    bare: dict[Any, bool] = {}
-
-    def wrap(self: Any, string: Any) -> Any:
-        try:
-            no_affixes = bare[self]
-        except KeyError:
-            no_affixes = bare[self] = not self.get("prefix", "") and not self.get("suffix", "")
-        if no_affixes and isinstance(string, (str, MixedString)):
-            return string
-        return original(self, string)
-
-    return wrap
-
-
-_TYPES: dict[Any, tuple[str, ...]] = {}
-
-
-def _type_from_split_list(self: Any, item: Any) -> list[bool]:
-    try:
-        types = _TYPES[self]
-    except KeyError:
-        types = _TYPES[self] = tuple(kind.lower() for kind in self.get("type").split())
-    if not types:
-        return []
-    kind = item.reference.type
-    return [candidate == kind for candidate in types]
+    return _type
 
 
 def _memoised_reference(original: property) -> Callable[[Any], Any]:
@@ -262,12 +241,9 @@ def _memoised_reference(original: property) -> Callable[[Any], Any]:
     def reference(self: Any) -> Any:
         memo = self.__dict__
         try:
-            return memo["_speedups_reference"]
+            return memo["_memoised_reference"]
         except KeyError:
-            found = memo["_speedups_reference"] = look_up(self)
+            found = memo["_memoised_reference"] = look_up(self)
             return found
 
     return reference
-
-
-install()
