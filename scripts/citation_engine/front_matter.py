@@ -23,8 +23,9 @@ _FRONT_MATTER_RE: Final = re.compile(r"\A\ufeff?-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3}
 class SplitPage:
     """A page split as MkDocs splits it.
 
-    ``meta`` is the front matter's mapping and ``lines`` the file lines it takes; ``body`` is
-    the rest, with its leading blank lines kept so that line numbers stay file lines.
+    ``meta`` is the front matter's mapping; ``body`` is the rest as MkDocs hands it to
+    Markdown (without the blank lines after the front matter), and ``lines`` the file lines
+    before it, so that a line of the body plus ``lines`` is a line of the file.
     ``fenced`` is the YAML between fences that MkDocs ignored because it is not a mapping
     (or not YAML at all): MkDocs renders such a page whole, and a lint may say why.
     """
@@ -46,4 +47,5 @@ def split_front_matter(text: str) -> SplitPage:
         meta = None
     if not isinstance(meta, dict):
         return SplitPage(body=text, fenced=match.group(1))
-    return SplitPage(meta, match.group(0).count("\n"), text[match.end() :])
+    body = text[match.end() :].lstrip("\n")  # as MkDocs hands the body to Markdown
+    return SplitPage(meta, text[: len(text) - len(body)].count("\n"), body)

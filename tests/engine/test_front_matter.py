@@ -25,8 +25,7 @@ def test_the_split_is_the_split_mkdocs_makes(text: str) -> None:
     body, meta = get_data(text)
     split = split_front_matter(text)
     assert split.meta == meta
-    # MkDocs drops the body's leading blank lines; kept here so that lines stay file lines.
-    assert split.body.lstrip("\n") == body.lstrip("\n")
+    assert split.body == body
     assert text.splitlines()[split.lines :] == split.body.splitlines()
 
 
