@@ -86,7 +86,9 @@ def test_the_inline_renderer_loads_neither_the_loader_nor_the_caches() -> None:
         "import sys, citation_engine.inline_citations\n"
         "print(sorted(m for m in sys.modules if m.startswith('citation_engine.')))"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
     loaded = result.stdout
     for module in ("site_bibliography", "bibtex_loading", "styling_cache", "citation_index"):
         assert f"citation_engine.{module}'" not in loaded, module
