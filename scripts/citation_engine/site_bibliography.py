@@ -113,9 +113,9 @@ class SiteBibliography:
     def unknown_key_problems(self) -> list[Problem]:
         """One problem for each citation of a key the bibliography lacks, with suggestions."""
         return [
-            Problem(site.location, unknown_key_message(site.key, self.references))
-            for site in self.index.sites()
-            if site.key not in self.references
+            Problem(place.location, unknown_key_message(place.key, self.references))
+            for place in self.index.places()
+            if place.key not in self.references
         ]
 
 
