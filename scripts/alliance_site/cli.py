@@ -158,7 +158,7 @@ def _run_check(args: argparse.Namespace) -> int:
         )
         return 1
     cited = len(site.index.cited_keys())
-    citations = sum(1 for _ in site.index.sites())
+    citations = sum(1 for _ in site.index.places())
     state = f"{warnings} warning(s), no errors" if warnings else "all valid"
     print(
         f"{args.bib}: {len(site.references)} entries, {state}; "

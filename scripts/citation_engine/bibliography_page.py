@@ -32,9 +32,7 @@ if TYPE_CHECKING:
 
     from markdown import Markdown
 
-    from citation_engine.html_building import EngineLinks
     from citation_engine.page_context import PageContext
-    from citation_engine.site_bibliography import SiteBibliography
 
 _FORMATS = (("BibTeX", ".bib"), ("RIS", ".ris"), ("CSL-JSON", ".json"))
 # A BibTeX field whose value says which part of the record could not be checked.
@@ -49,6 +47,15 @@ COPY_TEXT_CLASS: Final = "reference__copy-text"
 # The annotation and the titles of the citing pages stay out of the index every page
 # downloads; they matched topic words the pages themselves answer. The filter reads them.
 _UNINDEXED: Final = {SEARCH_EXCLUDE: ""}
+# The filter box's attributes for a site's script (MARKUP.md), and the option each holds.
+SCRIPT_TEXTS: Final = {
+    "data-count-text": "filter_count_text",
+    "data-total-text": "filter_total_text",
+    "data-copied-label": "copied_label",
+    "data-copy-failed-label": "copy_failed_label",
+    "data-copied-message": "copied_message",
+    "data-copy-failed-message": "copy_failed_message",
+}
 
 
 def full_bibliography(context: PageContext, md: Markdown) -> list[etree.Element]:
@@ -62,14 +69,14 @@ def full_bibliography(context: PageContext, md: Markdown) -> list[etree.Element]
     site = context.site
     if site is None:
         return []
-    links = context.links
-    order = context.page_order()
+    order = context.nav_sort_key()
     elements = [_whole_library_downloads(context), _filter_controls(context)]
     for letter, entries in _by_initial(site.styled.entries):
-        section = heading(letter)
-        section.set("id", f"bibliography-{letter.lower() if letter.isalpha() else 'other'}")
+        # Entries that begin with no letter (a digit, a symbol) share one group.
+        section = heading(letter or context.option("other_initial_heading"))
+        section.set("id", f"bibliography-{letter.lower() or 'other'}")
         elements.append(section)
-        items = "".join(_full_entry(context, entry, site, links, order) for entry in entries)
+        items = "".join(_full_entry(context, entry, order) for entry in entries)
         opening = start_tag("ul", {"class": "reference-list reference-list--full"})
         elements.append(stash_html(md, f"{opening}\n{items}</ul>"))
     empty = etree.Element(
@@ -81,9 +88,16 @@ def full_bibliography(context: PageContext, md: Markdown) -> list[etree.Element]
 
 
 def _filter_controls(context: PageContext) -> etree.Element:
-    """A labelled filter box; site.js shows it and filters the entries (it is useless without)."""
+    """A labelled filter box; site.js shows it and filters the entries (it is useless without).
+
+    The box, written once per bibliography, also carries the texts a site's script shows for
+    the filter and the copy buttons (``SCRIPT_TEXTS``): the script has no words of its own,
+    so a site in another language sets them as options like every other text.
+    """
     box = etree.Element("div", {"class": "bibliography-filter", "hidden": "hidden"})
     box.set(SEARCH_EXCLUDE, "")
+    for attribute, option in SCRIPT_TEXTS.items():
+        box.set(attribute, context.option(option))
     label = etree.SubElement(box, "label", {"for": FILTER_ID})
     label.text = AtomicString(context.option("filter_label"))
     etree.SubElement(
@@ -120,30 +134,27 @@ def _whole_library_downloads(context: PageContext) -> etree.Element:
     builder.text(context.option("whole_library_label"))
     for index, (label, suffix) in enumerate(_FORMATS):
         if index:
-            builder.text(" · ")
+            builder.text(context.option("download_separator"))
         name = f"{basename}{suffix}"
         link = builder.link(label, context.link_to(f"{downloads}/{name}"))
         link.set("download", name)
-    builder.text(".")
+    builder.text(context.option("whole_library_end"))
     return paragraph
 
 
 def _full_entry(
-    context: PageContext,
-    entry: StyledReference,
-    site: SiteBibliography,
-    links: EngineLinks,
-    order: Callable[[str], tuple[int, str]],
+    context: PageContext, entry: StyledReference, order: Callable[[str], tuple[int, str]]
 ) -> str:
     """One entry as HTML text, laid out line by line as Python-Markdown prettifies a tree.
 
     The label is the entry's heading: both engines' search split a page into sections at
     headings with an id and weight the heading far above the text, so a search for an
     author leads to the entry itself rather than to its letter. The heading is the short
-    label ("Safran & Muran, 2000"), not the reference: with every title word in 71 headings,
+    label ("Safran & Muran, 2000"), not the reference: with every title word in a heading,
     the bibliography outranked the pages for topic words such as "mindfulness". Being HTML
     text, the headings stay out of the page's table of contents and get no permalink.
     """
+    site, links = context.require_site(), context.links
     reference = site.references[entry.key]
     anchor = links.anchor(anchor_for(entry.key))
     label_id = links.anchor(f"{anchor}{ENTRY_HEADING_SUFFIX}")
@@ -165,14 +176,14 @@ def _full_entry(
         )
     if annote := reference.get("annote"):
         lines.append(element_html("p", {"class": "reference__annote", **_UNINDEXED}, annote))
-    lines.append(_cited_on(context, entry.key, site, links, order))
-    lines.append(_actions(context, entry, links))
+    lines.append(_cited_on(context, entry.key, order))
+    lines.append(_actions(context, entry))
     # Python-Markdown's prettifier ends a code block with one newline.
     bibtex = escape_text(reference.raw_bibtex.rstrip() + "\n")
     lines.append(f'<details class="reference__bibtex" {SEARCH_EXCLUDE}="">')
     lines.append(element_html("summary", {}, context.option("bibtex_summary")))
     # A <pre> with no <code>: the theme mounts a code-block component (observers, a layout
-    # read) on every `pre > code` at load, 82 of them here, for blocks that are closed.
+    # read) on every `pre > code` at load, one per entry here, for blocks that are closed.
     lines.append(f'<pre class="{BIBTEX_SOURCE_CLASS}">{bibtex}</pre>')
     lines.append("</details>")
     # For reference managers (citation_engine.coins).
@@ -180,14 +191,9 @@ def _full_entry(
     return "\n".join(lines)
 
 
-def _cited_on(
-    context: PageContext,
-    key: str,
-    site: SiteBibliography,
-    links: EngineLinks,
-    order: Callable[[str], tuple[int, str]],
-) -> str:
+def _cited_on(context: PageContext, key: str, order: Callable[[str], tuple[int, str]]) -> str:
     # In the order of the site's navigation, and never the bibliography page itself.
+    site, links = context.require_site(), context.links
     bibliography_page = context.option("bibliography_page")
     pages = [page for page in site.index.citing_pages(key) if page.path != bibliography_page]
     pages.sort(key=lambda page: order(page.path))
@@ -199,22 +205,26 @@ def _cited_on(
     return f"{start_tag('p', {'class': 'reference__cited-on', **_UNINDEXED})}{label}{cited}</p>"
 
 
-def _actions(context: PageContext, entry: StyledReference, links: EngineLinks) -> str:
+def _actions(context: PageContext, entry: StyledReference) -> str:
     """Copy buttons for each copy style and BibTeX, then the per-entry downloads.
 
     The entry in the other copy styles is built runs (italics kept), so site.js can put both
     an HTML and a plain-text flavour on the clipboard. It sits in one ``<template>``: parsed,
     but never styled or laid out, and out of both engines' search like the rest of the row.
-    As hidden elements, they were a fifth of the bibliography's elements for the browser to
-    style on a phone's first view.
+    As hidden elements, they would be styled on a phone's first view, several per entry, for
+    text no reader sees until a copy.
+
+    Each button's ``data-copy-name`` is its format's name (what ``{name}`` stands for in the
+    ``copy_label`` and ``copied_message`` options), so a script never parses the label.
     """
+    links = context.links
     button_class = context.option("button_class")
     downloads = context.option("downloads")
     copy_label = context.option("copy_label")
     download_label = context.option("download_label")
     parts = [f'<p class="reference__actions" {SEARCH_EXCLUDE}="">']
     copies = dict(entry.copies)
-    kinds = [(style_id, copy_label.replace("{name}", label)) for style_id, label, _ in COPY_STYLES]
+    kinds = [(style_id, label) for style_id, label, _ in COPY_STYLES]
     texts = [
         f"{start_tag('span', {'class': COPY_TEXT_CLASS, 'data-style': style_id})}"
         f"{runs_html(StyledReference(entry.key, copies[style_id], '', ''))}</span>"
@@ -223,13 +233,14 @@ def _actions(context: PageContext, entry: StyledReference, links: EngineLinks) -
     ]
     if texts:
         parts.append(f'<template class="{COPIES_CLASS}">{"".join(texts)}</template>')
-    for copy_kind, label in [*kinds, ("bibtex", copy_label.replace("{name}", "BibTeX"))]:
+    for copy_kind, name in [*kinds, ("bibtex", "BibTeX")]:
         button = {
             "type": "button",
             "class": f"{button_class} reference__copy",
             "data-copy": copy_kind,
+            "data-copy-name": name,
         }
-        parts.append(element_html("button", button, label) + " ")
+        parts.append(element_html("button", button, copy_label.replace("{name}", name)) + " ")
     for suffix, name_of_format in ((".bib", "BibTeX"), (".ris", "RIS")):
         label = download_label.replace("{name}", name_of_format)
         name = f"{download_stem(entry.key)}{suffix}"
@@ -241,10 +252,13 @@ def _actions(context: PageContext, entry: StyledReference, links: EngineLinks) -
 
 
 def _by_initial(entries: tuple[StyledReference, ...]) -> list[tuple[str, list[StyledReference]]]:
-    """Group entries, already in bibliography order, by the first letter of their author."""
+    """Group entries, already in bibliography order, by the first letter of their author.
+
+    Entries that begin with no letter are grouped under ``""``; the caller names that group.
+    """
     groups: dict[str, list[StyledReference]] = {}
     for entry in entries:
         first = unicodedata.normalize("NFKD", entry.text[:1]).encode("ascii", "ignore").decode()
-        letter = first.upper() if first.isalpha() else "#"
+        letter = first.upper() if first.isalpha() else ""
         groups.setdefault(letter, []).append(entry)
     return list(groups.items())

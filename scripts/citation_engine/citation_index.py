@@ -72,7 +72,7 @@ _HEADING_RE: Final = re.compile(r"^#\s+(?P<title>.+?)\s*#*\s*$", re.MULTILINE)
 
 
 @dataclass(frozen=True, slots=True)
-class CitationSite:
+class CitationPlace:
     """Where a key is cited: the page (relative to docs, with slashes) and the file line."""
 
     key: str
@@ -86,12 +86,12 @@ class PageCitations:
     path: str
     title: str
     body_offset: int
-    sites: tuple[CitationSite, ...]
+    places: tuple[CitationPlace, ...]
 
     @cached_property
     def keys(self) -> tuple[str, ...]:
         """The keys this page cites, first citation first, each once."""
-        return tuple(dict.fromkeys(site.key for site in self.sites))
+        return tuple(dict.fromkeys(place.key for place in self.places))
 
 
 @dataclass(frozen=True)
@@ -116,10 +116,10 @@ class CitationIndex:
         """Every key cited anywhere in the site."""
         return {key for page in self.pages.values() for key in page.keys}
 
-    def sites(self) -> Iterator[CitationSite]:
+    def places(self) -> Iterator[CitationPlace]:
         """Every citation of every page, page by page."""
         for _, page in sorted(self.pages.items()):
-            yield from page.sites
+            yield from page.places
 
 
 def scan_docs(
@@ -157,10 +157,10 @@ def scan_page(text: str, relative_path: str, display_path: str, scan: PageScanne
     heading = _HEADING_RE.search(body)
     # The H1 is the title readers see; front matter `title` may be written for the browser tab.
     title = str((heading["title"] if heading else "") or meta.get("title") or relative_path)
-    sites = tuple(
-        CitationSite(key, SourceLocation(display_path, line + offset)) for key, line in scan(body)
+    places = tuple(
+        CitationPlace(key, SourceLocation(display_path, line + offset)) for key, line in scan(body)
     )
-    return PageCitations(relative_path, title, offset, sites)
+    return PageCitations(relative_path, title, offset, places)
 
 
 # A page's scan as stored: title, front-matter lines, and (key, file line) for each citation.
@@ -214,14 +214,14 @@ class _ScanCache:
         stored = self.stored.get(entry)
         if stored is None:
             page = scan_page(text, relative_path, display_path, self.scan_page)
-            stored = (page.title, page.body_offset, [(s.key, s.location.line) for s in page.sites])
+            stored = (page.title, page.body_offset, [(p.key, p.location.line) for p in page.places])
         self.used[entry] = stored
-        title, offset, sites = stored
+        title, offset, places = stored
         return PageCitations(
             relative_path,
             title,
             offset,
-            tuple(CitationSite(key, SourceLocation(display_path, line)) for key, line in sites),
+            tuple(CitationPlace(key, SourceLocation(display_path, line)) for key, line in places),
         )
 
     def save(self) -> None:

@@ -1,16 +1,19 @@
 """Error types that carry a source location, so every message names a file and a line.
 
-This module owns only the shape of errors; it never decides what is wrong.
+This module owns the shape of errors, and the wording of the one message that both the
+build's check and a page's renderer give (``unknown_key_message``); it never decides what is
+wrong. It imports nothing of the engine's, so any module may import it.
 """
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Iterable, Mapping, Sequence
     from pathlib import Path
 
 
@@ -94,3 +97,10 @@ class CitationError(ProblemsError):
 
 class EngineError(Exception):
     """The engine that renders the pages (MkDocs, Zensical) lacks an internal the engine needs."""
+
+
+def unknown_key_message(key: str, references: Mapping[str, object]) -> str:
+    """Say which key is unknown and which existing keys are nearest ("did you mean")."""
+    nearest = difflib.get_close_matches(key, list(references), n=3, cutoff=0.6)
+    hint = f"; did you mean {', '.join(repr(k) for k in nearest)}?" if nearest else ""
+    return f"unknown citation key '{key}'{hint}"

@@ -30,11 +30,10 @@ from citation_engine.citation_syntax import (
     citation_at,
     split_locator,
 )
-from citation_engine.errors import CitationError, Problem, SourceLocation
+from citation_engine.errors import CitationError, Problem, SourceLocation, unknown_key_message
 from citation_engine.foreign import markdown_internals
 from citation_engine.html_building import TextBuilder, anchor_for
 from citation_engine.page_context import SeenCitation, SeenWork
-from citation_engine.site_bibliography import unknown_key_message
 
 if TYPE_CHECKING:
     from markdown import Markdown

@@ -67,6 +67,12 @@ OPTIONS: dict[str, tuple[str, str]] = {
         "Download the whole bibliography: ",
         "Text before the whole-library download links.",
     ),
+    "download_separator": (" · ", "Text between the whole-library download links."),
+    "whole_library_end": (".", "Text after the whole-library download links."),
+    "other_initial_heading": (
+        "#",
+        "Heading of the bibliography's group of entries that begin with no letter.",
+    ),
     "cited_on_label": ("Cited on: ", "Text before the links to the pages citing an entry."),
     "incomplete_label": (
         "Incomplete record: ",
@@ -77,6 +83,19 @@ OPTIONS: dict[str, tuple[str, str]] = {
         "Download {name}",
         "Per-entry download link; `{name}` is the format (BibTeX, RIS).",
     ),
+    "copied_label": ("Copied", "A copy button's text for a moment after it copied (site script)."),
+    "copy_failed_label": (
+        "Copy failed",
+        "A copy button's text for a moment after copying failed (site script).",
+    ),
+    "copied_message": (
+        "{name} reference copied to the clipboard",
+        "Announced after a copy (site script); `{name}` is the format (APA 7, BibTeX, ...).",
+    ),
+    "copy_failed_message": (
+        "Copying failed: select the text and copy it by hand",
+        "Announced after copying failed (site script).",
+    ),
     "bibtex_summary": ("BibTeX", "Summary of each entry's folded BibTeX source."),
     "filter_label": (
         "Filter by author, year, title or topic",
@@ -86,6 +105,22 @@ OPTIONS: dict[str, tuple[str, str]] = {
         "No entry matches this filter. Try part of an author's family name, a year, "
         "a word from the title, or the name of a page.",
         "Shown when the filter matches no entry.",
+    ),
+    "filter_count_text": (
+        "{shown} of {total} entries match",
+        "The filter's count of matches (site script); `{shown}` and `{total}` are numbers.",
+    ),
+    "filter_total_text": (
+        "{total} entries",
+        "The filter's count while its box is empty (site script); `{total}` is a number.",
+    ),
+    "back_to_citation_label": (
+        "Back to the citation in the text",
+        "Accessible name of a list entry's link back to its one citation (site script).",
+    ),
+    "back_to_citations_label": (
+        "Back to citation {number} of {count} in the text",
+        "Accessible name of each link back to one of several citations (site script).",
     ),
     "nav": (
         "",

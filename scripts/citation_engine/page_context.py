@@ -9,6 +9,7 @@ nothing back: they import nothing from the extension, which only wires them toge
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from citation_engine.engine_pages import relative_link
@@ -26,7 +27,10 @@ class PageContext:
     """Everything the renderers need for one page, decided before any of them runs.
 
     ``site`` is ``None`` in collect mode (the scan), which needs no bibliography.
-    ``options`` holds every option of the extension as a string, defaults filled in.
+    ``options`` holds every option of the extension as a string, defaults filled in, in a
+    read-only mapping (a copy of what it is given), so no renderer can change another's.
+    ``links`` is not a value: it builds links by consulting the engine (MkDocs or Zensical)
+    the page is converted under, through the page's ``Markdown`` (``EngineLinks``).
     """
 
     page: str
@@ -36,6 +40,9 @@ class PageContext:
     links: EngineLinks
     nav: tuple[str, ...] = ()
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "options", MappingProxyType(dict(self.options)))
+
     def option(self, name: str) -> str:
         """An option's value (every option has a default)."""
         return self.options[name]
@@ -44,7 +51,14 @@ class PageContext:
         """A page-relative link from this page to another docs path."""
         return relative_link(self.page, docs_path)
 
-    def page_order(self) -> Callable[[str], tuple[int, str]]:
+    def require_site(self) -> SiteBibliography:
+        """The bibliography; only the scan (collect mode) renders without one."""
+        if self.site is None:
+            message = "citation_engine: a renderer needed the bibliography in collect mode"
+            raise RuntimeError(message)
+        return self.site
+
+    def nav_sort_key(self) -> Callable[[str], tuple[int, str]]:
         """A sort key for page paths: navigation order first, then the others by path."""
         position = {path: index for index, path in enumerate(self.nav)}
         return lambda path: (position.get(path, len(self.nav)), path)
@@ -72,7 +86,8 @@ class SeenCitation:
 class PageRecord:
     """One page's conversion: its context, and what the processors saw, in order.
 
-    The one mutable value the processors share; the extension makes a new one per page.
+    The one mutable value the processors share. The extension makes one, hands it to every
+    processor, and clears it in place (``reset``) before each page.
     """
 
     context: PageContext | None = None

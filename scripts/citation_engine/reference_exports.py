@@ -83,7 +83,10 @@ def to_ris_record(reference: Reference) -> dict[str, Any]:
         else:
             record.setdefault(ris_name, value)
     if reference.entry_type in THESIS_GENRES and "type_of_work" not in record:
-        # APA's words, with the plain apostrophe the RIS file has always carried.
+        # APA's words, with the plain apostrophe the RIS file has always carried. English
+        # on purpose, and not an option: the file's M3 (type of work) is data for a reference
+        # manager, the genre term of the style the site cites in (APA 7), and the same words
+        # the formatted reference prints in brackets; a reader's language does not change it.
         genre = THESIS_GENRES[reference.entry_type]
         record["type_of_work"] = genre.replace("\N{RIGHT SINGLE QUOTATION MARK}", "'")
     if number := reference.get("number"):

@@ -81,5 +81,11 @@ def page_list(context: PageContext, cited: tuple[str, ...]) -> str:
             + coins_html(site.references[entry.key])  # for reference managers
             + "</li>\n"
         )
-    opening = start_tag("ul", {"class": "reference-list", SEARCH_EXCLUDE: ""})
+    # The names of the links a site's script may add from each entry back to its citations
+    # (MARKUP.md): the script has no words of its own.
+    back = {
+        "data-back-label": context.option("back_to_citation_label"),
+        "data-back-numbered-label": context.option("back_to_citations_label"),
+    }
+    opening = start_tag("ul", {"class": "reference-list", SEARCH_EXCLUDE: "", **back})
     return f"{opening}\n{''.join(items)}</ul>"

@@ -14,7 +14,6 @@ build keep?").
 
 from __future__ import annotations
 
-import difflib
 import os
 from dataclasses import dataclass
 from functools import cached_property
@@ -23,7 +22,7 @@ from typing import TYPE_CHECKING, Final
 
 from citation_engine.bibtex_loading import LoadedBibliography, load_bytes, read_bytes
 from citation_engine.citation_index import CitationIndex, PageScanner, scan_docs
-from citation_engine.errors import BibliographyError, Problem, display_path
+from citation_engine.errors import BibliographyError, Problem, display_path, unknown_key_message
 from citation_engine.reference_checks import check_references
 from citation_engine.reference_styles import DEFAULT_STYLE, Style, format_bibliography, load_style
 from citation_engine.styling_cache import StylingStore
@@ -114,17 +113,10 @@ class SiteBibliography:
     def unknown_key_problems(self) -> list[Problem]:
         """One problem for each citation of a key the bibliography lacks, with suggestions."""
         return [
-            Problem(site.location, unknown_key_message(site.key, self.references))
-            for site in self.index.sites()
-            if site.key not in self.references
+            Problem(place.location, unknown_key_message(place.key, self.references))
+            for place in self.index.places()
+            if place.key not in self.references
         ]
-
-
-def unknown_key_message(key: str, references: dict[str, Reference]) -> str:
-    """Say which key is unknown and which existing keys are nearest ("did you mean")."""
-    nearest = difflib.get_close_matches(key, list(references), n=3, cutoff=0.6)
-    hint = f"; did you mean {', '.join(repr(k) for k in nearest)}?" if nearest else ""
-    return f"unknown citation key '{key}'{hint}"
 
 
 def load_site_bibliography(

@@ -251,6 +251,13 @@ def test_a_reference_leads_back_to_its_citations_and_back_returns_focus(
     entry = page.locator("ul.reference-list li#ref-goldberg2013role")
     back = entry.locator(".reference__back a")
     expect(back).to_have_count(citing)
+    # The names are the engine's options (English on this site), filled in by the script.
+    name = (
+        "Back to the citation in the text"
+        if citing == 1
+        else f"Back to citation 1 of {citing} in the text"
+    )
+    expect(back.first).to_have_attribute("aria-label", name)
     citation.click()
     assert page.url.endswith("#ref-goldberg2013role")
     # The address stays the entry's while the reader scrolls (no rewriting to a heading).

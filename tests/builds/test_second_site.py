@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 from bs4 import BeautifulSoup
+from citation_engine.bibliography_page import SCRIPT_TEXTS
 from citation_engine.bibtex_loading import load_bibliography
 from citation_engine.markdown_extension import OPTIONS
 from citation_engine.reference_exports import write_downloads
@@ -35,6 +36,17 @@ GERMAN = {
     "bibtex_summary": "BibTeX-Quelltext",
     "filter_label": "Nach Autor, Jahr, Titel oder Thema filtern",
     "filter_empty_text": "Kein Eintrag passt zu diesem Filter.",
+}
+# Texts a site's script shows (MARKUP.md, "Texts for a script"): attributes, not page text.
+GERMAN_SCRIPT_TEXTS = {
+    "copied_label": "Kopiert",
+    "copy_failed_label": "Kopieren fehlgeschlagen",
+    "copied_message": "{name}-Angabe in die Zwischenablage kopiert",
+    "copy_failed_message": "Kopieren fehlgeschlagen: Text markieren und von Hand kopieren",
+    "filter_count_text": "{shown} von {total} Einträgen passen",
+    "filter_total_text": "{total} Einträge",
+    "back_to_citation_label": "Zurück zum Zitat im Text",
+    "back_to_citations_label": "Zurück zu Zitat {number} von {count} im Text",
 }
 
 
@@ -98,3 +110,36 @@ def test_citations_link_to_the_pages_list_and_the_list_to_the_bibliography(built
     buttons = _page(built, "literatur/index.html").select("button.reference__copy")
     assert buttons
     assert all("knopf" in button["class"] for button in buttons)
+
+
+def test_the_texts_for_a_script_are_the_sites_own(built: Path) -> None:
+    """Each text a site's script shows holds the site's option; no English default is left.
+
+    The copy confirmations and the filter's count on the bibliography, the back links' names
+    on a page's list.
+    """
+    box = _page(built, "literatur/index.html").select_one("div.bibliography-filter")
+    assert box is not None
+    for attribute, option in SCRIPT_TEXTS.items():
+        assert box.get(attribute) == GERMAN_SCRIPT_TEXTS[option], attribute
+    names = {str(button["data-copy-name"]) for button in
+             _page(built, "literatur/index.html").select("button.reference__copy")}  # fmt: skip
+    assert "BibTeX" in names
+    page_list = _page(built, "kapitel/eins/index.html").select_one("ul.reference-list")
+    assert page_list is not None
+    assert page_list.get("data-back-label") == GERMAN_SCRIPT_TEXTS["back_to_citation_label"]
+    assert (
+        page_list.get("data-back-numbered-label") == GERMAN_SCRIPT_TEXTS["back_to_citations_label"]
+    )
+    pages = "\n".join(
+        (built / path).read_text(encoding="utf-8")
+        for path in ("index.html", "kapitel/eins/index.html", "literatur/index.html")
+    )
+    for option in GERMAN_SCRIPT_TEXTS:
+        assert OPTIONS[option][0] not in pages, option
+
+
+def test_the_whole_library_downloads_use_the_sites_separator(built: Path) -> None:
+    downloads = _page(built, "literatur/index.html").select_one("p.bibliography-downloads")
+    assert downloads is not None
+    assert downloads.get_text() == f"{GERMAN['whole_library_label']}BibTeX | RIS | CSL-JSON."

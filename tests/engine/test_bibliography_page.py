@@ -160,3 +160,36 @@ def test_the_filter_box_is_labelled_announces_its_count_and_has_an_empty_message
     assert empty.has_attr("hidden")
     assert empty.has_attr("data-search-exclude")
     assert empty.get_text().startswith("No entry matches this filter.")
+
+
+def test_entries_that_begin_with_no_letter_are_grouped_under_the_sites_heading(
+    tmp_path: Path, write_bib: Callable[[str], Path]
+) -> None:
+    numbered = ENTRY.replace("{unverified}", "").replace("doe2020alliance", "group2020report")
+    numbered = numbered.replace("Doe, Jane", "{3M Company}")
+    bib = write_bib(ENTRY.replace("{unverified}", "") + numbered)
+    docs = _docs(tmp_path, {"index.md": "# Home\n\n[@doe2020alliance; @group2020report]\n"})
+    soup, _ = _bibliography(bib, docs, other_initial_heading="Andere", download_separator=" | ")
+    other = soup.select_one("h2#bibliography-other")
+    assert other is not None
+    assert other.get_text() == "Andere"
+    assert [h2.get_text() for h2 in soup.select("h2[id^=bibliography-]")] == ["Andere", "D"]
+    downloads = soup.select_one("p.bibliography-downloads")
+    assert downloads is not None
+    assert downloads.get_text().endswith("BibTeX | RIS | CSL-JSON.")
+
+
+def test_the_texts_for_a_script_are_escaped_attributes(
+    tmp_path: Path, write_bib: Callable[[str], Path]
+) -> None:
+    bib = write_bib(ENTRY.replace("{unverified}", ""))
+    docs = _docs(tmp_path, {"index.md": "# Home\n\n[@doe2020alliance]\n"})
+    hostile = '"><script>alert(1)</script> {shown} & {total}'
+    soup, _ = _bibliography(bib, docs, filter_count_text=hostile, copied_label="Kopiert")
+    box = soup.select_one("div.bibliography-filter")
+    assert box is not None
+    assert box["data-count-text"] == hostile
+    assert box["data-copied-label"] == "Kopiert"
+    assert soup.find("script") is None
+    names = [button["data-copy-name"] for button in soup.select("button.reference__copy")]
+    assert names == ["APA 7", "Vancouver", "Harvard", "BibTeX"]

@@ -41,8 +41,8 @@ def test_cached_scan_equals_fresh_scan(tmp_path: Path) -> None:
     second = scan_docs(docs, SITE_SCAN, tmp_path, cache)
     assert first == fresh
     assert second == fresh
-    assert [site.location.line for site in second.pages["sub/page.md"].sites] == [6]
-    assert str(second.pages["index.md"].sites[0].location) == "docs/index.md:3"
+    assert [place.location.line for place in second.pages["sub/page.md"].places] == [6]
+    assert str(second.pages["index.md"].places[0].location) == "docs/index.md:3"
 
 
 def test_unchanged_pages_are_not_rendered_again(
@@ -77,7 +77,7 @@ def test_the_same_text_at_another_path_is_scanned_for_that_path(tmp_path: Path) 
     (docs / "copy.md").write_text(text)
     index = scan_docs(docs, SITE_SCAN, tmp_path, cache)
     assert index.pages["copy.md"].title == "copy.md"
-    assert str(index.pages["copy.md"].sites[0].location) == "docs/copy.md:1"
+    assert str(index.pages["copy.md"].places[0].location) == "docs/copy.md:1"
 
 
 def test_cache_holds_only_the_last_scan_and_one_file(tmp_path: Path) -> None:

@@ -7,6 +7,9 @@ module to every other again. Imports made only for type checking count.
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import grimp
 import pytest
 
@@ -75,3 +78,17 @@ def test_the_cycle_finder_finds_a_cycle() -> None:
     graph.add_import(importer="b", imported="a")
     graph.add_import(importer="b", imported="c")
     assert _cycles(graph) == [["a", "b"]]
+
+
+def test_the_inline_renderer_loads_neither_the_loader_nor_the_caches() -> None:
+    """It needs only the unknown-key message (``errors``), not the build's bibliography."""
+    code = (
+        "import sys, citation_engine.inline_citations\n"
+        "print(sorted(m for m in sys.modules if m.startswith('citation_engine.')))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    loaded = result.stdout
+    for module in ("site_bibliography", "bibtex_loading", "styling_cache", "citation_index"):
+        assert f"citation_engine.{module}'" not in loaded, module

@@ -12,7 +12,7 @@ from importlib import resources
 
 import markdown
 from bs4 import BeautifulSoup
-from citation_engine.markdown_extension import CitationExtension
+from citation_engine.markdown_extension import OPTIONS, CitationExtension
 
 from tests.conftest import ROOT
 from tests.golden_rendering import GOLDEN, PAGES, render
@@ -99,3 +99,37 @@ def test_the_stylesheet_uses_only_documented_names_or_the_scripts() -> None:
     used = _stylesheet_names()
     assert "reference__cited-on" in used
     assert sorted(used - _documented() - _made_by_the_script()) == []
+
+
+_TEXT_ROW_RE = re.compile(
+    r"^\| `(?P<attribute>data-[a-z-]+)` \| `(?P<option>[a-z_]+)` \| `(?P<element>[^`]+)`",
+    re.MULTILINE,
+)
+# How site.js reads an attribute the engine writes: engineText(element, "data-...", fallback)
+# or element.getAttribute("data-...").
+_SCRIPT_READS_RE = re.compile(r"(?:engineText\(\s*\w+,\s*|getAttribute\()\"(data-[a-z-]+)\"")
+
+
+def _script_texts() -> dict[str, tuple[str, str]]:
+    """The documented texts for a script: attribute -> (option, element selector)."""
+    return {
+        match["attribute"]: (match["option"], match["element"])
+        for match in _TEXT_ROW_RE.finditer(_contract())
+    }
+
+
+def test_every_text_for_a_script_holds_its_option_on_its_element() -> None:
+    texts = _script_texts()
+    assert "data-copied-label" in texts  # the reader found the table
+    soup = _rendered()
+    for attribute, (option, element) in texts.items():
+        found = soup.select(element)
+        assert found, element
+        assert {tag.get(attribute) for tag in found} == {OPTIONS[option][0]}, attribute
+
+
+def test_the_script_reads_every_text_for_it_and_no_undocumented_attribute() -> None:
+    found = _SCRIPT_READS_RE.findall(SCRIPT.read_text(encoding="utf-8"))
+    read = {name for name in found if not name.startswith("data-md-")}  # the theme's own
+    assert sorted(set(_script_texts()) - read) == []
+    assert sorted(read - _documented()) == []

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 import markdown
 import pytest
 from bs4 import BeautifulSoup, Tag
+from citation_engine.bibliography_page import SCRIPT_TEXTS
 from citation_engine.citation_index import CitationIndex
 from citation_engine.errors import CitationError, SourceLocation
 from citation_engine.html_building import runs_html
@@ -66,6 +67,12 @@ OUR_ATTRIBUTES = {
     "aria-describedby",
     "aria-live",
     "role",
+    # Texts for a site's script (MARKUP.md): the site's options and the copy formats' names,
+    # never field text.
+    *SCRIPT_TEXTS,
+    "data-copy-name",
+    "data-back-label",
+    "data-back-numbered-label",
 }
 
 

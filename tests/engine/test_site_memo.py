@@ -78,7 +78,7 @@ def test_a_rescan_reuses_the_parsed_bib_and_its_formatting(
     forget_site()  # what the extension does when a new build starts
     second = load_site_bibliography(bib, docs, "apa", tmp_path, tmp_path / "cache", scan=SITE_SCAN)
     assert second is not first
-    assert len(second.index.pages["index.md"].sites) == 2  # the page was scanned again
+    assert len(second.index.pages["index.md"].places) == 2  # the page was scanned again
     assert second.references is first.references
     assert second.styled is styled
     assert len(loads) == 1

@@ -4,6 +4,9 @@
       the italics and a plain editor gets text), or its BibTeX (plain text). Works offline and
       on plain-http intranets, where the async Clipboard API is missing: it falls back to
       execCommand("copy") with a copy-event handler that sets both flavours.
+      The words the script shows for the engine's features (the copy confirmations, the
+      filter's count, the back links' names) are the engine's options, read from data-*
+      attributes (citation_engine/MARKUP.md); the English here is only a fallback.
    2. Names Material's search dialog for assistive technology (it has role="dialog" but no
       name); Zensical's template already names it, so the label is only added when missing.
    3. Citation previews: hovering or focusing an in-text citation shows the entry it links to
@@ -19,6 +22,19 @@
       shadow at the edge that hides columns, and a keyboard-focusable, named scroll region. */
 (function () {
   "use strict";
+
+  // A text the engine wrote on an element (an option of the site's), else the fallback.
+  function engineText(element, attribute, fallback) {
+    var value = element ? element.getAttribute(attribute) : null;
+    return value === null ? fallback : value;
+  }
+
+  // Fill "{name}"-style placeholders.
+  function filled(text, values) {
+    return text.replace(/\{(\w+)\}/g, function (whole, name) {
+      return Object.prototype.hasOwnProperty.call(values, name) ? String(values[name]) : whole;
+    });
+  }
 
   var search = document.querySelector('.md-search[role="dialog"]');
   if (search && !search.hasAttribute("aria-label") && !search.hasAttribute("aria-labelledby")) {
@@ -115,14 +131,22 @@
     if (!button) return;
     var label = button.dataset.label || button.textContent;
     button.dataset.label = label;
+    // The engine writes the confirmations once, on the bibliography's filter box.
+    var texts = document.querySelector(".bibliography-filter");
+    var name = button.getAttribute("data-copy-name") || "";
     copy(flavours(button)).then(
       function () {
-        button.textContent = "Copied";
-        announce(label.replace("Copy ", "") + " reference copied to the clipboard");
+        button.textContent = engineText(texts, "data-copied-label", "Copied");
+        announce(filled(
+          engineText(texts, "data-copied-message", "{name} reference copied to the clipboard"),
+          { name: name }
+        ));
       },
       function () {
-        button.textContent = "Copy failed";
-        announce("Copying failed: select the text and copy it by hand");
+        button.textContent = engineText(texts, "data-copy-failed-label", "Copy failed");
+        announce(engineText(
+          texts, "data-copy-failed-message", "Copying failed: select the text and copy it by hand"
+        ));
       }
     ).then(function () {
       window.setTimeout(function () { button.textContent = label; }, 2000);
@@ -260,6 +284,8 @@
     var input = box.querySelector("input");
     var count = box.querySelector(".bibliography-filter__count");
     var empty = document.querySelector(".bibliography-filter__empty");
+    var countText = engineText(box, "data-count-text", "{shown} of {total} entries match");
+    var totalText = engineText(box, "data-total-text", "{total} entries");
     var lists = Array.prototype.slice.call(document.querySelectorAll("ul.reference-list--full"));
     var entries = Array.prototype.slice.call(
       document.querySelectorAll("ul.reference-list--full > li.reference")
@@ -290,8 +316,8 @@
         if (letter && letter.tagName === "H2") letter.hidden = !any;
       });
       count.textContent = words.length
-        ? shown + " of " + entries.length + " entries match"
-        : entries.length + " entries";
+        ? filled(countText, { shown: shown, total: entries.length })
+        : filled(totalText, { total: entries.length });
       if (empty) empty.hidden = shown !== 0;
     }
 
@@ -436,6 +462,10 @@
   function linkReferencesBack() {
     var list = document.querySelector("article ul.reference-list:not(.reference-list--full)");
     if (!list) return;
+    var one = engineText(list, "data-back-label", "Back to the citation in the text");
+    var several = engineText(
+      list, "data-back-numbered-label", "Back to citation {number} of {count} in the text"
+    );
     var byTarget = {};
     var links = document.querySelectorAll("article a.citation__link[href^='#']");
     Array.prototype.forEach.call(links, function (link) {
@@ -453,8 +483,8 @@
         up.href = "#" + link.id;
         up.textContent = citing.length === 1 ? "\u2191" : "\u2191" + (index + 1);
         up.setAttribute("aria-label", citing.length === 1
-          ? "Back to the citation in the text"
-          : "Back to citation " + (index + 1) + " of " + citing.length + " in the text");
+          ? one
+          : filled(several, { number: index + 1, count: citing.length }));
         back.appendChild(up);
       });
       entry.insertBefore(back, entry.firstChild);
