@@ -19,6 +19,7 @@ renders on the site as it renders with ``pandoc --citeproc``:
 
 from __future__ import annotations
 
+import copy
 import re
 from typing import TYPE_CHECKING, Any, Final
 
@@ -170,8 +171,31 @@ _RANGE_ENDS: Final = 2
 PRIVATE_USE_RE: Final = re.compile("[\ue000-\uf8ff]")
 
 
+# Reference id -> (the reference, its item for formatting). The formatter and the COinS span
+# of each entry both need the item; the identity check makes a reused id safe.
+_ITEMS: dict[int, tuple[Reference, dict[str, Any]]] = {}
+_ITEMS_LIMIT: Final = 20_000  # a few bibliographies: serve reloads leave old ones here
+
+
 def to_csl_json(reference: Reference, *, export: bool = False) -> dict[str, Any]:
     """Return the CSL-JSON item for one reference, with clean text in every variable.
+
+    The item is a new dictionary each call (callers add variables such as ``year-suffix``);
+    the item for formatting is built once per reference and copied.
+    """
+    if export:
+        return _csl_item(reference, export=True)
+    cached = _ITEMS.get(id(reference))
+    if cached is None or cached[0] is not reference:
+        if len(_ITEMS) >= _ITEMS_LIMIT:
+            _ITEMS.clear()
+        cached = (reference, _csl_item(reference, export=False))
+        _ITEMS[id(reference)] = cached
+    return copy.deepcopy(cached[1])
+
+
+def _csl_item(reference: Reference, *, export: bool) -> dict[str, Any]:
+    """The CSL-JSON item, built from the reference's fields.
 
     ``export`` gives the item readers download: protected words in ``nocase`` spans. Without
     it, the item is the one the site formats: plain text, and given names as citeproc-py
