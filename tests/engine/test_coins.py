@@ -160,3 +160,15 @@ def test_built_page_lists_carry_spans(mkdocs_site: Path) -> None:
     assert spans
     for key, span in spans.items():
         assert_matches(parse_context_object(str(span["title"])), references[key])
+
+
+def test_the_shared_csl_item_is_a_new_copy_each_time() -> None:
+    reference = next(iter(_references().values()))
+    first = to_csl_json(reference)
+    first["year-suffix"] = "a"
+    first.setdefault("author", []).append({"family": "Added"})
+    second = to_csl_json(reference)
+    assert "year-suffix" not in second
+    assert {"family": "Added"} not in second.get("author", [])
+    changed = dataclasses.replace(reference, key="another-key")
+    assert to_csl_json(changed)["id"] == "another-key"
