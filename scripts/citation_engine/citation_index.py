@@ -16,9 +16,10 @@ entry is keyed on the page's path, its text and its body as rendered (with the t
 snippets, which the scanner adds), and the file's name on everything else that
 shapes a scan (this package's code, the scanner's settings: its Markdown extensions and their
 options, the versions of Python-Markdown, pymdown-extensions and PyYAML). It holds only the
-pages of the last scan; writing it removes every other ``scan-*.json`` in the folder (the
-scans of other settings, or of older code). Unchanged pages are then not rendered twice; an
-edited page is scanned again.
+pages of the last scan. Every scan that ends with a cache folder (its file written, or only
+touched when nothing changed) removes the folder's other ``scan-*.json`` files: the scans of
+other settings, or of older code. Unchanged pages are then not rendered twice; an edited
+page is scanned again.
 
 The index also records each page file's modification time and size as the scan saw them
 (``CitationIndex.files``), so the extension can tell whether a page changed since the scan.

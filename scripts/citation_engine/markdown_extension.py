@@ -308,7 +308,9 @@ def _starts_a_build(site: tuple[Path, Path], setting: EngineSetting) -> bool:
     An engine renders each page once per build, and ``serve`` renders them again for the
     next; so the second rendering of a page is the first of a new build, whose pages,
     titles and snippets may all have changed. The scan is then made again (its cache makes
-    an unchanged page cheap), so every page of every build sees the files as they are.
+    an unchanged page cheap). It is the one sign of a snippet edit; a page that is rendered
+    alone (an engine that renders only changed pages) is caught by its file's stamp
+    instead (``_changed_since``).
     """
     pages = _rendered.setdefault(site, set())
     if setting.page in pages:
