@@ -249,7 +249,9 @@ class CitationExtension(Extension):
             )  # fmt: skip
 
         # Engines may render pages in threads: deciding whether to scan again and scanning
-        # are one step, so two pages never start two scans, nor see half-updated records.
+        # are one step, so two pages never start two scans, nor see half-updated records
+        # (``_rendered``, the session's memos, ``scan_digest``'s cache, the scanner's one
+        # Markdown are all touched under this lock). Uncontended, it costs next to nothing.
         with _SCAN_LOCK:
             if under_engine and _starts_a_build((bibliography, docs_dir), setting):
                 forget_site()
