@@ -43,8 +43,19 @@ def absolute_snippet_paths(options: dict[str, Any], project: Path) -> dict[str, 
 
 
 def page_configs(project: Path | None = None) -> dict[str, dict[str, Any]]:
-    """The options of ``PAGE_EXTENSIONS`` for the project folder (default: the working one)."""
-    return {SNIPPETS: absolute_snippet_paths(SNIPPETS_OPTIONS, project or Path.cwd())}
+    """The options of ``PAGE_EXTENSIONS`` for the project folder (default: the working one).
+
+    A file to append that the project lacks is left out: the commands also serve projects
+    laid out otherwise (a test's, one built with Zensical), where this site's shared
+    abbreviations do not exist; here they do, and are appended as in the build.
+    """
+    folder = project or Path.cwd()
+    options = absolute_snippet_paths(SNIPPETS_OPTIONS, folder)
+    bases = [Path(base) for base in options["base_path"]]
+    options["auto_append"] = [
+        name for name in options["auto_append"] if any((base / name).is_file() for base in bases)
+    ]
+    return {SNIPPETS: options}
 
 
 def site_scanner(project: Path | None = None) -> MarkdownScanner:
