@@ -21,9 +21,9 @@ from typing import TYPE_CHECKING
 
 import markdown
 import pytest
-from alliance_site.site_pages import PAGE_EXTENSIONS
+from alliance_site.site_pages import PAGE_EXTENSIONS, page_configs, site_scanner
 from citation_engine import markdown_extension, styling_cache
-from citation_engine.markdown_extension import CitationExtension, MarkdownScanner
+from citation_engine.markdown_extension import CitationExtension
 
 if TYPE_CHECKING:
     from citation_engine.inline_citations import PlacedWork
@@ -34,12 +34,12 @@ FIXTURE_BIB = FIXTURES / "bib" / "entry_types.bib"
 FIXTURE_DOCS = FIXTURES / "docs"
 SUBPATH_URL = "https://intranet.example/alliance/"
 # The scan of this site's pages outside a build, as the site's commands make it.
-SITE_SCAN = MarkdownScanner.of(PAGE_EXTENSIONS)
+SITE_SCAN = site_scanner(ROOT)
 
 
 def collect_citations(text: str) -> list[PlacedWork]:
     """Every citation the site's scan sees in a page, with its line."""
-    return markdown_extension.collect_citations(text, PAGE_EXTENSIONS)
+    return markdown_extension.collect_citations(text, PAGE_EXTENSIONS, page_configs(ROOT))
 
 
 MarkdownFactory = Callable[..., str]

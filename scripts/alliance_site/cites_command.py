@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from citation_engine.front_matter import split_front_matter
 from citation_engine.markdown_extension import collect_citations
 
-from alliance_site.site_pages import PAGE_EXTENSIONS
+from alliance_site.site_pages import PAGE_EXTENSIONS, page_configs
 
 if TYPE_CHECKING:
     import argparse
@@ -35,7 +35,7 @@ def page_citations(text: str) -> list[dict[str, object]]:
             "line": placed.line + offset,
         }
         for placed in sorted(
-            collect_citations(body, PAGE_EXTENSIONS), key=lambda placed: placed.line
+            collect_citations(body, PAGE_EXTENSIONS, page_configs()), key=lambda placed: placed.line
         )
     ]
 

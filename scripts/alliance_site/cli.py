@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from citation_engine.errors import BibliographyError
-from citation_engine.site_bibliography import check_site, load_site_bibliography
+from citation_engine.site_bibliography import check_site, forget_site, load_site_bibliography
 
 from alliance_site.site_pages import site_scanner
 
@@ -47,6 +47,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return release_main(arguments)
     parser = _parser()
     args = parser.parse_args(argv)
+    # Every command starts from a forgotten session: in one process (a test, a hook), a page
+    # edited in place since the last command keeps its folder's time, which the memo keys on.
+    forget_site()
     status: int = args.run(args)
     return status
 

@@ -29,12 +29,12 @@ from mkdocs.structure.files import File, Files
 
 from alliance_site.figures import write_figures
 from alliance_site.site_downloads import SITE_FILES, write_site_downloads
+from alliance_site.site_pages import SNIPPETS, absolute_snippet_paths
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.livereload import LiveReloadServer
 
-SNIPPETS = "pymdownx.snippets"
 # The last generated files (src_uri -> bytes) and what they were made from. `mkdocs serve`
 # rebuilds in one process on every page edit; the files change only with their sources.
 _generated_memo: list[tuple[tuple[object, ...], dict[str, bytes]]] = []
@@ -91,13 +91,6 @@ def snippet_files(options: dict[str, Any], project: Path) -> list[Path]:
     found = [base / name for base in bases for name in appended if (base / name).is_file()]
     folders = [base for base in bases if base.is_dir() and base.resolve() != project.resolve()]
     return [*found, *folders]
-
-
-def absolute_snippet_paths(options: dict[str, Any], project: Path) -> dict[str, Any]:
-    """The snippets options with each relative ``base_path`` made absolute under ``project``."""
-    base = options.get("base_path", ["."])
-    paths = [base] if isinstance(base, str) else list(base)
-    return {**options, "base_path": [str(project / path) for path in paths]}
 
 
 class SiteFilesPlugin(BasePlugin[SiteFilesConfig]):  # type: ignore[no-untyped-call]

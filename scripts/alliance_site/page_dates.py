@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
-from citation_engine.engine_pages import engine_page, engine_project_dir
+from citation_engine.engine_pages import engine_setting
 from citation_engine.front_matter import split_front_matter
 from markdown import Extension
 from markdown.treeprocessors import Treeprocessor
@@ -144,11 +144,14 @@ class PageDatesTreeprocessor(Treeprocessor):
 
     def run(self, root: etree.Element) -> None:
         """Modify the page tree in place."""
-        page = engine_page(self.md) or self.extension.getConfig("page")
-        docs_dir = Path(self.extension.getConfig("docs_dir"))
-        project = engine_project_dir(self.md)
-        if project is not None:  # relative to the configuration's folder, not the cwd
-            docs_dir = project / docs_dir
+        setting = engine_setting(self.md)
+        if setting is None:  # no engine: the options say, relative to the working folder
+            page = self.extension.getConfig("page")
+            docs_dir = Path(self.extension.getConfig("docs_dir"))
+        else:  # the engine's own docs folder, relative to the configuration's folder
+            page = setting.page
+            project = setting.project_dir or Path()
+            docs_dir = project / (setting.docs_dir or self.extension.getConfig("docs_dir"))
         if not (docs_dir / page).is_file():
             return  # a page the engine made up (404) or a snippet: nothing to date
         months = int(self.extension.getConfig("review_months"))
@@ -180,7 +183,12 @@ def extension_options(config: Path, name: str = "alliance_site.page_dates") -> d
 def run_overdue(config: Path, today: str = "") -> tuple[int, list[str]]:
     """``make overdue``: list the overdue pages; always status 0 (a date is not a failure)."""
     options = extension_options(config)
+    # The engine's docs folder, as the build reads it (relative to the configuration's
+    # folder); the extension's option only where the file names none.
     docs_dir = Path(options.get("docs_dir", "docs"))
+    engine_docs = read_config(config).get("docs_dir")
+    if isinstance(engine_docs, str) and engine_docs:
+        docs_dir = config.parent / engine_docs
     months = int(options.get("review_months", DEFAULT_REVIEW_MONTHS))
     day = _today(today)
     pages = overdue_pages(docs_dir, months, day)
@@ -198,7 +206,11 @@ class PageDatesExtension(Extension):
 
     def __init__(self, **kwargs: Any) -> None:
         self.config = {
-            "docs_dir": ["docs", "Folder of the Markdown pages, relative to the working folder."],
+            "docs_dir": [
+                "docs",
+                "Folder of the Markdown pages, relative to the working folder, when no engine "
+                "(MkDocs, Zensical) says; an engine's own docs_dir wins.",
+            ],
             "review_months": [
                 DEFAULT_REVIEW_MONTHS,
                 "Months from a page's review to its next; say the same on the editorial policy.",

@@ -1,8 +1,9 @@
 """Write everything the site serves from ``docs/downloads``, the one way every command does.
 
 The reference files come from the engine; beside them go the site's own citation file and
-licence, which every footer links. ``export`` (make prepare, make build, make dist) and the
-serve watcher both call this, so a download never depends on which command wrote it.
+licence, which every footer links. The ``export`` command (``make export``, for Zensical)
+and the MkDocs plugin (``alliance_site.mkdocs_plugin``, in every ``mkdocs build`` and
+``mkdocs serve`` rebuild) both call this, so a download never depends on which wrote it.
 """
 
 from __future__ import annotations

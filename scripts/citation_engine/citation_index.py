@@ -16,8 +16,13 @@ entry is keyed on the page's path, its text and its body as rendered (with the t
 snippets, which the scanner adds), and the file's name on everything else that
 shapes a scan (this package's code, the scanner's settings: its Markdown extensions and their
 options, the versions of Python-Markdown, pymdown-extensions and PyYAML). It holds only the
-pages of the last scan, and a file for another digest is removed when a new one is written.
-Unchanged pages are then not rendered twice; an edited page is scanned again.
+pages of the last scan. Every scan that ends with a cache folder (its file written, or only
+touched when nothing changed) removes the folder's other ``scan-*.json`` files: the scans of
+other settings, or of older code. Unchanged pages are then not rendered twice; an edited
+page is scanned again.
+
+The index also records each page file's modification time and size as the scan saw them
+(``CitationIndex.files``), so the extension can tell whether a page changed since the scan.
 """
 
 from __future__ import annotations
@@ -26,13 +31,15 @@ import hashlib
 import json
 import os
 import re
-from dataclasses import dataclass
+import stat
+import threading
+from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Final, Protocol
 
-from citation_engine.errors import SourceLocation, display_path
+from citation_engine.errors import BibliographyError, Problem, SourceLocation, display_path
 from citation_engine.front_matter import split_front_matter
 
 if TYPE_CHECKING:
@@ -94,11 +101,16 @@ class PageCitations:
         return tuple(dict.fromkeys(place.key for place in self.places))
 
 
+# A page file as the scan saw it: its modification time (ns) and its size.
+FileStamp = tuple[int, int]
+
+
 @dataclass(frozen=True)
 class CitationIndex:
-    """Every page of the site with what it cites."""
+    """Every page of the site with what it cites, and each page file's stamp when scanned."""
 
     pages: dict[str, PageCitations]
+    files: dict[str, FileStamp] = field(default_factory=dict)
 
     @cached_property
     def _pages_by_key(self) -> dict[str, list[PageCitations]]:
@@ -132,13 +144,18 @@ def scan_docs(
 
     Locations name files relative to ``display_root``, as a reader of the message would.
     With ``cache_dir``, unchanged pages are read from the scan cache there (see above).
+
+    Raises:
+        MissingDocsError: ``docs_dir`` is not a folder (an empty index would hide it).
     """
+    if not docs_dir.is_dir():
+        raise MissingDocsError(display_path(docs_dir, display_root))
     cache = _ScanCache(cache_dir, scan) if cache_dir is not None else None
     pages = {}
-    for path in sorted(docs_dir.rglob("*.md")):
-        if not path.is_file():
-            continue  # a named pipe would block the scan; the build refuses it by name
-        relative = path.relative_to(docs_dir).as_posix()
+    # Stamped before reading: an edit made while the scan runs is seen as a change later.
+    files = page_files(docs_dir)
+    for relative in files:
+        path = docs_dir / relative
         shown = display_path(path, display_root)
         text = path.read_text(encoding="utf-8")
         if cache is None:
@@ -147,7 +164,42 @@ def scan_docs(
             pages[relative] = cache.scan(text, relative, shown)
     if cache is not None:
         cache.save()
-    return CitationIndex(pages)
+    return CitationIndex(pages, files)
+
+
+class MissingDocsError(BibliographyError):
+    """The docs folder to scan does not exist."""
+
+    def __init__(self, shown: str) -> None:
+        message = (
+            f"the docs folder {shown} does not exist: set the engine's docs_dir, or the "
+            "citation_engine option docs_dir, to the folder of the Markdown pages"
+        )
+        super().__init__([Problem(SourceLocation(shown, 0), message)])
+
+
+def page_files(docs_dir: Path) -> dict[str, FileStamp]:
+    """Every ``.md`` file under ``docs_dir`` (docs-relative, in path order) and its stamp.
+
+    Only regular files: a named pipe would block the scan; the build refuses it by name.
+    """
+    files = {}
+    for path in sorted(docs_dir.rglob("*.md")):
+        stamp = file_stamp(path)
+        if stamp is not None:
+            files[path.relative_to(docs_dir).as_posix()] = stamp
+    return files
+
+
+def file_stamp(path: Path) -> FileStamp | None:
+    """A regular file's modification time (ns) and size; ``None`` for anything else or none."""
+    try:
+        status = os.stat(path)  # noqa: PTH116 - one call, on every page
+    except OSError:
+        return None
+    if not stat.S_ISREG(status.st_mode):
+        return None
+    return status.st_mtime_ns, status.st_size
 
 
 def scan_page(text: str, relative_path: str, display_path: str, scan: PageScanner) -> PageCitations:
@@ -229,7 +281,8 @@ class _ScanCache:
         try:
             if self.used != self.stored:
                 self.folder.mkdir(parents=True, exist_ok=True)
-                temporary = self.path.with_suffix(f".{os.getpid()}.tmp")
+                # The process and the thread: two threads saving at once never share a file.
+                temporary = self.path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
                 temporary.write_text(json.dumps(self.used), encoding="utf-8")
                 temporary.replace(self.path)
             else:

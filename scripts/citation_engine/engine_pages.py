@@ -31,7 +31,9 @@ class EngineSetting:
 
     ``nav`` is the docs-relative pages in navigation order; ``extensions`` the names of the
     page's Markdown extensions, and ``configs`` their options, as the engine passes them to
-    Python-Markdown. Nothing here is read from a file: the engine has already read it.
+    Python-Markdown; ``docs_dir`` the engine's docs folder (absolute, or relative to
+    ``project_dir``), ``None`` when it does not say. Nothing here is read from a file: the
+    engine has already read it.
     """
 
     project_dir: Path | None
@@ -39,6 +41,7 @@ class EngineSetting:
     nav: tuple[str, ...] = ()
     extensions: tuple[str, ...] = ()
     configs: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    docs_dir: Path | None = None
 
 
 def engine_setting(md: Markdown) -> EngineSetting | None:
@@ -51,21 +54,25 @@ def engine_setting(md: Markdown) -> EngineSetting | None:
     if engine is None:
         return None
     page = _mkdocs_page(md) if engine == "mkdocs" else _zensical_page(md)
+    # One look-up of the engine and of its configuration per page: everything below is
+    # read from that one object.
     config = _engine_config(md, engine)
     if isinstance(config, dict):
-        nav, extensions, configs = (config.get(name) for name in _CONFIG_KEYS)
+        nav, extensions, configs, docs_dir = (config.get(name) for name in _CONFIG_KEYS)
     else:
-        nav, extensions, configs = (getattr(config, name, None) for name in _CONFIG_KEYS)
+        nav, extensions, configs, docs_dir = (getattr(config, name, None) for name in _CONFIG_KEYS)
     return EngineSetting(
-        engine_project_dir(md),
+        _project_dir(config, engine),
         page,
         tuple(dict.fromkeys(nav_pages(nav))),
         tuple(name for name in extensions or () if isinstance(name, str)),
         dict(configs) if isinstance(configs, dict) else {},
+        # MkDocs holds it absolute; Zensical as written, relative to its root_dir.
+        Path(docs_dir) if isinstance(docs_dir, str) and docs_dir else None,
     )
 
 
-_CONFIG_KEYS = ("nav", "markdown_extensions", "mdx_configs")
+_CONFIG_KEYS = ("nav", "markdown_extensions", "mdx_configs", "docs_dir")
 
 
 def _engine_config(md: Markdown, engine: str) -> object:
@@ -125,15 +132,17 @@ def engine_project_dir(md: Markdown) -> Path | None:
     against the working directory, as documented.
     """
     engine = detect_engine(md)
+    if engine is None:
+        return None
+    return _project_dir(_engine_config(md, engine), engine)
+
+
+def _project_dir(config: object, engine: str) -> Path | None:
     if engine == "mkdocs":
-        config = getattr(_registered(md.treeprocessors, "relpath"), "config", None)
         config_file = getattr(config, "config_file_path", None)
         return Path(config_file).resolve().parent if isinstance(config_file, str) else None
-    if engine == "zensical":
-        config = getattr(_registered(md.preprocessors, "rendering_context"), "config", None)
-        root = config.get("root_dir") if isinstance(config, dict) else None
-        return Path(root).resolve() if isinstance(root, str) else None
-    return None
+    root = config.get("root_dir") if isinstance(config, dict) else None
+    return Path(root).resolve() if isinstance(root, str) else None
 
 
 def _mkdocs_page(md: Markdown) -> str:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import posixpath
+import threading
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -30,6 +31,7 @@ from markdown import Extension, Markdown
 from markdown.preprocessors import Preprocessor
 
 from citation_engine import styling_cache
+from citation_engine.citation_index import file_stamp, page_files
 from citation_engine.engine_failures import guard_conversion
 from citation_engine.engine_pages import EngineSetting, engine_setting
 from citation_engine.html_building import EngineLinks
@@ -52,7 +54,11 @@ if TYPE_CHECKING:
 # Option name: (default, description). The contributing docs list these in a table.
 OPTIONS: dict[str, tuple[str, str]] = {
     "bibliography": ("bib/references.bib", "BibTeX file, relative to the project folder."),
-    "docs_dir": ("docs", "Folder of the Markdown pages, relative to the project folder."),
+    "docs_dir": (
+        "docs",
+        "Folder of the Markdown pages, relative to the project folder, when no engine says "
+        "(MkDocs' and Zensical's own `docs_dir` wins).",
+    ),
     "style": (
         "apa",
         "Citation style of the site: `apa` (APA 7), the one style its labels are built for.",
@@ -137,8 +143,21 @@ OPTIONS: dict[str, tuple[str, str]] = {
     ),
     "page": ("index.md", "The page being rendered when no engine (MkDocs, Zensical) says."),
 }
-# The names a configuration may give this extension by; the scan leaves them out.
-EXTENSION_NAMES = ("citation_engine", "citation_engine.markdown_extension")
+# The module a configuration names this extension by, in any spelling (``citation_engine``,
+# ``citation_engine.markdown_extension``, ``...:CitationExtension``): the scan leaves it out,
+# or the scan would scan itself. It leaves out the engine's own extensions too
+# (``zensical.extensions.*``, which Zensical adds, autorefs for one): they need the engine's
+# page, which the scan has not, and add nothing a citation is read from.
+OWN_PACKAGE = "citation_engine"
+ENGINE_EXTENSION_PREFIXES = ("zensical.extensions.",)
+
+
+def scanned_extension(name: str) -> bool:
+    """Whether the scan renders with this extension name (see above)."""
+    module = name.split(":", 1)[0]
+    if module.split(".", 1)[0] == OWN_PACKAGE:
+        return False
+    return not module.startswith(ENGINE_EXTENSION_PREFIXES)
 
 
 class CitationExtension(Extension):
@@ -152,6 +171,7 @@ class CitationExtension(Extension):
         self.collect = collect
         check_site_style(self.getConfig("style"))  # refuse a style it cannot render, at start
         self.record = PageRecord()
+        self._collect_context: PageContext | None = None
 
     def extendMarkdown(self, md: Markdown) -> None:
         """Register the processors; each priority is chosen relative to the built-ins."""
@@ -198,7 +218,23 @@ class CitationExtension(Extension):
         return {name: str(value) for name, value in self.getConfigs().items()}
 
     def page_context(self, md: Markdown) -> PageContext:
-        """The page's context: from the engine's page and configuration, or from the options."""
+        """The page's context: from the engine's page and configuration, or from the options.
+
+        In collect mode the engine is never asked (the scan renders outside it, whatever
+        extensions it copied from the engine), and one context serves every page: the
+        inline processor reads nothing from it but the absent bibliography.
+        """
+        if self.collect:
+            if self._collect_context is None:
+                options = self.options()
+                self._collect_context = PageContext(
+                    page=options["page"],
+                    display_path=options["page"],
+                    options=options,
+                    site=None,
+                    links=EngineLinks(md),
+                )
+            return self._collect_context
         options = self.options()
         setting = engine_setting(md)
         # Only an engine renders a whole site, build after build; elsewhere (plain
@@ -211,10 +247,12 @@ class CitationExtension(Extension):
                 _names(options["nav"]),
                 _names(options["extensions"]),
             )
-        site = None if self.collect else self._site(options, setting, under_engine=under_engine)
+        project = setting.project_dir or Path.cwd()
+        docs_dir = project / (setting.docs_dir or options["docs_dir"])
+        site = self._site(options, setting, docs_dir, under_engine=under_engine)
         return PageContext(
             page=setting.page,
-            display_path=posixpath.join(Path(options["docs_dir"]).as_posix(), setting.page),
+            display_path=posixpath.join(_shown(docs_dir, project), setting.page),
             options=options,
             site=site,
             links=EngineLinks(md),
@@ -222,25 +260,42 @@ class CitationExtension(Extension):
         )
 
     def _site(
-        self, options: dict[str, str], setting: EngineSetting, *, under_engine: bool
+        self, options: dict[str, str], setting: EngineSetting, docs_dir: Path, *, under_engine: bool
     ) -> SiteBibliography:
-        """The build's bibliography: cached across the pages of one build."""
+        """The build's bibliography: cached across the pages of one build, while current.
+
+        The scan is made again when a new build starts (``_starts_a_build``), when this
+        page's file changed since the scan, and, on the bibliography page, when any page
+        file changed, came or went: engines that render only changed pages (Zensical's
+        serve, ``mkdocs serve --dirty``) start no recognisable build, and the bibliography
+        page must show the pages as they are when it is rendered.
+        """
         # Relative options point from the engine's project folder, else the working directory.
         project = setting.project_dir or Path.cwd()
         bibliography = project / options["bibliography"]
-        docs_dir = project / options["docs_dir"]
-        if under_engine and _starts_a_build((bibliography, docs_dir), setting):
-            forget_site()
         # Read at call time: tests move the default to a folder of their own.
         cache_dir = options["cache_dir"] or styling_cache.DEFAULT_CACHE_DIR
-        return load_site_bibliography(
-            bibliography,
-            docs_dir,
-            options["style"],
-            root=project,
-            cache_dir=project / cache_dir,
-            scan=MarkdownScanner.of(setting.extensions, setting.configs),
-        )
+        scan = MarkdownScanner.of(setting.extensions, setting.configs)
+
+        def load() -> SiteBibliography:
+            return load_site_bibliography(
+                bibliography, docs_dir, options["style"], root=project,
+                cache_dir=project / cache_dir, scan=scan,
+            )  # fmt: skip
+
+        # Engines may render pages in threads: deciding whether to scan again and scanning
+        # are one step, so two pages never start two scans, nor see half-updated records
+        # (``_rendered``, the session's memos, ``scan_digest``'s cache, the scanner's one
+        # Markdown are all touched under this lock). Uncontended, it costs next to nothing.
+        with _SCAN_LOCK:
+            if under_engine and _starts_a_build((bibliography, docs_dir), setting):
+                forget_site()
+            site = load()
+            whole = setting.page == options["bibliography_page"]
+            if _changed_since(site, docs_dir, setting.page, whole=whole):
+                forget_site()
+                site = load()
+        return site
 
 
 class _ContextPreprocessor(Preprocessor):
@@ -256,8 +311,32 @@ class _ContextPreprocessor(Preprocessor):
         return lines
 
 
+# One scan at a time, in every thread (see ``_site``).
+_SCAN_LOCK = threading.Lock()
 # The pages each site (its bibliography and docs folder) has rendered in the current build.
 _rendered: dict[tuple[Path, Path], set[str]] = {}
+
+
+def _changed_since(site: SiteBibliography, docs_dir: Path, page: str, *, whole: bool) -> bool:
+    """Whether the page's file (``whole``: any page file) differs from what the scan saw.
+
+    One stat per page; on the bibliography page one walk of the docs folder, once a build.
+    """
+    if whole:
+        return page_files(docs_dir) != site.index.files
+    return file_stamp(docs_dir / page) != site.index.files.get(page)
+
+
+def _shown(docs_dir: Path, project: Path) -> str:
+    """The docs folder as messages name it: relative to the project when inside it."""
+    try:
+        return docs_dir.relative_to(project).as_posix()
+    except ValueError:
+        pass
+    try:  # a symbolic link on one of the two paths
+        return docs_dir.resolve().relative_to(project.resolve()).as_posix()
+    except ValueError:
+        return docs_dir.as_posix()
 
 
 def _starts_a_build(site: tuple[Path, Path], setting: EngineSetting) -> bool:
@@ -266,7 +345,9 @@ def _starts_a_build(site: tuple[Path, Path], setting: EngineSetting) -> bool:
     An engine renders each page once per build, and ``serve`` renders them again for the
     next; so the second rendering of a page is the first of a new build, whose pages,
     titles and snippets may all have changed. The scan is then made again (its cache makes
-    an unchanged page cheap), so every page of every build sees the files as they are.
+    an unchanged page cheap). It is the one sign of a snippet edit; a page that is rendered
+    alone (an engine that renders only changed pages) is caught by its file's stamp
+    instead (``_changed_since``).
     """
     pages = _rendered.setdefault(site, set())
     if setting.page in pages:
@@ -299,7 +380,7 @@ class MarkdownScanner:
         cls, extensions: tuple[str, ...], configs: Mapping[str, Mapping[str, Any]] | None = None
     ) -> MarkdownScanner:
         """A scanner for pages written with these extensions and options."""
-        kept = tuple(name for name in extensions if name not in EXTENSION_NAMES)
+        kept = tuple(name for name in extensions if scanned_extension(name))
         given = configs or {}
         used = {name: dict(given[name]) for name in kept if name in given}
         settings = json.dumps([kept, used], sort_keys=True, default=_stable_name)
@@ -307,9 +388,12 @@ class MarkdownScanner:
 
     def __call__(self, markdown_text: str) -> list[tuple[str, int]]:
         """Each citation of the body as its key and 1-based line."""
+        md, extension = self._preprocessing
+        md.reset()
+        md.convert(markdown_text)
         return [
             (placed.work.key, placed.line)
-            for placed in collect_citations(markdown_text, self.extensions, self.configs)
+            for placed in place_citations(extension.record.source, extension.record.seen)
         ]
 
     def source(self, markdown_text: str) -> str:
@@ -325,8 +409,9 @@ class MarkdownScanner:
 
     @cached_property
     def _preprocessing(self) -> tuple[Markdown, CitationExtension]:
-        # One Markdown for every page's source, reset in between, as an engine resets its
-        # own: making one loads every extension again, which costs more than the text.
+        # One Markdown for every page, its source and its citations, reset in between, as an
+        # engine resets its own: making one loads every extension again, which costs more
+        # than the text. A scanner is used by one scan at a time (the extension's lock).
         extension = CitationExtension(collect=True)
         return _markdown(self.extensions, self.configs, extension), extension
 

@@ -6,10 +6,12 @@ and of the builds of one ``serve`` process. The scan's key is cheap to compute o
 page: the ``.bib`` file's modification time and those of the docs folders (which change
 when a page is added or removed). Edits within a page (its citations, its title, a snippet)
 are caught by the extension, which asks for a fresh scan (``forget_site``, which is
-``SESSION.forget``) when a new build starts, so a ``serve`` session sees every edit on the
-rebuild it causes and a large build never stats every page for every page. Every cache
-layer of a build, on disk and in memory, is listed in CONTRIBUTING ("Which caches does a
-build keep?").
+``SESSION.forget``) when a new build starts, when the page it renders changed since the
+scan, and, on the bibliography page, when any page file changed (the scan records each
+file's modification time and size); so a ``serve`` session sees every edit on the rebuild
+it causes, an engine that renders only changed pages shows the current scan on each, and
+a build stats every page once, not once for every page. Every cache layer of a build, on
+disk and in memory, is listed in CONTRIBUTING ("Which caches does a build keep?").
 """
 
 from __future__ import annotations
@@ -43,7 +45,8 @@ class BuildSession:
 
     - ``styles``: each style name resolved once (``reference_styles.load_style``).
     - ``sites``: the last few scans (``SiteBibliography``), keyed on ``_ScanKey``; a guess
-      (modification times), so ``forget`` drops them when a page changed under the build.
+      (modification times), so ``forget`` drops them when a new build starts or a page
+      changed since the scan.
     - ``checked``: the last ``.bib`` file loaded and checked, keyed on its path, its shown
       name and its bytes.
     - ``styled``: the last formatting, keyed on the references object it formatted (held
@@ -251,8 +254,8 @@ def checked_references(bib_path: Path, shown: str) -> LoadedBibliography:
 def _folder_token(docs_dir: Path) -> tuple[tuple[str, int], ...]:
     """Modification times of the docs folders: adding, removing or renaming a page changes one.
 
-    The tree is walked for every page: a build of a thousand pages spends no measurable time
-    here, so the list of folders is not remembered.
+    The tree is walked again for every page, not remembered: a remembered list of folders
+    would miss a folder added under a running ``serve``.
     """
     try:
         return tuple(
@@ -265,8 +268,10 @@ def _folder_token(docs_dir: Path) -> tuple[tuple[str, int], ...]:
 
 
 def forget_site() -> None:
-    """Drop the cached scan, for when a page changed under a running build (``SESSION.forget``).
+    """Drop the cached scans (``SESSION.forget``), so the next page scans the docs afresh.
 
+    The extension calls it when a new build starts (a page rendered a second time) and when
+    a page file changed since the scan; ``check``, ``cites`` and ``export`` when they start.
     The loaded references stay memoised on the ``.bib`` file's bytes, which are read again.
     """
     SESSION.forget()

@@ -1,9 +1,11 @@
 """During a build, nothing but the engine (MkDocs, Zensical) reads the configuration file.
 
 The extension learns the nav and the page's Markdown extensions from the configuration the
-engine hands it. A second read of the file could see it half-saved under ``serve`` and fail
-with another parser's traceback, or disagree with the build. Every ``open`` of the file is
-recorded by an audit hook, with the code that asked for it.
+engine hands it; so do this site's plugin (``alliance-site-files``) and its ``page_dates``
+extension. A second read of the file could see it half-saved under ``serve`` and fail with
+another parser's traceback, or disagree with the build. Every ``open`` of the file is
+recorded by an audit hook, with the code that asked for it: for the second site under both
+engines, and for this site's own MkDocs build.
 """
 
 from __future__ import annotations
@@ -37,10 +39,10 @@ engine = sys.argv[1]
 try:
     if engine == "mkdocs":
         from mkdocs.__main__ import cli
-        cli(["build", "--strict", "--quiet"])
+        cli(["build", "--strict", "--quiet", *sys.argv[2:]])
     else:
         from zensical.main import cli
-        cli(["build", "--strict", "--clean"])
+        cli(["build", "--strict", "--clean", *sys.argv[2:]])
 except SystemExit as stop:
     if stop.code:
         raise
@@ -66,5 +68,30 @@ def test_only_the_engine_reads_the_configuration(engine: str, tmp_path: Path) ->
     assert result.returncode == 0, result.stderr
     callers = json.loads(result.stdout.strip().splitlines()[-1])
     assert callers  # the engine itself read it
-    ours = [stack for stack in callers if any(str(SCRIPTS) in name for name in stack)]
-    assert ours == []
+    assert _ours(callers) == []
+
+
+def _ours(callers: list[list[str]]) -> list[list[str]]:
+    return [stack for stack in callers if any(str(SCRIPTS) in name for name in stack)]
+
+
+def test_only_mkdocs_reads_this_sites_configuration(tmp_path: Path) -> None:
+    """The repository's own build, with its plugin and the page_dates extension."""
+    config = ROOT / "mkdocs.yml"
+    assert "alliance-site-files" in config.read_text(encoding="utf-8")
+    assert "alliance_site.page_dates" in config.read_text(encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-c", _RECORDING, "mkdocs",
+         "--config-file", str(config), "--site-dir", str(tmp_path / "site")],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin",
+             "CITATION_CACHE_DIR": str(tmp_path / "cache")},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    callers = json.loads(result.stdout.strip().splitlines()[-1])
+    assert callers  # MkDocs itself read it
+    assert _ours(callers) == []
+    assert (tmp_path / "site" / "references" / "index.html").is_file()

@@ -163,20 +163,20 @@ def test_page_title_and_snippet_edits_reach_cited_on_on_the_rebuild_they_cause(
 
 
 # Zensical under serve. `zensical serve` renders again only the pages whose source changed,
-# and it watches docs/ and the configuration, not a snippet folder beside them: the engine
-# scans afresh whenever a page is rendered, but it cannot make Zensical render the
-# bibliography page, so "cited on" there lags until that page itself is rendered again (or
-# the server restarts). The README says so; this test records what the pinned Zensical does,
-# so that it fails, and the README is corrected, when Zensical changes.
+# and it watches docs/ and the configuration, not a snippet folder beside them. The engine
+# scans afresh when a page is rendered a second time (a new build), when the page it renders
+# changed since the scan, and, on the bibliography page, when any page file changed; so
+# every page it renders shows the pages as they are. But it cannot make Zensical render the
+# bibliography page, so "cited on" there lags until that page itself changes (or the server
+# restarts), and a snippet edit reaches no page until a page including it is rendered. The
+# README says so; this test records what the pinned Zensical does, so that it fails, and the
+# README is corrected, when Zensical changes.
 SECOND_SITE = FIXTURES / "projects" / "second_site"
 ZENSICAL_BUILT = "No issues found"
 
 
-@pytest.fixture(scope="module")
-def zensical_served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    """The second site under `zensical serve`; what it prints goes to ``serve.log`` beside."""
-    project = tmp_path_factory.mktemp("zensical-serve") / "project"
-    shutil.copytree(SECOND_SITE, project)
+def _zensical_serve(project: Path) -> Iterator[tuple[str, Path]]:
+    """The project under `zensical serve`; what it prints goes to ``serve.log`` beside."""
     log = (project.parent / "serve.log").open("w", encoding="utf-8")
     port = _free_port()
     process = subprocess.Popen(
@@ -195,6 +195,33 @@ def zensical_served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=30)
         log.close()
+
+
+@pytest.fixture(scope="module")
+def zensical_served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """The second site under `zensical serve`."""
+    project = tmp_path_factory.mktemp("zensical-serve") / "project"
+    shutil.copytree(SECOND_SITE, project)
+    yield from _zensical_serve(project)
+
+
+@pytest.fixture(scope="module")
+def zensical_served_without_snippets(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[str, Path]]:
+    """The second site with no page including a snippet, under `zensical serve`.
+
+    The pinned Zensical renders a page that includes a snippet again on every build, which
+    hides whether "cited on" follows pages rendered alone; here each build renders only the
+    edited pages.
+    """
+    project = tmp_path_factory.mktemp("zensical-serve-plain") / "project"
+    shutil.copytree(SECOND_SITE, project)
+    chapter = project / "docs" / "kapitel" / "eins.md"
+    text = chapter.read_text(encoding="utf-8")
+    assert '--8<-- "zitat.md"\n' in text
+    chapter.write_text(text.replace('--8<-- "zitat.md"\n', ""), encoding="utf-8")
+    yield from _zensical_serve(project)
 
 
 def _zensical_builds(log: Path) -> int:
@@ -270,3 +297,36 @@ def test_zensical_serve_renders_only_changed_pages_so_cited_on_lags(
         "weber2021buendnis": ["Kapitel bearbeitet", "Startseite"],
     }
     assert "Geteilt" in _get(base + "kapitel/eins/")
+
+
+def test_zensical_serve_shows_the_current_pages_on_a_bibliography_page_it_renders(
+    zensical_served_without_snippets: tuple[str, Path],
+) -> None:
+    """Each build renders only the edited page, and none is rendered twice after a new build.
+
+    The home page rendered again starts a new build (a fresh scan); the chapter is then
+    rendered alone, then the bibliography page alone: it shows the chapter's new title.
+    """
+    base, project = zensical_served_without_snippets
+    log = project.parent / "serve.log"
+    assert _german_cited_on(base) == {
+        "mueller2019achtsamkeit": [],
+        "weber2021buendnis": ["Das erste Kapitel", "Startseite"],
+    }
+    home, chapter = project / "docs" / "index.md", project / "docs" / "kapitel" / "eins.md"
+    listing = project / "docs" / "literatur.md"
+    text = home.read_text(encoding="utf-8")
+    _zensical_after(
+        log, lambda: home.write_text(f"{text}\nAuch [@mueller2019achtsamkeit].\n", "utf-8")
+    )
+    edited = chapter.read_text(encoding="utf-8").replace(
+        "# Das erste Kapitel", "# Kapitel bearbeitet", 1
+    )
+    _zensical_after(log, lambda: chapter.write_text(edited, encoding="utf-8"))
+    assert ">Kapitel bearbeitet" in _get(base + "kapitel/eins/")
+    source = listing.read_text(encoding="utf-8")
+    _zensical_after(log, lambda: listing.write_text(f"{source}\n", encoding="utf-8"))
+    assert _german_cited_on(base) == {
+        "mueller2019achtsamkeit": ["Startseite"],
+        "weber2021buendnis": ["Kapitel bearbeitet", "Startseite"],
+    }

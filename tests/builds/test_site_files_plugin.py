@@ -8,7 +8,7 @@ import sys
 from typing import TYPE_CHECKING
 
 import pytest
-from alliance_site.mkdocs_plugin import absolute_snippet_paths
+from alliance_site.site_pages import absolute_snippet_paths
 
 from tests.conftest import copy_project
 

@@ -16,6 +16,7 @@ import bibtexparser
 import markdown
 import pytest
 import rispy
+from alliance_site import page_dates
 from alliance_site.page_dates import (
     PageDateError,
     add_months,
@@ -23,6 +24,7 @@ from alliance_site.page_dates import (
     run_overdue,
 )
 from bs4 import BeautifulSoup
+from citation_engine.engine_pages import EngineSetting
 
 from tests.conftest import SUBPATH_URL, built_pages, run_engine
 from tests.peer_rendering import STYLE, pandoc_path
@@ -73,6 +75,37 @@ def test_dates_line_sits_under_the_title(tmp_path: Path) -> None:
         '<time datetime="2026-11-23">23 November 2026</time> · next review due '
         '<time datetime="2027-11-23">23 November 2027</time></p>'
     )
+
+
+def test_under_an_engine_the_engines_docs_folder_is_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # mkdocs.yml says docs_dir: content; the extension's own option is left at its default.
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / "page.md").write_text("---\nreviewed: 2026-11-23\n---\n\n# A page\n", "utf-8")
+    setting = EngineSetting(tmp_path, "page.md", docs_dir=Path("content"))
+    monkeypatch.setattr(page_dates, "engine_setting", lambda md: setting)
+    html = markdown.markdown(
+        "# A page\n",
+        extensions=["alliance_site.page_dates"],
+        extension_configs={"alliance_site.page_dates": {"today": "2026-12-01"}},
+    )
+    assert 'class="page-dates"' in html
+
+
+def test_the_overdue_command_reads_the_docs_folder_the_engine_reads(tmp_path: Path) -> None:
+    (tmp_path / "project").mkdir()
+    _docs(tmp_path / "project", "reviewed: 2026-11-23\n")
+    config = tmp_path / "project" / "mkdocs.yml"
+    config.write_text("docs_dir: docs\nmarkdown_extensions:\n  - alliance_site.page_dates\n")
+    status, lines = run_overdue(config, "2027-11-25")
+    assert status == 0
+    assert lines == [
+        f"{config.parent / 'docs' / 'page.md'}: review overdue by 2 days "
+        "(reviewed 2026-11-23, due 2027-11-23)",
+        "1 page(s) overdue for review on 2027-11-25",
+    ]
 
 
 def test_overdue_page_warns_without_failing(

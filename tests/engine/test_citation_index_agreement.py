@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import markdown
 import pytest
 from alliance_site.config_file import read_config
-from alliance_site.site_pages import PAGE_EXTENSIONS as SCAN_EXTENSIONS
+from alliance_site.site_pages import PAGE_EXTENSIONS, absolute_snippet_paths, page_configs
 from bs4 import BeautifulSoup
 from citation_engine.errors import CitationError
 from citation_engine.markdown_extension import CitationExtension
@@ -89,12 +89,12 @@ def _render(text: str) -> str:
     extension = CitationExtension(
         bibliography=str(FIXTURE_BIB), docs_dir=str(FIXTURE_DOCS), page="generated.md"
     )
-    return markdown.markdown(text, extensions=[*SCAN_EXTENSIONS, extension])
+    return markdown.markdown(text, extensions=[*PAGE_EXTENSIONS, extension])
 
 
 def collect_citations(text: str) -> list[PlacedWork]:
     """What the site's scan sees in a page outside a build."""
-    return collect_with(text, SCAN_EXTENSIONS)
+    return collect_with(text, PAGE_EXTENSIONS)
 
 
 @pytest.mark.slow
@@ -159,12 +159,18 @@ def test_escaped_brackets_are_still_counted() -> None:
     assert 'href="#ref-doe2020alliance"' in _render(text)
 
 
-def test_the_scan_reads_pages_with_the_structural_extensions_the_site_uses() -> None:
-    """The scan's extensions are mkdocs.yml's, less those that only add output or text."""
+def test_the_scan_reads_pages_with_the_extensions_and_snippets_the_site_uses() -> None:
+    """The scan's extensions are mkdocs.yml's, less those that only add output; snippets alike."""
     config = read_config(ROOT / "mkdocs.yml")
-    names = {
-        next(iter(item)) if isinstance(item, dict) else item
+    items = [
+        next(iter(item.items())) if isinstance(item, dict) else (item, None)
         for item in config["markdown_extensions"]
+    ]
+    names = [name for name, _ in items]
+    output_only = {"toc", "citation_engine", "alliance_site.page_dates"}
+    assert list(PAGE_EXTENSIONS) == [name for name in names if name not in output_only]
+    # Snippets as configured, the relative base_path the project's, as the plugin makes it.
+    snippets = dict(items)["pymdownx.snippets"] or {}
+    assert page_configs(ROOT) == {
+        "pymdownx.snippets": absolute_snippet_paths(snippets, ROOT),
     }
-    output_only = {"toc", "pymdownx.snippets", "citation_engine", "alliance_site.page_dates"}
-    assert set(SCAN_EXTENSIONS) == names - output_only

@@ -14,7 +14,10 @@ from citation_engine.markdown_extension import CitationExtension
 from tests.conftest import FIXTURE_BIB
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from pathlib import Path
+
+    from citation_engine.site_bibliography import SiteBibliography
 
     from tests.conftest import MarkdownFactory
 
@@ -136,38 +139,107 @@ def test_links_are_page_relative_never_rooted(page: str, target: str, expected: 
     assert relative_link(page, target) == expected
 
 
-def test_a_page_rendered_again_starts_a_build_that_sees_every_edit(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _engine_renders(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pages: dict[str, str]
+) -> Callable[[str], SiteBibliography]:
+    """Write the pages into docs/; return a function that renders one as an engine would.
+
+    The engine names the page and the project folder; each rendering returns the
+    bibliography the page was rendered with. ``references.md`` is the bibliography page.
+    """
     docs = tmp_path / "docs"
     docs.mkdir()
-    page = docs / "index.md"
-    page.write_text("# Home\n\n[@doe2020alliance]\n", encoding="utf-8")
-    other = docs / "other.md"
-    other.write_text("# Other\n\nNothing cited.\n", encoding="utf-8")
-    # As under an engine, which names the page and the project folder.
-    rendering = {"page": "index.md"}
+    for name, text in pages.items():
+        (docs / name).write_text(text, encoding="utf-8")
+    rendering = {"page": ""}
     monkeypatch.setattr(
         markdown_extension,
         "engine_setting",
         lambda md: EngineSetting(tmp_path, rendering["page"]),
     )
 
-    def citing(name: str) -> list[str]:
+    def render(name: str) -> SiteBibliography:
         rendering["page"] = name
-        extension = CitationExtension(bibliography=str(FIXTURE_BIB), docs_dir="docs")
+        extension = CitationExtension(
+            bibliography=str(FIXTURE_BIB), docs_dir="docs", bibliography_page="references.md"
+        )
         md = markdown.Markdown(extensions=[extension])
         md.convert((docs / name).read_text(encoding="utf-8"))
         site = extension.record.require().site
         assert site is not None
-        return [p.path for p in site.index.citing_pages("roe2019book")]
+        return site
 
-    assert citing("index.md") == []
+    return render
+
+
+def _citing(site: SiteBibliography, key: str = "roe2019book") -> list[str]:
+    return [page.path for page in site.index.citing_pages(key)]
+
+
+def test_a_page_rendered_again_starts_a_build_that_sees_every_edit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    render = _engine_renders(
+        tmp_path,
+        monkeypatch,
+        {"index.md": "# Home\n\n[@doe2020alliance]\n", "other.md": "# Other\n\nNone.\n"},
+    )
+    docs = tmp_path / "docs"
+    assert _citing(render("index.md")) == []
+    assert _citing(render("other.md")) == []  # the same build: one scan for all its pages
     # Edits in place (as under live reload) leave the folder's modification time alone.
-    other.write_text("# Other\n\nNow @roe2019book.\n", encoding="utf-8")
-    assert citing("other.md") == []  # the same build: one scan for all its pages
-    page.write_text("# Home\n\n[@doe2020alliance] and @roe2019book\n", encoding="utf-8")
-    assert citing("index.md") == ["index.md", "other.md"]  # a new build, a new scan
+    (docs / "other.md").write_text("# Other\n\nNow @roe2019book.\n", encoding="utf-8")
+    assert _citing(render("index.md")) == ["other.md"]  # rendered again: a new build, a scan
+
+
+def test_a_page_edited_since_the_scan_is_scanned_again_when_it_is_rendered(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Zensical's serve and ``mkdocs serve --dirty`` render only the pages that changed.
+
+    Build (index, eins, references), edit index, then eins, then the bibliography page,
+    each rendered alone: no page is rendered twice after the first new build, yet every
+    rendering must see the current pages.
+    """
+    render = _engine_renders(
+        tmp_path,
+        monkeypatch,
+        {
+            "index.md": "# Home\n\n[@doe2020alliance]\n",
+            "eins.md": "# Eins\n\nNothing.\n",
+            "references.md": "# References\n\n[[bibliography]]\n",
+        },
+    )
+    docs = tmp_path / "docs"
+    for name in ("index.md", "eins.md", "references.md"):
+        assert _citing(render(name)) == []
+    (docs / "index.md").write_text("# Home\n\n[@doe2020alliance] @roe2019book\n", "utf-8")
+    assert _citing(render("index.md")) == ["index.md"]
+    (docs / "eins.md").write_text("# Eins, edited\n\nNow [@roe2019book].\n", "utf-8")
+    site = render("eins.md")  # not rendered before in this build: its own change counts
+    assert _citing(site) == ["eins.md", "index.md"]
+    assert site.index.pages["eins.md"].title == "Eins, edited"
+    (docs / "references.md").write_text("# References, edited\n\n[[bibliography]]\n", "utf-8")
+    site = render("references.md")
+    assert site.index.pages["eins.md"].title == "Eins, edited"
+    assert _citing(site) == ["eins.md", "index.md"]
+
+
+def test_the_bibliography_page_sees_pages_edited_or_added_without_being_rendered(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    render = _engine_renders(
+        tmp_path,
+        monkeypatch,
+        {"index.md": "# Home\n\nNothing.\n", "references.md": "[[bibliography]]\n"},
+    )
+    docs = tmp_path / "docs"
+    assert _citing(render("index.md")) == []
+    # In place: the folder's modification time, in the scan's key, stays as it was.
+    (docs / "index.md").write_text("# Home\n\n@roe2019book\n", encoding="utf-8")
+    assert _citing(render("references.md")) == ["index.md"]
+    (docs / "new.md").write_text("# New\n\n@roe2019book\n", encoding="utf-8")
+    assert _citing(render("references.md")) == ["index.md", "new.md"]
 
 
 @pytest.mark.parametrize(

@@ -149,7 +149,12 @@ class _FixedSiteExtension(CitationExtension):
         super().__init__(**kwargs)
 
     def _site(
-        self, options: dict[str, str], setting: EngineSetting, *, under_engine: bool
+        self,
+        options: dict[str, str],
+        setting: EngineSetting,
+        docs_dir: Path,
+        *,
+        under_engine: bool,
     ) -> SiteBibliography:
         return self._fixed
 

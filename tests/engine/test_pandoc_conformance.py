@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 from alliance_site.cites_command import page_citations
-from alliance_site.site_pages import PAGE_EXTENSIONS as SCAN_EXTENSIONS
+from alliance_site.site_pages import PAGE_EXTENSIONS
 from citation_engine.markdown_extension import CitationExtension
 from markdown import Markdown
 
@@ -170,7 +170,7 @@ _HREF_RE = re.compile(r'<a class="citation__link" href="#ref-([^"]*)"|class="cit
 
 def rendered_keys(case: str) -> Counter[str]:
     """Keys the rendered page links to (a label inside a link counts as ``<label>``)."""
-    md = Markdown(extensions=[*SCAN_EXTENSIONS, CitationExtension(collect=True)])
+    md = Markdown(extensions=[*PAGE_EXTENSIONS, CitationExtension(collect=True)])
     page = md.convert(case)
     return Counter(html.unescape(match[1] or "<label>") for match in _HREF_RE.finditer(page))
 

@@ -9,13 +9,21 @@ from __future__ import annotations
 
 import inspect
 import types
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import markdown
 from alliance_site import mkdocs_internals
-from citation_engine.engine_pages import detect_engine, engine_page, engine_project_dir
+from citation_engine import engine_pages
+from citation_engine.engine_pages import (
+    detect_engine,
+    engine_page,
+    engine_project_dir,
+    engine_setting,
+)
 from citation_engine.foreign import markdown_internals
 from click import ClickException
+from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, BuildError, PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.structure import pages
@@ -30,7 +38,13 @@ def _page_markdown() -> tuple[markdown.Markdown, object]:
     """A Markdown instance with MkDocs' own per-page treeprocessors, as ``Page.render`` sets up."""
     md = markdown.Markdown()
     file = types.SimpleNamespace(src_uri="alliance/page.md")
-    config = types.SimpleNamespace(config_file_path="/project/mkdocs.yml")
+    config = types.SimpleNamespace(
+        config_file_path="/project/mkdocs.yml",
+        docs_dir="/project/content",  # MkDocs makes it absolute when it loads mkdocs.yml
+        nav=None,
+        markdown_extensions=["toc"],
+        mdx_configs={},
+    )
     pages._ExtractAnchorsTreeprocessor(file, None, config)._register(md)  # type: ignore[arg-type]
     pages._RelativePathTreeprocessor(file, None, config)._register(md)  # type: ignore[arg-type]
     return md, file
@@ -44,6 +58,34 @@ def test_the_page_processors_carry_the_file_config_links_and_ids() -> None:
     assert md.treeprocessors["relpath"].file is file  # type: ignore[attr-defined]
     assert callable(markdown_internals.link_rewriter(md))
     assert markdown_internals.anchor_ids(md) == set()
+
+
+def test_the_setting_names_the_docs_folder_and_looks_the_engine_up_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    md, _ = _page_markdown()
+    looked_up: list[object] = []
+    real = engine_pages.detect_engine
+
+    def counting(md: markdown.Markdown) -> str | None:
+        looked_up.append(md)
+        return real(md)
+
+    monkeypatch.setattr(engine_pages, "detect_engine", counting)
+    setting = engine_setting(md)
+    assert setting is not None
+    assert setting.docs_dir == Path("/project/content")
+    assert setting.project_dir == Path("/project")
+    assert setting.extensions == ("toc",)
+    assert len(looked_up) == 1
+
+
+def test_mkdocs_config_holds_the_docs_folder_absolute(tmp_path: Path) -> None:
+    (tmp_path / "content").mkdir()
+    config_file = tmp_path / "mkdocs.yml"
+    config_file.write_text("site_name: x\ndocs_dir: content\n", encoding="utf-8")
+    config = load_config(str(config_file))
+    assert config.docs_dir == str(tmp_path / "content")
 
 
 def test_render_registers_them_under_the_names_the_engine_looks_up() -> None:

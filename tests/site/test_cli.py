@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from typing import TYPE_CHECKING
 
 import pytest
@@ -120,6 +121,38 @@ def test_check_reports_unknown_keys_and_uncited_entries(
         "index.md:5: unknown citation key 'doe2020aliance'; did you mean 'doe2020alliance'?" in err
     )
     assert "entry 'roe2019book' is not cited on any page" in err
+
+
+def test_each_command_sees_a_page_edited_in_place_since_the_last_in_one_process(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    page = docs / "index.md"
+    page.write_text("# Home\n\nCites [@doe2020alliance].\n", encoding="utf-8")
+    args = ["check", "--bib", str(FIXTURE_BIB), "--docs", str(docs)]
+    main(args)
+    # In place, as an editor saves: the folder's modification time stays as it was.
+    page.write_text("# Home\n\nCites [@doe2020aliance].\n", encoding="utf-8")
+    capsys.readouterr()
+    assert main(args) == 1
+    assert "unknown citation key 'doe2020aliance'" in capsys.readouterr().err
+
+
+def test_check_sees_a_citation_that_a_snippet_adds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The project folder is the working one, as make runs the commands; snippets as mkdocs.yml.
+    includes = tmp_path / "includes"
+    includes.mkdir()
+    shutil.copy(ROOT / "includes" / "abbreviations.md", includes)
+    (includes / "shared.md").write_text("Shared [@doe2020aliance].\n", encoding="utf-8")
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "index.md").write_text('# Home\n\n--8<-- "includes/shared.md"\n', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["check", "--bib", str(FIXTURE_BIB), "--docs", "docs"]) == 1
+    assert "unknown citation key 'doe2020aliance'" in capsys.readouterr().err
 
 
 def test_export_writes_the_downloads(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
