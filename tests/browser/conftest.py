@@ -20,6 +20,7 @@ from playwright.sync_api import (
     Page,
     Playwright,
     Request,
+    Response,
     expect,
     sync_playwright,
 )
@@ -45,6 +46,8 @@ __all__ = [
     "Hosted",
     "PageLog",
     "Server",
+    "Tab",
+    "Tabs",
     "_QuietHandler",
     "apache",
     "nginx_standalone",
@@ -96,6 +99,11 @@ class PageLog:
     failed: list[str] = field(default_factory=list)
     console_errors: list[str] = field(default_factory=list)
 
+    def clear(self) -> None:
+        """Forget everything recorded so far, keeping the lists the listeners append to."""
+        for record in (self.requests, self.blocked, self.failed, self.console_errors):
+            record.clear()
+
 
 CSP_LISTENER = """
 window.__cspViolations = [];
@@ -146,6 +154,53 @@ def watch(page: Page, log: PageLog) -> Page:
 def _record_failure(request: Request, log: PageLog) -> None:
     if request.failure != "net::ERR_ABORTED":
         log.failed.append(f"{request.url} {request.failure}")
+
+
+@dataclass
+class Tab:
+    """A browser page kept open across tests; each visit starts a new log."""
+
+    page: Page
+    log: PageLog
+
+    def visit(self, url: str) -> Response | None:
+        self.log.clear()
+        # The pointer stays where the last test left it, and would hover the next page.
+        self.page.mouse.move(0, 0)
+        return self.page.goto(url, wait_until="load")
+
+
+class Tabs:
+    """One open page per server and set of context options, for the tests of a module.
+
+    A new context costs Chromium a renderer process and a cold cache, which is most of what a
+    page check costs; tests that only load a page and read it share a tab instead. Tests that
+    change what a context remembers (storage, permissions, the clipboard) open their own.
+    """
+
+    def __init__(self, browser: Browser) -> None:
+        self._browser = browser
+        self._open: dict[str, Tab] = {}
+
+    def open(self, server: Server, **options: object) -> Tab:
+        key = repr((server.base_url, sorted(options.items())))
+        if key not in self._open:
+            log = PageLog()
+            context = open_context(self._browser, server, log, **options)
+            self._open[key] = Tab(watch(context.new_page(), log), log)
+        return self._open[key]
+
+    def close(self) -> None:
+        for tab in self._open.values():
+            tab.page.context.close()
+
+
+@pytest.fixture(scope="module")
+def tabs(browser: Browser) -> Iterator[Tabs]:
+    """The module's shared tabs (``Tabs``), closed when its last test is done."""
+    shared = Tabs(browser)
+    yield shared
+    shared.close()
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from tests.browser.conftest import PageLog, Server, open_context, watch
+from tests.browser.conftest import PageLog, Server, Tabs, open_context
 from tests.conftest import ROOT
 from tests.content_rules import page_url_paths
 
@@ -111,7 +111,9 @@ STATES: list[tuple[str, str, str, dict[str, object], Callable[[Page], None]]] = 
 
 
 def _violations(axe: Axe, page: Page, options: dict[str, object]) -> dict[str, object]:
-    results = axe.run(page, options=options)
+    # Only the violations come back: the passes and the rules that did not apply are most of
+    # axe's answer, and serialising them for every page cost more than the checks themselves.
+    results = axe.run(page, options={**options, "resultTypes": ["violations"]})
     return {v["id"]: [n["target"] for n in v["nodes"]][:3] for v in results.response["violations"]}
 
 
@@ -122,7 +124,7 @@ def _violations(axe: Axe, page: Page, options: dict[str, object]) -> dict[str, o
 )
 def test_each_template_and_state_passes_axe(
     request: pytest.FixtureRequest,
-    browser: Browser,
+    tabs: Tabs,
     axe: Axe,
     server_name: str,
     path: str,
@@ -130,21 +132,18 @@ def test_each_template_and_state_passes_axe(
     action: Callable[[Page], None],
 ) -> None:
     server: Server = request.getfixturevalue(f"{server_name}_server")
-    log = PageLog()
-    context = open_context(browser, server, log, **options)
-    page = watch(context.new_page(), log)
-    response = page.goto(server.base_url + path, wait_until="load")
+    tab = tabs.open(server, **options)
+    response = tab.visit(server.base_url + path)
     assert response is not None
     assert response.status == (404 if path == "no/such/page/" else 200)
+    page = tab.page
     if options.get("color_scheme") == "dark":
         assert page.locator("body").get_attribute("data-md-color-scheme") == "slate"
     action(page)
     violations = _violations(axe, page, {"runOnly": {"type": "tag", "values": WCAG_TAGS}})
-    csp = page.evaluate("window.__cspViolations")
-    context.close()
-    assert log.blocked == [], "requests to another host"
-    assert [error for error in log.console_errors if "404" not in error] == []
-    assert csp == []
+    assert tab.log.blocked == [], "requests to another host"
+    assert [error for error in tab.log.console_errors if "404" not in error] == []
+    assert page.evaluate("window.__cspViolations") == []
     assert violations == {}
 
 
@@ -156,28 +155,24 @@ def test_each_template_and_state_passes_axe(
 # read the page's own text (headings, tables, link names, ids, languages), so they run here.
 @pytest.mark.parametrize("path", PAGES, ids=lambda p: p or "home")
 def test_every_page_loads_cleanly_and_its_text_passes_axe(
-    browser: Browser, nginx_server: Server, axe: Axe, path: str
+    tabs: Tabs, nginx_server: Server, axe: Axe, path: str
 ) -> None:
-    log = PageLog()
-    context = open_context(browser, nginx_server, log)
-    page = watch(context.new_page(), log)
-    response = page.goto(nginx_server.base_url + path, wait_until="load")
+    tab = tabs.open(nginx_server)
+    response = tab.visit(nginx_server.base_url + path)
     assert response is not None
     assert response.status == 200
     violations = _violations(
         axe,
-        page,
+        tab.page,
         {
             "runOnly": {"type": "tag", "values": WCAG_TAGS},
             "rules": {"color-contrast": {"enabled": False}},
         },
     )
-    csp = page.evaluate("window.__cspViolations")
-    context.close()
-    assert log.blocked == [], "requests to another host"
-    assert log.failed == []
-    assert log.console_errors == []
-    assert csp == []
+    assert tab.log.blocked == [], "requests to another host"
+    assert tab.log.failed == []
+    assert tab.log.console_errors == []
+    assert tab.page.evaluate("window.__cspViolations") == []
     assert violations == {}
 
 

@@ -14,9 +14,9 @@ from http.server import ThreadingHTTPServer
 from typing import TYPE_CHECKING
 
 import pytest
-from playwright.sync_api import Browser, Dialog, Page, expect
+from playwright.sync_api import Dialog, Page, expect
 
-from tests.browser.conftest import PageLog, Server, _QuietHandler, open_context, watch
+from tests.browser.conftest import Server, Tabs, _QuietHandler
 from tests.conftest import FIXTURES, ROOT, run_engine
 
 if TYPE_CHECKING:
@@ -72,11 +72,12 @@ def _assert_nothing_happened(page: Page, url: str, dialogs: list[str]) -> None:
 @pytest.mark.parametrize(("key", "shown"), list(HOSTILE.items()), ids=list(HOSTILE))
 @pytest.mark.parametrize("how", ["hover", "focus"])
 def test_a_hostile_entry_previews_as_text(
-    browser: Browser, hostile_server: Server, key: str, shown: str, how: str
+    tabs: Tabs, hostile_server: Server, key: str, shown: str, how: str
 ) -> None:
-    log = PageLog()
-    context = open_context(browser, hostile_server, log)
-    page = watch(context.new_page(), log)
+    # One tab per build: each visit is a new document, and what a payload could change
+    # (the page, its script's globals, its address) is checked before the next test.
+    tab = tabs.open(hostile_server)
+    page = tab.page
     dialogs: list[str] = []
 
     def refuse(dialog: Dialog) -> None:
@@ -84,19 +85,21 @@ def test_a_hostile_entry_previews_as_text(
         dialog.dismiss()
 
     page.on("dialog", refuse)
-    page.goto(hostile_server.base_url, wait_until="load")
-    url = page.url
-    link = page.locator(f'a.citation__link[href="#ref-{key}"]')
-    link.hover() if how == "hover" else link.focus()
-    preview = page.locator("#citation-preview[role=tooltip]")
-    expect(preview).to_be_visible()
-    # APA output sets typographic quotation marks; the markup must still arrive as text.
-    assert shown in _straight_quotes(preview.inner_text())
-    assert preview.evaluate("element => element.children.length") == 0
-    assert link.get_attribute("aria-describedby") == "citation-preview"
-    _assert_nothing_happened(page, url, dialogs)
-    page.keyboard.press("Escape")
-    expect(preview).to_be_hidden()
-    assert log.blocked == []
-    assert log.console_errors == []
-    context.close()
+    try:
+        tab.visit(hostile_server.base_url)
+        url = page.url
+        link = page.locator(f'a.citation__link[href="#ref-{key}"]')
+        link.hover() if how == "hover" else link.focus()
+        preview = page.locator("#citation-preview[role=tooltip]")
+        expect(preview).to_be_visible()
+        # APA output sets typographic quotation marks; the markup must still arrive as text.
+        assert shown in _straight_quotes(preview.inner_text())
+        assert preview.evaluate("element => element.children.length") == 0
+        assert link.get_attribute("aria-describedby") == "citation-preview"
+        _assert_nothing_happened(page, url, dialogs)
+        page.keyboard.press("Escape")
+        expect(preview).to_be_hidden()
+    finally:
+        page.remove_listener("dialog", refuse)
+    assert tab.log.blocked == []
+    assert tab.log.console_errors == []

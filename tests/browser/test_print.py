@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import pytest
 from pypdf import PdfReader
 
-from tests.browser.conftest import PageLog, Server, open_context
+from tests.browser.conftest import PageLog, Server, Tabs, open_context
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
@@ -26,16 +26,14 @@ ROUTINES = {
 @pytest.mark.parametrize("paper", ["A4", "Letter"])
 @pytest.mark.parametrize("path", sorted(ROUTINES))
 def test_routine_prints_on_one_page_with_its_steps(
-    browser: Browser, root_server: Server, path: str, paper: str
+    tabs: Tabs, root_server: Server, path: str, paper: str
 ) -> None:
-    context = open_context(browser, root_server, PageLog())
-    page = context.new_page()
+    page = tabs.open(root_server).page
     page.goto(root_server.base_url + path, wait_until="load")
     page.evaluate("document.fonts.ready.then(() => true)")  # print with the page's own fonts
     steps = page.locator("#steps ~ ol").first.locator("> li").all_inner_texts()
     safety = page.locator("#safety ~ .admonition").first.inner_text()
     pdf = page.pdf(format=paper, print_background=False)
-    context.close()
     reader = PdfReader(io.BytesIO(pdf))
     assert len(reader.pages) == 1
     text = " ".join(unicodedata.normalize("NFKC", reader.pages[0].extract_text()).split())
@@ -61,15 +59,13 @@ def test_routine_prints_on_one_page_with_its_steps(
 
 
 @pytest.mark.parametrize("path", sorted(ROUTINES))
-def test_printed_card_names_its_source(browser: Browser, root_server: Server, path: str) -> None:
-    context = open_context(browser, root_server, PageLog())
-    page = context.new_page()
+def test_printed_card_names_its_source(tabs: Tabs, root_server: Server, path: str) -> None:
+    page = tabs.open(root_server).page
     page.goto(root_server.base_url + path, wait_until="load")
     page.evaluate("document.fonts.ready.then(() => true)")  # print with the page's own fonts
     assert page.locator("button[data-print-page]").is_visible()
     version = (Path(__file__).resolve().parents[2] / "VERSION").read_text("utf-8").strip()
     pdf = page.pdf(format="A4", print_background=False)
-    context.close()
     reader = PdfReader(io.BytesIO(pdf))
     text = " ".join(
         unicodedata.normalize("NFKC", sheet.extract_text()) for sheet in reader.pages
