@@ -146,9 +146,10 @@ test-browser: install-test system-deps ## Only the browser tests (Chromium on ht
 TEST_WORKERS ?= 2
 
 .PHONY: test
-# The fresh clone goes first: every later check runs with the test lock installed, so only
-# this one sees what a newcomer's `make serve` (the build lock alone) sees.
-test: fresh-clone install-test system-deps ## Every check: a fresh clone's make serve/build/dist, lint, types, deps, bibliography, both engines, links, browser
+# The fresh clone (make fresh-clone) is one of the tests (tests/builds/test_fresh_clone.py):
+# it sets up a clone of HEAD with the build lock alone, the one check that sees what a
+# newcomer's `make serve` sees, and runs beside the others instead of before them.
+test: install-test system-deps ## Every check: lint, types, deps, bibliography, a fresh clone's make serve/build/dist, both engines, links, browser
 	$(MAKE) lint typecheck deps check-bib STRICT=1
 	$(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadscope
 
