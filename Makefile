@@ -151,7 +151,7 @@ TEST_WORKERS ?= 2
 # newcomer's `make serve` sees, and runs beside the others instead of before them.
 test: install-test system-deps ## Every check: lint, types, deps, bibliography, a fresh clone's make serve/build/dist, both engines, links, browser
 	$(MAKE) lint typecheck deps check-bib STRICT=1
-	$(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadscope
+	$(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadscope --no-loadscope-reorder
 
 .PHONY: screenshots
 screenshots: install-test system-deps ## Write screenshots of key pages (light, dark, desktop, mobile) to screenshots/
