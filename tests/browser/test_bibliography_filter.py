@@ -8,23 +8,20 @@ from typing import TYPE_CHECKING
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import PageLog, Server, open_context
+from tests.browser.conftest import PageLog, Server, Tabs, open_context
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
-
     from playwright.sync_api import Browser, Page
 
 ENTRIES = "ul.reference-list--full > li.reference"
 
 
 @pytest.fixture
-def page(browser: Browser, root_server: Server) -> Iterator[Page]:
-    context = open_context(browser, root_server, PageLog(), viewport={"width": 375, "height": 812})
-    page = context.new_page()
-    page.goto(root_server.base_url + "references/")
-    yield page
-    context.close()
+def page(tabs: Tabs, root_server: Server) -> Page:
+    """The bibliography on a phone, loaded afresh: the filter starts empty."""
+    tab = tabs.open(root_server, viewport={"width": 375, "height": 812})
+    tab.visit(root_server.base_url + "references/")
+    return tab.page
 
 
 def _total(page: Page) -> int:
